@@ -1,0 +1,59 @@
+//! `instapub`: the one binary. Each subcommand lives in its own module and only wires
+//! library crates to the terminal; no error code, message or rule is written here.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod codes;
+mod explain;
+
+/// Tools for publishing to Instagram through Meta's Graph API.
+#[derive(Debug, Parser)]
+#[command(name = "instapub", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Explain an error: a subcode, CODE/SUBCODE, a code, an entry name, an envelope (JSON
+    /// text, a file, or - for stdin) or a container status text.
+    ///
+    /// Exit status: 0 known, 1 not in the catalog, 2 input that cannot be read.
+    Explain(explain::Args),
+    /// List the error catalog.
+    Codes(codes::Args),
+}
+
+/// A failure the CLI reports to a person: a message and an exit status.
+#[derive(Debug)]
+pub struct Failure {
+    pub status: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            status: 2,
+            message: message.into(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Explain(args) => explain::run(args),
+        Command::Codes(args) => codes::run(args),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status),
+        Err(failure) => {
+            eprintln!("instapub: {}", failure.message);
+            ExitCode::from(failure.status)
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Runs the `instapub` binary as a process and checks its output and exit status.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn instapub(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_instapub"))
+        .args(args)
+        .output()
+        .expect("instapub runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn explain_a_subcode_says_what_to_do() {
+    let o = instapub(&["explain", "2207027"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    for part in [
+        "9007/2207027",
+        "NotReady",
+        "What happened",
+        "What the program should do",
+        "Retry the same request: yes",
+        "What to tell the user",
+        "The media is not ready for publishing, please wait for a moment",
+        "Where this comes from",
+        r#"{"error":{"message":"Media ID is not available","type":"OAuthException","code":9007,"error_subcode":2207027,"is_transient":false,"#,
+    ] {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn explain_accepts_every_input_form() {
+    let forms: &[(&str, &str, &str)] = &[
+        ("36000/2207004", "code_subcode", "ImageTooLarge"),
+        ("2207004", "subcode", "ImageTooLarge"),
+        ("463", "subcode", "TokenExpired"),
+        ("4", "code", "AppRateLimit"),
+        ("-2/2207020", "code_subcode", "ContainerExpired"),
+        ("BuilderNotFound", "name", "BuilderNotFound"),
+        (
+            "Error: Media upload has failed with error code 2207026",
+            "status_text",
+            "UnsupportedVideoFormat",
+        ),
+        (
+            r#"{"error":{"message":"x","type":"OAuthException","code":4,"error_subcode":2207051}}"#,
+            "envelope",
+            "SpamRestricted",
+        ),
+    ];
+    for (input, read_as, id) in forms {
+        let o = instapub(&["explain", input, "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{input}");
+        let v = json(&o);
+        assert_eq!(v["read_as"], *read_as, "{input}");
+        assert_eq!(v["entry"]["id"], *id, "{input}");
+        assert_eq!(v["known"], true);
+        assert!(v["action"].as_str().is_some_and(|a| !a.is_empty()));
+    }
+}
+
+#[test]
+fn explain_reads_files_and_stdin() {
+    let body = r#"{"error":{"message":"Only photo or video can be accepted as media type.","type":"OAuthException","code":9004,"error_subcode":2207052,"is_transient":false,"error_user_title":"Error","error_user_msg":"No se pudo","fbtrace_id":"AlpttEYXJ6vKWCf1NCKRVks"}}"#;
+    let dir = std::env::temp_dir().join(format!("instapub-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("body.json");
+    std::fs::write(&file, body).expect("write");
+    let o = instapub(&["explain", file.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("MediaFetchFailed"), "{text}");
+    // The received (localised) user message is what to tell the user.
+    assert!(text.contains("No se pudo"), "{text}");
+    assert!(text.contains("AlpttEYXJ6vKWCf1NCKRVks"), "{text}");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instapub"))
+        .args(["explain", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(body.as_bytes())
+        .expect("writes");
+    let o = child.wait_with_output().expect("finishes");
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&o);
+    assert_eq!(v["read_as"], "envelope");
+    assert_eq!(v["received"]["fbtrace_id"], "AlpttEYXJ6vKWCf1NCKRVks");
+    assert_eq!(v["classification"]["match"], "exact");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn explain_is_honest_about_unknown_codes() {
+    // Unknown code in a known family: an answer, exit 1.
+    let o = instapub(&["explain", "341"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        text.contains("not in the catalog") && text.contains("rate limit"),
+        "{text}"
+    );
+    // Nothing known at all.
+    let o = instapub(&["explain", "777777", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["known"], false);
+    assert_eq!(v["classification"]["match"], "unknown");
+    // Unknown subcode with a known code: the code's generic entry, flagged as such.
+    let o = instapub(&["explain", "190/458"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Matched by code only"));
+    // A code shared by several entries lists them.
+    let o = instapub(&["explain", "24"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(
+        text.contains("2207006") && text.contains("2207008"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_rejects_unreadable_input_with_status_2() {
+    for input in ["hello there", "{\"error\":", "{\"id\":\"1\"}", "12/ab"] {
+        let o = instapub(&["explain", input]);
+        assert_eq!(o.status.code(), Some(2), "{input}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("instapub: cannot read"), "{input}: {err}");
+    }
+    let o = instapub(&["explain", "2207027", "--profile", "wild"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn codes_lists_the_catalog_in_three_forms() {
+    let o = instapub(&["codes"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("2207042") && text.contains("PublishingQuotaReached"));
+    let rows = text
+        .lines()
+        .filter(|l| l.starts_with("40") || l.starts_with("50"))
+        .count();
+    assert_eq!(rows, instapub_errors::ENTRIES.len());
+
+    let o = instapub(&["codes", "--json"]);
+    let v = json(&o);
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(instapub_errors::ENTRIES.len())
+    );
+    assert_eq!(v[0]["subcode"], 2207003);
+
+    let o = instapub(&["codes", "--markdown"]);
+    assert_eq!(o.status.code(), Some(0));
+    let md = stdout(&o);
+    assert!(md.contains("| 400 | 9007 | 2207027 | `NotReady` |"), "{md}");
+}
+
+#[test]
+fn docs_codes_md_is_current() {
+    let o = instapub(&["codes", "--markdown"]);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/CODES.md");
+    if std::env::var_os("INSTAPUB_BLESS").is_some() {
+        std::fs::write(path, &o.stdout).expect("write docs/CODES.md");
+    }
+    let committed = std::fs::read(path).unwrap_or_default();
+    assert!(
+        committed == o.stdout,
+        "docs/CODES.md is stale: run `INSTAPUB_BLESS=1 cargo test -p instapub --test cli docs_codes_md_is_current`"
+    );
+}

@@ -1,0 +1,961 @@
+//! **The catalog**: every Graph API error instapub knows, in one declarative table.
+//!
+//! This file is the only place in the project where an error code, subcode, wire message or
+//! recommended action is written down. Everything else (rules, sandbox, client, CLI) names an
+//! entry by its [`Id`] and asks the table for the rest.
+//!
+//! To add an error: add one block below (doc comment, `Name = family { fields }`), run the
+//! tests. `Id`, `Id::ALL`, [`ENTRIES`] and the lookups are generated from the table.
+//!
+//! Families give the wire shape an entry starts from (see the `const fn`s at the bottom):
+//! - `publishing`: Instagram 2207xxx-style body: `is_transient: false` after the subcode, with
+//!   `error_user_title` and `error_user_msg`.
+//! - `graph`: token and permission errors: no `is_transient`, no user title or message.
+//! - `throttle`: throttle and outage bodies: `is_transient: true` placed right after `type`.
+//!
+//! Wording: `message`, `user_title` and `user_msg` are Meta's wire strings (seed, or observed
+//! in the wild, as `evidence` says; "GUESS" marks a field nobody has seen). `summary` and
+//! `solution` are ours.
+
+use serde::Serialize;
+
+use crate::entry::{Action, Entry, ErrorType, Observed, Source};
+
+macro_rules! catalog {
+    ($(
+        $(#[doc = $doc:literal])*
+        $id:ident = $family:ident { $($field:ident : $value:expr),* $(,)? }
+    )*) => {
+        /// The name of a catalog entry. One variant per entry, in table order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub enum Id {
+            $( $(#[doc = $doc])* $id, )*
+        }
+
+        /// Every entry, in table order (`ENTRIES[id as usize].id == id`).
+        pub static ENTRIES: &[Entry] = &[
+            $( Entry { id: Id::$id, $($field: $value,)* ..$family(Id::$id) }, )*
+        ];
+
+        impl Id {
+            /// Every id, in table order.
+            pub const ALL: &'static [Id] = &[ $(Id::$id),* ];
+
+            /// The entry's name as written in the table.
+            pub const fn name(self) -> &'static str {
+                match self { $( Id::$id => stringify!($id), )* }
+            }
+        }
+    };
+}
+
+impl Id {
+    /// This id's entry.
+    pub fn entry(self) -> &'static Entry {
+        // In bounds by construction: the macro emits ENTRIES and Id in the same order.
+        &ENTRIES[self as usize]
+    }
+
+    /// Looks an id up by its name (`"ImageTooLarge"`), case-sensitively.
+    pub fn from_name(name: &str) -> Option<Id> {
+        Id::ALL.iter().copied().find(|id| id.name() == name)
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+const fn retry(attempts: u8, first_delay_ms: u32, max_delay_ms: u32) -> Action {
+    Action::RetrySame {
+        attempts,
+        first_delay_ms,
+        max_delay_ms,
+    }
+}
+
+const fn fix(params: &'static [&'static str]) -> Action {
+    Action::FixRequest { params }
+}
+
+const IMAGE: &[&str] = &["image_url"];
+const MEDIA_URL: &[&str] = &["image_url", "video_url"];
+const VIDEO: &[&str] = &["video_url"];
+
+catalog! {
+    // ---------------------------------------------------------------------------------------
+    // Seed rows: Meta's Instagram error-codes table, in the table's order.
+    // ---------------------------------------------------------------------------------------
+
+    /// Downloading the media from the given URL took too long.
+    DownloadTimeout = publishing {
+        code: -2, subcode: Some(2207003),
+        message: "Timeout",
+        user_title: Some("Timeout"),
+        user_msg: Some("It takes too long to download the media."),
+        summary: "Instagram gave up downloading the media from your URL because it was too slow.",
+        solution: "Retry the same request after a short wait; Instagram fetches the URL again. If it keeps timing out, serve the file from a faster host or a CDN close to Meta's fetchers, and make sure the URL answers immediately (no cold start, no redirect chain).",
+        action: retry(3, 2_000, 30_000),
+        evidence: "seed row; message and title FIXTURE (a Django test); intermittent in production and succeeds on retry (gitroomhq/postiz-app#2000)",
+        meta_solution: Some("A timeout occured while downloading the media. Try again."),
+    }
+
+    /// The container is older than 24 hours.
+    ContainerExpired = publishing {
+        code: -2, subcode: Some(2207020),
+        message: "The media you are trying to access has expired.",
+        user_title: Some("Media expired"),
+        user_msg: Some("The media you are trying to access has expired. Please try to upload again."),
+        summary: "The container expired: it was not published within 24 hours of its creation.",
+        solution: "Create a new container from the same media and publish it promptly. Containers cannot be revived; a scheduler should create them close to publishing time.",
+        action: Action::Recreate,
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Generate a new container ID and use it to try again."),
+    }
+
+    /// A generic Instagram server error.
+    ServerError = publishing {
+        code: -1, subcode: Some(2207001),
+        message: "An unexpected error has occurred. Please retry your request later.",
+        user_title: Some("Instagram server error"),
+        user_msg: Some("Instagram server error. Try again."),
+        summary: "Instagram failed on its side while handling the request.",
+        solution: "Retry the same request with backoff. Nothing in the request needs to change.",
+        action: retry(3, 2_000, 60_000),
+        evidence: "seed row; message and title GUESS. postiz maps it to \"spam detected\", which is not what Meta documents",
+        note: Some("The seed gives no recommended solution for this row."),
+    }
+
+    /// Creating the container failed on Instagram's side.
+    CreateMediaFailed = publishing {
+        code: -1, subcode: Some(2207032),
+        message: "Fatal",
+        user_title: Some("Create media failed"),
+        user_msg: Some("Create media fail, please try to re-create media"),
+        summary: "Instagram could not create the media container.",
+        solution: "Create the container again (a new POST /{ig-user-id}/media with the same inputs). If it fails repeatedly for one file, check the media against the specifications.",
+        action: Action::Recreate,
+        evidence: "seed row; message FIXTURE (a respx test: {\"message\":\"Fatal\",\"code\":-1,\"error_subcode\":2207032}); title GUESS",
+        meta_solution: Some("Failed to create a media container. Try again."),
+    }
+
+    /// An unknown error during a (video) upload.
+    UnknownUploadError = publishing {
+        code: -1, subcode: Some(2207053),
+        message: "Unknown upload error",
+        user_title: Some("Upload failed"),
+        user_msg: Some("unknown upload error"),
+        summary: "The upload failed for an unknown reason; Meta says this affects video uploads.",
+        solution: "Create a new container from the same media and publish that one. If a video keeps failing, re-encode it to the Reels specification (H.264/HEVC + AAC in MP4, moov atom first).",
+        action: Action::Recreate,
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("An unknown error occured during upload. Generate a new container and use it to try again. This should only affect video uploads."),
+    }
+
+    /// `thumb_offset` is outside the video.
+    ThumbOffsetOutOfRange = publishing {
+        code: 1, subcode: Some(2207057),
+        message: "An unknown error occurred",
+        user_title: Some("Invalid thumbnail offset"),
+        user_msg: Some("Thumbnail offset must be greater than or equal to 0 and less than video duration, i.e. {video-length}"),
+        summary: "thumb_offset (milliseconds) is negative or not before the end of the video.",
+        solution: "Send a thumb_offset in milliseconds that is at least 0 and less than the video's duration, or leave it out to use the first frame.",
+        action: fix(&["thumb_offset"]),
+        evidence: "seed row; message GUESS (the other code-1 bodies say \"An unknown error occurred\"); title GUESS",
+        meta_solution: Some("The thumbnail offset you entered is out of bounds for the video duration. Add the right offset in milliseconds."),
+    }
+
+    /// Instagram suspects the publishing activity is spam.
+    SpamRestricted = publishing {
+        code: 4, subcode: Some(2207051),
+        message: "Application request limit reached",
+        transient_first: true,
+        user_title: Some("Action is blocked"),
+        user_msg: Some("We restrict certain activity to protect our community. Tell us if you think we made a mistake."),
+        summary: "Instagram blocked the action because it looks like spam (not a rate limit, despite code 4).",
+        solution: "Stop publishing to this account. The account owner should open the Instagram app, review the notice and tell Instagram if it is a mistake. Retrying makes it worse.",
+        action: Action::UserMustActInApp,
+        evidence: "seed row; message, title and field order REAL x2 (fbtrace APZFg6mxXnykKvlysZMLVvq and Ak94s1zgaADBUMfc50QG0ma), both sent with HTTP 403",
+        meta_solution: Some("The publishing action is suspected to be spam. We restrict certain activity to protect our community. Let us know if you can determine that the publishing actions is not spam."),
+        note: Some("Code 4 usually means app throttling; with this subcode it does not. Classify by (code, subcode)."),
+        observed: Some(Observed {
+            status: Some(403),
+            user_title: Some("action is blocked"),
+            evidence: "HTTP 403 and the lower-case title in a capture said to be verbatim from an incident (fbtrace APZFg6mxXnykKvlysZMLVvq)",
+            ..Observed::SAME
+        }),
+    }
+
+    /// The account's 24 h publishing quota is used up.
+    PublishingQuotaReached = publishing {
+        code: 9, subcode: Some(2207042),
+        message: "Application request limit reached",
+        user_title: Some("Publishing limit reached"),
+        user_msg: Some("You reached maximum number of posts that is allowed to be published by Content Publishing API."),
+        summary: "The account has published as many posts through the API as its 24 h moving window allows.",
+        solution: "Read GET /{ig-user-id}/content_publishing_limit to see the quota and usage, and publish again when the oldest post in the window is 24 hours old. Do not retry before then.",
+        action: Action::WaitForPublishingWindow,
+        evidence: "seed row; message FIXTURE (mocks disagree); title GUESS",
+        meta_solution: Some("The app user has reached their daily publishing limit. Advise the app’s user to try again the following day."),
+        note: Some("The quota is 100 in the 2026 guide, 50 on some reference pages and 25 in older docs; read it from content_publishing_limit."),
+    }
+
+    /// The media (container) id cannot be found.
+    MediaNotFound = publishing {
+        code: 24, subcode: Some(2207006),
+        message: "The requested resource does not exist",
+        user_title: Some("Media Not Found"),
+        user_msg: Some("The media with {media-id} cannot be found"),
+        summary: "The media or container id is not visible to this token: it does not exist, belongs to another account, or the token lost its permission.",
+        solution: "Check that the id was created by this account and that the token still has instagram_content_publish. Then create a new container and publish that one.",
+        action: Action::Recreate,
+        evidence: "seed row; message and title GUESS by analogy with the real code-24 oEmbed body (2207045)",
+        meta_solution: Some("Possible permission error due to missing permission or expired token. Generate a new container and use it to try again."),
+    }
+
+    /// `media_publish` got a creation id it does not know (yet, or any more).
+    BuilderNotFound = publishing {
+        code: 24, subcode: Some(2207008),
+        message: "The requested resource does not exist",
+        user_title: Some("Media builder not found"),
+        user_msg: Some("The media builder with creation id = {creation-id} does not exist or has been expired."),
+        summary: "media_publish could not find the container named by creation_id; Meta says this is often temporary.",
+        solution: "Retry media_publish once or twice over the next 30 seconds to 2 minutes. If it still fails, create a new container and publish that one.",
+        action: Action::RetryThenRecreate { attempts: 2, within_min_s: 30, within_max_s: 120 },
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Temporary error publishing a container. Try again 1–2 times in the next 30 seconds to 2 minutes. If unsuccessful, generate a new container ID and use it to try again."),
+    }
+
+    /// The Instagram account is restricted.
+    AccountRestricted = publishing {
+        code: 25, subcode: Some(2207050),
+        message: "User access is restricted",
+        user_title: Some("User is restricted"),
+        user_msg: Some("The Instagram account is restricted."),
+        summary: "The professional account is inactive, checkpointed or restricted.",
+        solution: "Stop publishing to this account and tell its owner to sign in to the Instagram app and complete whatever it asks (verification, appeal, re-activation).",
+        action: Action::UserMustActInApp,
+        evidence: "seed row; message and title REAL (fbtrace AdHA39nXVwnOZT5aiIGyzDv)",
+        meta_solution: Some("The app user’s Instagram Professional account is inactive, checkpointed, or restricted. Advise the app user to sign in to the Instagram app and complete any actions the app requires to re-enable their account."),
+    }
+
+    /// `media_type` is not one Instagram knows.
+    UnknownMediaType = publishing {
+        code: 100, subcode: Some(2207023),
+        message: "Invalid parameter",
+        user_title: Some("Unknown media type"),
+        user_msg: Some("The media type {media-type} is unknown."),
+        summary: "media_type is not one of the accepted values.",
+        solution: "Send media_type as REELS, STORIES or CAROUSEL (VIDEO only for carousel items), or leave it out for a single image.",
+        action: fix(&["media_type"]),
+        evidence: "seed row; message REAL for code-100 IG subcodes (\"Invalid parameter\"); title GUESS",
+        meta_solution: Some("The media type entered is not one of the expected media types. Please enter the correct one."),
+    }
+
+    /// A carousel with fewer than 2 or more than 10 children.
+    CarouselItemCount = publishing {
+        code: 100, subcode: Some(2207028),
+        message: "Invalid parameter",
+        user_title: Some("Unsupported post type"),
+        user_msg: Some("Your post won't work as a carousel. Carousels need at least 2 photos/videos and no more than 10 photos/videos."),
+        summary: "A carousel needs between 2 and 10 children.",
+        solution: "Send between 2 and 10 child container ids in children.",
+        action: fix(&["children"]),
+        evidence: "seed row; message REAL for code-100 IG subcodes; title GUESS (a real count failure read \"Unsupported post type. The post has too little or too many attachments to qualify as a carousel.\", subcode not shown)",
+        meta_solution: Some("Try again using an acceptable number of photos/videos."),
+    }
+
+    /// Product tags with x/y on a video.
+    ProductTagPositionOnVideo = publishing {
+        code: 100, subcode: Some(2207035),
+        message: "Invalid parameter",
+        user_title: Some("Invalid product tags"),
+        user_msg: Some("Product tag positions should not be specified for video media."),
+        summary: "product_tags on a video carry x/y coordinates, which videos do not support.",
+        solution: "Drop x and y from every product tag on video media; send only product_id.",
+        action: fix(&["product_tags"]),
+        evidence: "seed row; message REAL for code-100 IG subcodes; title GUESS",
+        meta_solution: Some("Videos do not support X/Y coordinates. Disallow X/Y coordinates with videos."),
+    }
+
+    /// Product tags without x/y on a photo.
+    ProductTagPositionRequired = publishing {
+        code: 100, subcode: Some(2207036),
+        message: "Invalid parameter",
+        user_title: Some("Invalid product tags"),
+        user_msg: Some("Product tag positions are required for photo media."),
+        summary: "product_tags on an image lack x/y coordinates, which images require.",
+        solution: "Give every product tag on an image both x and y, as floats from 0.0 to 1.0 measured from the top-left corner.",
+        action: fix(&["product_tags"]),
+        evidence: "seed row; message REAL for code-100 IG subcodes; title GUESS",
+        meta_solution: Some("Image product tags must include X/Y coordinates. Require X/Y coordinates for images."),
+    }
+
+    /// A product tag names a product that cannot be tagged.
+    ProductTagInvalid = publishing {
+        code: 100, subcode: Some(2207037),
+        message: "Invalid parameter",
+        user_title: Some("Invalid product tags"),
+        user_msg: Some("We couldn't add all of your product tags. The product ID may be incorrect, the product may be deleted, or you may not have permission to tag the product."),
+        summary: "At least one product_id is unknown, deleted, not approved, or not in a catalog this account may tag from.",
+        solution: "Fetch the account's catalogs (available_catalogs) and products (catalog_product_search) again and let the user tag only products returned there.",
+        action: fix(&["product_tags"]),
+        evidence: "seed row; message REAL for code-100 IG subcodes; title GUESS",
+        meta_solution: Some("One or more of the products being used to tag the item is invalid (deleted, rejected, app user lacks permission, product ID is invalid, etc.). Get the app user’s catalogs and eligible products again and allow the app user to only use those product IDs when tagging."),
+    }
+
+    /// More @-mentions than allowed.
+    TooManyMentions = publishing {
+        code: 100, subcode: Some(2207040),
+        message: "Invalid parameter",
+        user_title: Some("Too many tags"),
+        user_msg: Some("Cannot use more than {max-tag-count} tags per created media."),
+        summary: "The caption @-mentions more accounts than allowed (20).",
+        solution: "Mention at most 20 accounts with @ in the caption.",
+        action: fix(&["caption"]),
+        evidence: "seed row; message REAL for code-100 IG subcodes; title GUESS",
+        meta_solution: Some("The app user exceeded the maximum number (20) of @ tags. Advise user to use fewer @ tags."),
+    }
+
+    /// The video's container or codecs are not supported.
+    UnsupportedVideoFormat = publishing {
+        code: 352, subcode: Some(2207026),
+        message: "The video format is not supported.",
+        user_title: Some("Unsupported format"),
+        user_msg: Some("The video format is not supported. Please check spec for supported {video} format"),
+        summary: "The video is not an MP4/MOV with supported codecs, or one of its properties (codec, frame rate, duration...) is out of specification; {video} names that property.",
+        solution: "Re-encode to MP4 (or MOV) with H.264 or HEVC video and AAC audio, 23-60 fps, the moov atom at the front, and a duration within the limits of the media type.",
+        action: fix(VIDEO),
+        evidence: "seed row; user message pattern REAL-partial ({video} replaced by e.g. \"codec\", \"frame_rate\", \"duration\"); message and title GUESS",
+        meta_solution: Some("Unsupported video format. Advise the app user to upload an MOV or MP4 (MPEG-4 Part 14). See Video Specifications."),
+    }
+
+    /// Instagram could not fetch the media URL.
+    MediaFetchFailed = publishing {
+        code: 9004, subcode: Some(2207052),
+        message: "Only photo or video can be accepted as media type.",
+        user_title: Some("Media download has failed. The media URI doesn't meet our requirements."),
+        user_msg: Some("The media could not be fetched from this uri: {uri}"),
+        summary: "Instagram could not download the media from the URL (not public, not found, refused, wrong content).",
+        solution: "Make sure the URL is public, plain US-ASCII, answers 200 with the media bytes without login, cookies or redirects to an HTML page, and stays up until the container is FINISHED. A retry may succeed if the host was briefly unavailable.",
+        action: fix(MEDIA_URL),
+        evidence: "seed row; message and title REAL x4 (gitroomhq/postiz-app#1900, #1129)",
+        meta_solution: Some("The media could not be fetched from the supplied URI. Advise the app user to make sure the URI is valid and publicly available."),
+        note: Some("Real bodies carry is_transient false although a retry sometimes succeeds."),
+        observed: Some(Observed {
+            user_msg: Some("The media could not be fetched from this URI: {uri}"),
+            evidence: "real English bodies capitalise \"URI\" (gitroomhq/postiz-app#1900)",
+            ..Observed::SAME
+        }),
+    }
+
+    /// `media_publish` before the container finished processing.
+    NotReady = publishing {
+        code: 9007, subcode: Some(2207027),
+        message: "Media ID is not available",
+        user_title: Some("Cannot Publish"),
+        user_msg: Some("The media is not ready for publishing, please wait for a moment"),
+        summary: "The container is not FINISHED yet (still IN_PROGRESS), so it cannot be published.",
+        solution: "Poll GET /{container-id}?fields=status_code until it reads FINISHED (about once a minute, for up to five minutes), then call media_publish again.",
+        action: Action::WaitUntilFinished,
+        evidence: "seed row; message and title REAL (fbtrace ALRlpRLSwaI4ndtlU9LeWVv)",
+        meta_solution: Some("Check the container status and publish when its status is FINISHED."),
+    }
+
+    /// The image file is larger than 8 MiB.
+    ImageTooLarge = publishing {
+        code: 36000, subcode: Some(2207004),
+        message: "The image size is too large.",
+        user_title: Some("Image size too large"),
+        user_msg: Some("The image is too large to download. It should be less than {size}."),
+        summary: "The image file is larger than 8 MiB.",
+        solution: "Compress or resize the image to under 8 MiB (JPEG at quality 85 and 1440 px wide is far below it).",
+        action: fix(IMAGE),
+        evidence: "seed row; every field from Meta's own sample body (fbtrace A6LJylpZRKw2xKLFsAP-cJh)",
+        meta_solution: Some("Image exceeded maximum file size of 8MiB. Advise the user to try again with a smaller image."),
+        note: Some("The seed's introduction calls this \"code 3600\"; its sample body and table say 36000."),
+    }
+
+    /// The image is not a (plain) JPEG.
+    UnsupportedImageFormat = publishing {
+        code: 36001, subcode: Some(2207005),
+        message: "The image format is not supported.",
+        user_title: Some("Unsupported format"),
+        user_msg: Some("The image format {current-image-format} is not supported. Supported formats are: {format}."),
+        summary: "The image is not a JPEG (PNG, WebP, HEIC, GIF, extended JPEG/MPO... are rejected).",
+        solution: "Convert the image to a baseline or progressive JPEG (sRGB) and publish that.",
+        action: fix(IMAGE),
+        evidence: "seed row; observed body REAL (gitroomhq/postiz-app#615, fbtrace AlN6tco7SBThKoMQ-opswYE)",
+        meta_solution: Some("Possible permission error due to missing permission or expired token. Generate a new container and use it to try again."),
+        note: Some("The seed's recommended solution for this row repeats 2207006's (a permission/token problem); it does not fit an unsupported image format. Our solution says what actually fixes it."),
+        observed: Some(Observed {
+            code: Some(1),
+            message: Some("An unknown error occurred"),
+            user_msg: Some("The image format {current-image-format} is not supported. Please refer to our dev doc for more media specification requirements: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#creating"),
+            evidence: "real body with code 1 and the dev-doc link (gitroomhq/postiz-app#615)",
+            ..Observed::SAME
+        }),
+    }
+
+    /// The image's aspect ratio is outside 4:5 to 1.91:1.
+    AspectRatioUnsupported = publishing {
+        code: 36003, subcode: Some(2207009),
+        message: "The aspect ratio is not supported",
+        user_title: Some("Unsupported aspect ratio"),
+        user_msg: Some("The submitted image with aspect ratio {submitted-ratio} cannot be published. Please submit an image with a valid aspect ratio."),
+        summary: "The image's displayed aspect ratio (width/height after EXIF orientation) is outside 4:5 (0.8) to 1.91:1.",
+        solution: "Crop or pad the image to an aspect ratio between 4:5 (portrait) and 1.91:1 (landscape); 1:1 and 4:5 are safe.",
+        action: fix(IMAGE),
+        evidence: "seed row; message REAL-partial (an incident write-up); title GUESS; real renderings of the ratio look like ('719/194',) or ()",
+        meta_solution: Some("The image’s aspect ratio does not fall within our acceptable range. Advise the app user to try again with an image that falls withing a 4:5 to 1.91:1 range."),
+    }
+
+    /// The caption is longer than 2,200 characters.
+    CaptionTooLong = publishing {
+        code: 36004, subcode: Some(2207010),
+        message: "The caption is too long",
+        user_title: Some("Caption too long"),
+        user_msg: Some("The submitted image's caption was {submitted-caption-length} characters long. The maximum number of characters permitted for a caption is {maximum-caption-length}. Please submit media with a shorter caption."),
+        summary: "The caption has more than 2,200 characters.",
+        solution: "Shorten the caption to at most 2,200 characters, 30 hashtags and 20 @-mentions.",
+        action: fix(&["caption"]),
+        evidence: "seed row; message FIXTURE; title GUESS",
+        meta_solution: Some("The user exceeded the maximum amount of characters for a caption. Advise user to use a shorter caption. Maximum 2,200 characters, 30 hashtags, and 20 @ tags."),
+    }
+
+    /// `ig_audio`: both `user_id` and `ig_user_id` were sent.
+    AudioBothUserIds = publishing {
+        code: 100, subcode: Some(9050),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("Provide either user_id or ig_user_id, not both."),
+        summary: "GET /ig_audio received both user_id and ig_user_id.",
+        solution: "Send only one of them; prefer ig_user_id.",
+        action: fix(&["user_id", "ig_user_id"]),
+        evidence: "seed row; message and title GUESS (nothing seen in the wild for 9050-9064)",
+        meta_solution: Some("/ig_audio received both user_id and ig_user_id. Send only one; prefer ig_user_id."),
+    }
+
+    /// `ig_audio` ads discovery: `purpose` missing or wrong.
+    AudioPurposeInvalid = publishing {
+        code: 100, subcode: Some(9052),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("Missing or invalid purpose for product=ADS."),
+        summary: "product=ADS needs purpose=AUDIO_COPYRIGHT_REPLACEMENT.",
+        solution: "Send purpose=AUDIO_COPYRIGHT_REPLACEMENT, the only purpose product=ADS supports.",
+        action: fix(&["purpose"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Set purpose=AUDIO_COPYRIGHT_REPLACEMENT, currently the only supported sub-use case for product=ADS."),
+    }
+
+    /// `ig_audio` ads discovery: `audio_replacement_mode` missing.
+    AudioModeMissing = publishing {
+        code: 100, subcode: Some(9056),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("Missing required parameter audio_replacement_mode."),
+        summary: "The ads audio-swap call lacks audio_replacement_mode.",
+        solution: "Send audio_replacement_mode as auto, search or default.",
+        action: fix(&["audio_replacement_mode"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Send audio_replacement_mode as one of auto, search, or default."),
+    }
+
+    /// `ig_audio` ads discovery: `audio_replacement_mode` has an unknown value.
+    AudioModeInvalid = publishing {
+        code: 100, subcode: Some(9057),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("Invalid audio_replacement_mode value."),
+        summary: "audio_replacement_mode is not auto, search or default.",
+        solution: "Use auto, search or default (case does not matter).",
+        action: fix(&["audio_replacement_mode"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Use one of auto, search, or default (case-insensitive)."),
+    }
+
+    /// `ig_audio` ads discovery: search mode without `search_query`.
+    AudioSearchQueryMissing = publishing {
+        code: 100, subcode: Some(9058),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("Missing required parameter search_query."),
+        summary: "audio_replacement_mode=search needs a search_query.",
+        solution: "Add a search_query, or use audio_replacement_mode auto or default.",
+        action: fix(&["search_query"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("search_query is required when audio_replacement_mode=search. Append a search term."),
+    }
+
+    /// `ig_audio` ads discovery: `search_query` outside search mode.
+    AudioSearchQueryNotAllowed = publishing {
+        code: 100, subcode: Some(9060),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("The search_query parameter is only valid when audio_replacement_mode=search."),
+        summary: "search_query was sent with audio_replacement_mode auto or default.",
+        solution: "Drop search_query, or set audio_replacement_mode=search.",
+        action: fix(&["search_query"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Drop search_query in auto/default modes, or set audio_replacement_mode=search."),
+    }
+
+    /// `ig_audio` ads discovery: `ig_media_id` missing.
+    AudioMediaIdMissing = publishing {
+        code: 100, subcode: Some(9054),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("The ig_media_id parameter is required."),
+        summary: "The ads audio-swap call lacks ig_media_id.",
+        solution: "Send the id of the Reel (from GET /{ig-user-id}/media) whose copyrighted music should be replaced.",
+        action: fix(&["ig_media_id"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Provide the IG media FBID (from /me/media) of the Reel whose copyrighted music needs replacing."),
+    }
+
+    /// `ig_audio` ads discovery: the media is not a Reel.
+    AudioMediaNotReel = publishing {
+        code: 100, subcode: Some(9062),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("The supplied ig_media_id refers to a non-Reel media."),
+        summary: "ig_media_id names a post that is not a Reel.",
+        solution: "Audio swap works on Reels only; send the id of a Reel.",
+        action: fix(&["ig_media_id"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Audio swap discovery supports Reels only. Provide the FBID of a Reel."),
+    }
+
+    /// `ig_audio` ads discovery: the Reel has no copyrighted music.
+    AudioNoCopyrightedMusic = publishing {
+        code: 100, subcode: Some(9055),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("This media does not contain copyrighted licensed music."),
+        summary: "The Reel has no copyrighted licensed music, so there is nothing to swap.",
+        solution: "Choose a Reel whose music has a copyright issue; others do not need audio swap.",
+        action: fix(&["ig_media_id"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Audio swap discovery is only available for Reels with copyrighted music. Choose a Reel with a copyright issue."),
+    }
+
+    /// `ig_audio` ads discovery: partnership ad code unknown or expired.
+    AudioPartnershipCodeInvalid = publishing {
+        code: 100, subcode: Some(9063),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("The supplied partnership_ad_code is invalid or expired."),
+        summary: "partnership_ad_code does not exist or has expired.",
+        solution: "Generate a new partnership ad code for the media and send that.",
+        action: fix(&["partnership_ad_code"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Generate a valid partnership ad code and retry."),
+    }
+
+    /// `ig_audio` ads discovery: partnership ad code belongs to other media.
+    AudioPartnershipCodeMismatch = publishing {
+        code: 100, subcode: Some(9064),
+        message: "Invalid parameter",
+        user_title: Some("Invalid parameter"),
+        user_msg: Some("The supplied partnership_ad_code does not match the ig_media_id."),
+        summary: "partnership_ad_code was generated for a different media than ig_media_id.",
+        solution: "Send the partnership ad code that was generated for this ig_media_id.",
+        action: fix(&["partnership_ad_code", "ig_media_id"]),
+        evidence: "seed row; message and title GUESS",
+        meta_solution: Some("Use a partnership_ad_code generated for the same media as ig_media_id."),
+    }
+
+    /// The app lacks `ads_management` for the target (ig_audio ads discovery).
+    AdsManagementMissing = graph {
+        status: 403, code: 200,
+        message: "The calling app is missing the ads_management permission for the target.",
+        summary: "The token's app lacks the ads_management permission for the target account.",
+        solution: "Request the ads_management permission for the target user (it needs app review), then retry.",
+        action: Action::RequestPermission { permission: Some("ads_management") },
+        source: Source::Seed,
+        evidence: "seed row (HTTP 403); no body seen in the wild",
+        meta_solution: Some("Request and obtain the ads_management permission for the target user, then retry."),
+        note: Some("The seed's row is shifted: its subcode column holds the message and its user-message column holds the solution. There is no subcode."),
+    }
+
+    /// Ads audio swap discovery is not enabled for this app.
+    AdsAudioSwapUnavailable = publishing {
+        status: 403, code: 10, subcode: Some(9053),
+        message: "(#10) Application does not have permission for this action",
+        user_title: Some("Feature not available"),
+        user_msg: Some("Ads audio swap discovery is not yet available."),
+        summary: "The ads audio-swap discovery feature is in limited release and not enabled for this app.",
+        solution: "Nothing in the request can fix it; ask your Meta partner contact for access.",
+        action: Action::NotAvailable,
+        evidence: "seed row (HTTP 403); message and title GUESS",
+        meta_solution: Some("This feature is in limited release. Access is gated; reach out to your Meta partner contact."),
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Generic Graph errors an emulator and a client meet.
+    // ---------------------------------------------------------------------------------------
+
+    /// An unknown error, possibly temporary.
+    UnknownError = graph {
+        code: 1,
+        message: "An unknown error occurred",
+        summary: "Graph failed with an unspecified error; often temporary.",
+        solution: "Retry with backoff a few times; if it persists, look at the subcode and the request.",
+        action: retry(3, 1_000, 30_000),
+        evidence: "Graph error-handling docs; a bare body like this appears only in fixtures (real ones carry an IG subcode)",
+    }
+
+    /// A temporary service outage.
+    ServiceUnavailable = throttle {
+        status: 500, code: 2,
+        message: "An unexpected error has occurred. Please retry your request later.",
+        summary: "Meta's service is temporarily down or overloaded.",
+        solution: "Retry the same request with exponential backoff and jitter.",
+        action: retry(4, 2_000, 60_000),
+        evidence: "REAL x4 (IG /media and media_publish during outages; fbtrace AXgtZxIYulREP10R9zhI_dx), HTTP 500, is_transient before code",
+    }
+
+    /// App-level throttling.
+    AppRateLimit = throttle {
+        code: 4,
+        message: "(#4) Application request limit reached",
+        summary: "The app made too many calls (Platform rate limit).",
+        solution: "Stop calling and back off; watch X-App-Usage and keep call_count well under 100%.",
+        action: Action::Throttled { min_wait_s: 300 },
+        evidence: "REAL (live capture, fbtrace AMTYxCNbXwURwZO2BD5TYrz); Meta's docs show it as HTTP 400, captures as 403",
+        observed: Some(Observed {
+            status: Some(403),
+            evidence: "captures of (#4) came with HTTP 403",
+            ..Observed::SAME
+        }),
+    }
+
+    /// The token lacks a permission (generic form).
+    PermissionDenied = graph {
+        code: 10,
+        message: "(#10) Application does not have permission for this action",
+        summary: "The token or app lacks a permission needed for this call.",
+        solution: "Check which permission the endpoint needs (instagram_content_publish for publishing), request it, and use a token that has it.",
+        action: Action::RequestPermission { permission: None },
+        evidence: "REAL (fbtrace AlxUisvCSIMDcrLtpCjx_X0)",
+    }
+
+    /// The token lacks `instagram_content_publish`.
+    PublishPermissionMissing = graph {
+        code: 10,
+        message: "(#10) Requires instagram_content_publish permission to manage the object",
+        summary: "The token lacks instagram_content_publish, which every publishing call needs.",
+        solution: "Request instagram_content_publish (instagram_business_content_publish with Instagram Login) and use a token that has it.",
+        action: Action::RequestPermission { permission: Some("instagram_content_publish") },
+        evidence: "REAL (5 production occurrences, gitroomhq/postiz-app#1914)",
+        note: Some("Shares code 10 without subcode with PermissionDenied, which is the primary entry for classification."),
+    }
+
+    /// User-level throttling.
+    UserRateLimit = throttle {
+        code: 17,
+        message: "(#17) User request limit reached",
+        summary: "This user made too many calls.",
+        solution: "Back off for this user; spread calls out over time.",
+        action: Action::Throttled { min_wait_s: 300 },
+        evidence: "Graph error-handling docs; message quoted widely, no full real body found",
+    }
+
+    /// Page-level throttling.
+    PageRateLimit = throttle {
+        code: 32,
+        message: "(#32) Page request limit reached",
+        summary: "Too many calls for this Page.",
+        solution: "Back off; check the X-Business-Use-Case-Usage header for when access returns.",
+        action: Action::Throttled { min_wait_s: 300 },
+        evidence: "Graph rate-limiting docs sample body",
+    }
+
+    /// A required parameter is missing.
+    ParameterRequired = graph {
+        code: 100,
+        message: "(#100) The parameter {param} is required",
+        summary: "A required parameter is missing (for example image_url for an image container).",
+        solution: "Send the parameter the message names.",
+        action: fix(&[]),
+        evidence: "REAL (\"The parameter image_url is required\", seen in production 2026-10-03)",
+    }
+
+    /// A parameter has a value of the wrong type or form.
+    InvalidParameterValue = graph {
+        code: 100,
+        message: "(#100) Param {param} must be {expected}",
+        summary: "A parameter has a value of the wrong type or form.",
+        solution: "Send the parameter in the form the message says.",
+        action: fix(&[]),
+        evidence: "Graph's \"(#100) Param X must be ...\" pattern; GUESS for the exact wording per parameter",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// The node does not exist or this token cannot see it.
+    ObjectNotFound = graph {
+        code: 100, subcode: Some(33),
+        error_type: ErrorType::GraphMethodException,
+        message: "Unsupported {method} request. Object with ID '{node-id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+        summary: "The id in the path does not exist, belongs to another account, or does not support this call.",
+        solution: "Check the id (an IG user id, not a Page id; a container of this account) and that the token belongs to that account.",
+        action: fix(&["id"]),
+        evidence: "REAL (Android SDK log and others); also seen during a May 2026 Meta incident for valid ids",
+    }
+
+    /// No access token was sent.
+    AccessTokenRequired = graph {
+        code: 104,
+        message: "An access token is required to request this resource.",
+        summary: "The request carried no access token.",
+        solution: "Send access_token as a query or body parameter, or an Authorization: Bearer header.",
+        action: fix(&["access_token"]),
+        evidence: "REAL (spring-guides/gs-consuming-rest#10)",
+    }
+
+    /// The token cannot be parsed.
+    InvalidAccessToken = graph {
+        code: 190,
+        message: "Invalid OAuth access token - Cannot parse access token",
+        summary: "The access token is malformed or of the wrong kind for this host.",
+        solution: "Use a valid user token for this host (a Facebook token on graph.facebook.com, an Instagram token on graph.instagram.com); obtain a new one if needed.",
+        action: Action::RefreshToken,
+        evidence: "REAL (fbtrace AeO8Snks5_RnxxCSoDsgD9P, 2026-07-01 production log)",
+    }
+
+    /// The session was invalidated (password change or security reasons).
+    SessionInvalidated = graph {
+        code: 190, subcode: Some(460),
+        message: "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.",
+        summary: "The token was invalidated: the user changed their password or Meta reset the session.",
+        solution: "Ask the user to log in again and store the new token.",
+        action: Action::RefreshToken,
+        evidence: "REAL (fbtrace ASkD40ZYzAMGpUkxW2P4ez6; codingbadger/instant-tokens.com#28)",
+    }
+
+    /// The token has expired.
+    TokenExpired = graph {
+        code: 190, subcode: Some(463),
+        message: "Error validating access token: Session has expired on {expired-at}. The current time is {now}.",
+        summary: "The access token has expired.",
+        solution: "Exchange or refresh the token (long-lived tokens last about 60 days), or ask the user to log in again.",
+        action: Action::RefreshToken,
+        evidence: "REAL (wording identical 2018 to 2025: chatwoot/chatwoot#12989); dates as %A, %d-%b-%y %H:%M:%S %Z in Pacific time",
+    }
+
+    /// The user is not a confirmed user.
+    UserNotConfirmed = graph {
+        code: 190, subcode: Some(464),
+        message: "Error validating access token: Sessions for the user are not allowed because the user is not a confirmed user.",
+        summary: "The user's account is not confirmed, so its sessions are refused.",
+        solution: "The user must confirm their account (e-mail or phone) in the app, then log in again.",
+        action: Action::UserMustActInApp,
+        evidence: "REAL (fbtrace Ag9aEZj3MREVj9m9kxav2rf)",
+    }
+
+    /// The user logged out.
+    SessionLoggedOut = graph {
+        code: 190, subcode: Some(467),
+        message: "Error validating access token: The session is invalid because the user logged out.",
+        summary: "The token is invalid because the user logged out.",
+        solution: "Ask the user to log in again and store the new token.",
+        action: Action::RefreshToken,
+        evidence: "REAL (older Facebook-login captures)",
+    }
+
+    /// Generic permissions error (code 200, other wording).
+    PermissionsError = graph {
+        code: 200,
+        message: "(#200) Permissions error",
+        summary: "The token lacks a permission required for this call.",
+        solution: "Find the permission the endpoint needs, request it, and use a token that has it.",
+        action: Action::RequestPermission { permission: None },
+        evidence: "FIXTURE only; status varies between mocks",
+        note: Some("Shares code 200 without subcode with AdsManagementMissing, which is the primary entry for classification."),
+    }
+
+    /// Temporarily blocked for policy violations.
+    PolicyBlocked = graph {
+        code: 368,
+        message: "(#368) The action attempted has been deemed abusive or is otherwise disallowed",
+        summary: "Meta temporarily blocked the action for policy reasons.",
+        solution: "Stop the action for a while (hours); review the content and posting pattern; the account owner may see a notice in the app.",
+        action: Action::Throttled { min_wait_s: 3_600 },
+        evidence: "Graph error-handling docs (\"temporarily blocked for policies violations: wait and retry\"); message GUESS",
+    }
+
+    /// Custom rate limit.
+    CustomRateLimit = throttle {
+        code: 613,
+        message: "(#613) Calls to this api have exceeded the rate limit.",
+        summary: "A call-specific rate limit was exceeded.",
+        solution: "Back off and spread calls out; avoid bursts.",
+        action: Action::Throttled { min_wait_s: 300 },
+        evidence: "FIXTURE; the legacy REST form was seen for real (dequis/purple-facebook#477)",
+    }
+
+    /// Instagram Business Use Case rate limit.
+    InstagramRateLimit = throttle {
+        code: 80002,
+        message: "(#80002) There have been too many calls to this Instagram account. Wait a bit and try again.",
+        summary: "Too many calls for this Instagram account (Business Use Case limit).",
+        solution: "Wait as long as X-Business-Use-Case-Usage's estimated_time_to_regain_access says (minutes), then resume at a lower rate.",
+        action: Action::Throttled { min_wait_s: 600 },
+        evidence: "Graph rate-limiting docs name code 80002 for Instagram; message GUESS, no real body found",
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Observed in the wild, not in Meta's table.
+    // ---------------------------------------------------------------------------------------
+
+    /// Video URL not servable when Instagram fetched it.
+    VideoNotServable = publishing {
+        code: -1, subcode: Some(2207076),
+        message: "Media upload has failed with error code 2207076",
+        user_title: Some("Upload failed"),
+        user_msg: Some("Media upload has failed with error code 2207076"),
+        summary: "Video processing failed: the URL was not servable when Instagram fetched it (it fetches only once), or the format was incompatible.",
+        solution: "Make sure the video URL serves the final file immediately (no 423/5xx while a CDN warms up), then create a new container.",
+        action: Action::Recreate,
+        source: Source::Observed,
+        evidence: "container status text REAL (incident Sep 11-12 2026); envelope on media_publish GUESS",
+    }
+
+    /// Video download failed (host ignored Range requests).
+    VideoDownloadFailed = publishing {
+        code: -1, subcode: Some(2207077),
+        message: "Media upload has failed with error code 2207077",
+        user_title: Some("Upload failed"),
+        user_msg: Some("Media upload has failed with error code 2207077"),
+        summary: "Video download failed, typically because the host ignored HTTP Range requests or was temporary.",
+        solution: "Host the video where Range requests get 206 responses and the URL stays valid, then create a new container.",
+        action: Action::Recreate,
+        source: Source::Observed,
+        evidence: "container status text REAL (postiz handleErrors and others); envelope on media_publish GUESS",
+    }
+
+    /// Trial Reels not supported for this account.
+    TrialReelsUnsupported = publishing {
+        code: 10, subcode: Some(2207081),
+        message: "(#10) Application does not have permission for this action",
+        user_title: Some("Trial Reels not available"),
+        user_msg: Some("This account doesn't support Trial Reels"),
+        summary: "The account is not eligible for Trial Reels (trial_params).",
+        solution: "Publish without trial_params, or only offer Trial Reels to eligible accounts.",
+        action: fix(&["trial_params"]),
+        source: Source::Observed,
+        evidence: "code and subcode REAL-partial (gitroomhq/postiz-app#1914); message and texts GUESS",
+    }
+
+    /// Audio track attached to a video without audio.
+    AudioOnSilentVideo = publishing {
+        code: -1, subcode: Some(2207082),
+        message: "Media upload has failed with error code 2207082",
+        user_title: Some("Upload failed"),
+        user_msg: Some("Media upload has failed with error code 2207082"),
+        summary: "Video processing failed: audio was attached to a video with no audio stream while the original volume was not 0 (also seen on very large pulls).",
+        solution: "Give the video a (silent) audio track or set the original volume to 0 when adding music, then create a new container.",
+        action: fix(VIDEO),
+        source: Source::Observed,
+        evidence: "container status text REAL (gitroomhq/postiz-app#2033, #1992); envelope on media_publish GUESS",
+    }
+
+    /// The image could not be processed (format).
+    InvalidImageFormat = publishing {
+        code: 36001, subcode: Some(2207083),
+        message: "The image format is not supported.",
+        user_title: Some("Invalid Image Format"),
+        user_msg: Some("The image could not be processed because its format is not supported."),
+        summary: "The image could not be read (corrupt or not really an image).",
+        solution: "Re-export the image as a standard JPEG and create the container again.",
+        action: fix(IMAGE),
+        source: Source::Observed,
+        evidence: "REAL (\"real case 28/08/2026\", fbtrace ADLs8dl_l3AbasnnAKjYltu); the user message was truncated in the source",
+    }
+
+    /// The video could not be processed.
+    VideoProcessingFailed = publishing {
+        code: -1, subcode: Some(2207085),
+        message: "Media upload has failed with error code 2207085",
+        user_title: Some("Upload failed"),
+        user_msg: Some("Media upload has failed with error code 2207085"),
+        summary: "Video processing failed (format, duration or resolution out of specification).",
+        solution: "Re-encode the video to the Reels specification and create a new container.",
+        action: fix(VIDEO),
+        source: Source::Observed,
+        evidence: "container status text REAL (gitroomhq/postiz-app#1992); envelope on media_publish GUESS",
+    }
+
+    /// A carousel item (media_type=VIDEO) published on its own.
+    CarouselItemStandalone = publishing {
+        code: 100, subcode: Some(2207089),
+        message: "Invalid parameter",
+        user_title: Some("Carousel item cannot be published standalone"),
+        user_msg: Some("Media created with media_type=VIDEO is a carousel item and cannot be published as a standalone post. To publish a standalone video, use media_type=REELS instead."),
+        summary: "A container created with media_type=VIDEO is a carousel item and cannot be published alone.",
+        solution: "Create standalone videos with media_type=REELS; use VIDEO only for carousel children.",
+        action: fix(&["media_type"]),
+        source: Source::Observed,
+        evidence: "REAL (MookieLian/n8n-nodes-instagram#9, fbtrace AQAGQZmBxEjj1dBgw9kJXc1)",
+    }
+
+    /// oEmbed / media lookup of a post that does not exist.
+    ResourceNotFound = publishing {
+        code: 24, subcode: Some(2207045),
+        message: "The requested resource does not exist",
+        user_title: Some("Media Not Found"),
+        user_msg: Some("The requested media could not be found."),
+        summary: "The requested post does not exist (seen on oEmbed with a made-up URL).",
+        solution: "Check the post URL or id.",
+        action: fix(&["url"]),
+        source: Source::Observed,
+        evidence: "message and title REAL (an engineer's probe notes); user message GUESS",
+    }
+}
+
+// Family templates: the wire shape an entry starts from. Fields an entry must always set
+// (code, message, summary, solution, evidence) are left empty here; a test rejects any entry
+// that forgets one.
+
+const fn publishing(id: Id) -> Entry {
+    Entry {
+        id,
+        status: 400,
+        code: 0,
+        subcode: None,
+        error_type: ErrorType::OAuthException,
+        message: "",
+        user_title: None,
+        user_msg: None,
+        is_transient: Some(false),
+        transient_first: false,
+        summary: "",
+        solution: "",
+        action: Action::FixRequest { params: &[] },
+        source: Source::Seed,
+        evidence: "",
+        meta_solution: None,
+        note: None,
+        observed: None,
+    }
+}
+
+const fn graph(id: Id) -> Entry {
+    Entry {
+        is_transient: None,
+        source: Source::GraphDocs,
+        ..publishing(id)
+    }
+}
+
+const fn throttle(id: Id) -> Entry {
+    Entry {
+        is_transient: Some(true),
+        transient_first: true,
+        source: Source::GraphDocs,
+        ..publishing(id)
+    }
+}

@@ -1,0 +1,328 @@
+//! The shape of one catalog entry, and the small vocabularies it is written in
+//! (error type, action, provenance, profile).
+//!
+//! The entries themselves live in [`crate::catalog`]; this module only says what an entry *is*.
+
+use serde::Serialize;
+
+use crate::catalog::Id;
+
+/// The `type` field of a Graph error envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ErrorType {
+    /// Used by nearly every Graph error, including throttling and parameter errors.
+    OAuthException,
+    /// Used for "object does not exist / unsupported request" (code 100, subcode 33).
+    GraphMethodException,
+}
+
+impl ErrorType {
+    /// The wire spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorType::OAuthException => "OAuthException",
+            ErrorType::GraphMethodException => "GraphMethodException",
+        }
+    }
+}
+
+/// What a program should do when it meets an error. The client's recovery policy is driven
+/// entirely by this value; nothing else in the project decides how to react to a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Send the same request again, up to `attempts` more times, with exponential backoff
+    /// starting at `first_delay_ms` and capped at `max_delay_ms` (add jitter).
+    RetrySame {
+        attempts: u8,
+        first_delay_ms: u32,
+        max_delay_ms: u32,
+    },
+    /// Retry the same request `attempts` times spread over `within_min_s..=within_max_s`
+    /// seconds; if it still fails, create a new container and publish that instead.
+    RetryThenRecreate {
+        attempts: u8,
+        within_min_s: u16,
+        within_max_s: u16,
+    },
+    /// The container is unusable: create a new one from the same inputs and publish that.
+    Recreate,
+    /// The container is still processing: poll its `status_code` until `FINISHED`, then publish.
+    WaitUntilFinished,
+    /// The account's 24 h publishing quota is spent: wait until the moving window frees a slot
+    /// (read `content_publishing_limit`), then publish.
+    WaitForPublishingWindow,
+    /// The app or account is throttled: stop calling for at least `min_wait_s` seconds (longer
+    /// if the usage headers say so), then retry.
+    Throttled { min_wait_s: u32 },
+    /// The request itself is wrong; retrying it unchanged cannot succeed. `params` names the
+    /// request parameters to fix (the media behind a URL counts as that URL parameter).
+    FixRequest { params: &'static [&'static str] },
+    /// Only the account owner can fix this, in the Instagram app (restriction, checkpoint, appeal).
+    UserMustActInApp,
+    /// The access token is unusable: obtain a new one (re-run the login flow if needed).
+    RefreshToken,
+    /// The token lacks a permission: request it (app review may be needed), then retry.
+    RequestPermission { permission: Option<&'static str> },
+    /// The feature is not available to this app or account; no change on the caller's side helps.
+    NotAvailable,
+}
+
+impl Action {
+    /// The action's short name, as serialized in its `kind` field.
+    pub const fn kind(self) -> &'static str {
+        match self {
+            Action::RetrySame { .. } => "retry_same",
+            Action::RetryThenRecreate { .. } => "retry_then_recreate",
+            Action::Recreate => "recreate",
+            Action::WaitUntilFinished => "wait_until_finished",
+            Action::WaitForPublishingWindow => "wait_for_publishing_window",
+            Action::Throttled { .. } => "throttled",
+            Action::FixRequest { .. } => "fix_request",
+            Action::UserMustActInApp => "user_must_act_in_app",
+            Action::RefreshToken => "refresh_token",
+            Action::RequestPermission { .. } => "request_permission",
+            Action::NotAvailable => "not_available",
+        }
+    }
+
+    /// Whether sending the *same* request again can succeed without any change.
+    pub const fn retries_same_request(self) -> bool {
+        matches!(
+            self,
+            Action::RetrySame { .. }
+                | Action::RetryThenRecreate { .. }
+                | Action::WaitUntilFinished
+                | Action::WaitForPublishingWindow
+                | Action::Throttled { .. }
+        )
+    }
+
+    /// One short sentence for people, used by `instapub explain`.
+    pub fn describe(self) -> String {
+        match self {
+            Action::RetrySame {
+                attempts,
+                first_delay_ms,
+                max_delay_ms,
+            } => format!(
+                "retry the same request up to {attempts} times, backing off from {} to {} with jitter",
+                human_ms(first_delay_ms),
+                human_ms(max_delay_ms)
+            ),
+            Action::RetryThenRecreate {
+                attempts,
+                within_min_s,
+                within_max_s,
+            } => format!(
+                "retry the same request {attempts} times within {within_min_s} s to {within_max_s} s; if it still fails, create a new container and publish that"
+            ),
+            Action::Recreate => "create a new container from the same inputs and publish it".into(),
+            Action::WaitUntilFinished => {
+                "poll the container's status_code until it is FINISHED, then publish".into()
+            }
+            Action::WaitForPublishingWindow => {
+                "wait until the 24 h publishing window frees a slot (see content_publishing_limit), then publish".into()
+            }
+            Action::Throttled { min_wait_s } => format!(
+                "stop calling for at least {} (longer if the usage headers say so), then retry",
+                human_ms(min_wait_s.saturating_mul(1000))
+            ),
+            Action::FixRequest { params } => {
+                if params.is_empty() {
+                    "fix the request; sending it again unchanged will fail the same way".into()
+                } else {
+                    format!(
+                        "fix the request ({}); sending it again unchanged will fail the same way",
+                        params.join(", ")
+                    )
+                }
+            }
+            Action::UserMustActInApp => {
+                "stop; the account owner must sign in to the Instagram app and resolve it".into()
+            }
+            Action::RefreshToken => "obtain a new access token, then retry".into(),
+            Action::RequestPermission { permission } => match permission {
+                Some(p) => format!("request the {p} permission for this token, then retry"),
+                None => "request the missing permission for this token, then retry".into(),
+            },
+            Action::NotAvailable => {
+                "stop; this feature is not available to this app or account".into()
+            }
+        }
+    }
+}
+
+fn human_ms(ms: u32) -> String {
+    if ms >= 60_000 && ms.is_multiple_of(60_000) {
+        format!("{} min", ms / 60_000)
+    } else if ms >= 1000 && ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// Where an entry comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// A row of Meta's Instagram error-codes table (the project's seed file).
+    Seed,
+    /// Meta's generic Graph API documentation (error handling, rate limiting).
+    GraphDocs,
+    /// Seen in real traffic but not documented by Meta.
+    Observed,
+}
+
+/// Which wire variant the sandbox emits where documentation and real traffic differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// What Meta's documentation (the seed) says. The default.
+    #[default]
+    Documented,
+    /// What real responses were seen to carry (reference/real-envelopes.md).
+    Observed,
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "documented" => Ok(Profile::Documented),
+            "observed" => Ok(Profile::Observed),
+            other => Err(format!(
+                "unknown profile {other:?}: expected \"documented\" or \"observed\""
+            )),
+        }
+    }
+}
+
+/// Fields that real traffic was seen to send differently from the documentation. `None`
+/// means "same as documented".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Observed {
+    pub status: Option<u16>,
+    pub code: Option<i64>,
+    pub message: Option<&'static str>,
+    pub user_title: Option<&'static str>,
+    pub user_msg: Option<&'static str>,
+    /// Where it was seen.
+    pub evidence: &'static str,
+}
+
+impl Observed {
+    /// No differences; the base for struct-update syntax in the table.
+    pub const SAME: Observed = Observed {
+        status: None,
+        code: None,
+        message: None,
+        user_title: None,
+        user_msg: None,
+        evidence: "",
+    };
+}
+
+/// One error the Graph API can return, with everything a program and a person need to know
+/// about it. Construct entries only in [`crate::catalog`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Entry {
+    /// The entry's stable name; everything else in the project refers to entries by it.
+    pub id: Id,
+    /// HTTP status of the response carrying this error (documented profile).
+    pub status: u16,
+    pub code: i64,
+    pub subcode: Option<i64>,
+    pub error_type: ErrorType,
+    /// The developer `message` field. May hold `{placeholders}`.
+    pub message: &'static str,
+    /// `error_user_title`; `None` means the field is absent on the wire.
+    pub user_title: Option<&'static str>,
+    /// `error_user_msg` template with the seed's placeholders kept by name; `None` = absent.
+    pub user_msg: Option<&'static str>,
+    /// `is_transient`; `None` means the field is absent on the wire.
+    pub is_transient: Option<bool>,
+    /// Throttle and outage bodies put `is_transient` right after `type`, before `code`.
+    pub transient_first: bool,
+    /// One line, in our words: what happened.
+    pub summary: &'static str,
+    /// What to do about it, in our words.
+    pub solution: &'static str,
+    pub action: Action,
+    pub source: Source,
+    /// Which fields are documented or seen, and where (URLs or document names).
+    pub evidence: &'static str,
+    /// Meta's own "Recommended Solution" text for seed rows, verbatim.
+    pub meta_solution: Option<&'static str>,
+    /// Slips in Meta's table and other things worth knowing about this entry.
+    pub note: Option<&'static str>,
+    /// Differences seen in real traffic; emitted under [`Profile::Observed`].
+    pub observed: Option<Observed>,
+}
+
+impl Entry {
+    /// The HTTP status under a profile.
+    pub fn status_for(&self, profile: Profile) -> u16 {
+        self.pick(profile, |o| o.status).unwrap_or(self.status)
+    }
+
+    /// The code under a profile.
+    pub fn code_for(&self, profile: Profile) -> i64 {
+        self.pick(profile, |o| o.code).unwrap_or(self.code)
+    }
+
+    /// The developer message template under a profile.
+    pub fn message_for(&self, profile: Profile) -> &'static str {
+        self.pick(profile, |o| o.message).unwrap_or(self.message)
+    }
+
+    /// The user title under a profile.
+    pub fn user_title_for(&self, profile: Profile) -> Option<&'static str> {
+        self.pick(profile, |o| o.user_title).or(self.user_title)
+    }
+
+    /// The user message template under a profile.
+    pub fn user_msg_for(&self, profile: Profile) -> Option<&'static str> {
+        self.pick(profile, |o| o.user_msg).or(self.user_msg)
+    }
+
+    fn pick<T>(&self, profile: Profile, f: impl Fn(&Observed) -> Option<T>) -> Option<T> {
+        match (profile, &self.observed) {
+            (Profile::Observed, Some(o)) => f(o),
+            _ => None,
+        }
+    }
+
+    /// `code/subcode` or `code`, as people write it.
+    pub fn key(&self) -> String {
+        match self.subcode {
+            Some(s) => format!("{}/{}", self.code, s),
+            None => self.code.to_string(),
+        }
+    }
+
+    /// Every `{placeholder}` name used by this entry's templates, in both profiles.
+    pub fn placeholders(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let observed = self.observed.unwrap_or(Observed::SAME);
+        for text in [
+            Some(self.message),
+            self.user_title,
+            self.user_msg,
+            observed.message,
+            observed.user_title,
+            observed.user_msg,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for name in crate::envelope::placeholder_names(text) {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+}

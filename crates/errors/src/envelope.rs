@@ -1,0 +1,309 @@
+//! Rendering catalog entries into the exact JSON envelope Meta sends.
+//!
+//! [`CatalogError`] is what the rest of the project passes around: an entry id plus the values
+//! for its `{placeholders}`. [`CatalogError::render`] turns it into an [`Envelope`], whose
+//! [`Envelope::to_json`] writes Meta's key order, field presence and escaping.
+
+use std::io;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::catalog::Id;
+use crate::entry::{Entry, Profile};
+
+/// Placeholder names used in the catalog's templates, as constants so callers don't retype them.
+pub mod placeholder {
+    pub const VIDEO_LENGTH: &str = "video-length";
+    pub const MEDIA_ID: &str = "media-id";
+    pub const CREATION_ID: &str = "creation-id";
+    pub const MEDIA_TYPE: &str = "media-type";
+    pub const MAX_TAG_COUNT: &str = "max-tag-count";
+    pub const VIDEO: &str = "video";
+    pub const URI: &str = "uri";
+    pub const SIZE: &str = "size";
+    pub const CURRENT_IMAGE_FORMAT: &str = "current-image-format";
+    pub const FORMAT: &str = "format";
+    pub const SUBMITTED_RATIO: &str = "submitted-ratio";
+    pub const SUBMITTED_CAPTION_LENGTH: &str = "submitted-caption-length";
+    pub const MAXIMUM_CAPTION_LENGTH: &str = "maximum-caption-length";
+    pub const PARAM: &str = "param";
+    pub const EXPECTED: &str = "expected";
+    pub const METHOD: &str = "method";
+    pub const NODE_ID: &str = "node-id";
+    pub const EXPIRED_AT: &str = "expired-at";
+    pub const NOW: &str = "now";
+
+    /// Every placeholder the catalog may use.
+    pub const ALL: &[&str] = &[
+        VIDEO_LENGTH,
+        MEDIA_ID,
+        CREATION_ID,
+        MEDIA_TYPE,
+        MAX_TAG_COUNT,
+        VIDEO,
+        URI,
+        SIZE,
+        CURRENT_IMAGE_FORMAT,
+        FORMAT,
+        SUBMITTED_RATIO,
+        SUBMITTED_CAPTION_LENGTH,
+        MAXIMUM_CAPTION_LENGTH,
+        PARAM,
+        EXPECTED,
+        METHOD,
+        NODE_ID,
+        EXPIRED_AT,
+        NOW,
+    ];
+}
+
+/// The `{name}` placeholders in a template, in order of appearance.
+pub fn placeholder_names(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                if !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
+                {
+                    out.push(name);
+                }
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Substitutes `{name}` placeholders. A placeholder without a value stays as written, which
+/// is visible and honest (Meta itself sometimes renders odd values, e.g. an empty ratio).
+pub fn render_template(template: &str, params: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = &after[..end];
+        match params.iter().find(|(k, _)| k == name) {
+            Some((_, value)) => out.push_str(value),
+            None => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An error the project decided to return: a catalog entry and its placeholder values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogError {
+    pub id: Id,
+    pub params: Vec<(String, String)>,
+}
+
+impl CatalogError {
+    /// An error with no placeholder values yet.
+    pub fn new(id: Id) -> Self {
+        CatalogError {
+            id,
+            params: Vec::new(),
+        }
+    }
+
+    /// Adds a placeholder value (`name` without braces, e.g. [`placeholder::URI`]).
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.params.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// The value given for a placeholder.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// This error's catalog entry.
+    pub fn entry(&self) -> &'static Entry {
+        self.id.entry()
+    }
+
+    /// The user message with placeholders filled in, under a profile.
+    pub fn user_message(&self, profile: Profile) -> Option<String> {
+        self.entry()
+            .user_msg_for(profile)
+            .map(|t| render_template(t, &self.params))
+    }
+
+    /// The full wire envelope under `profile`, with the given `fbtrace_id`.
+    pub fn render(&self, profile: Profile, fbtrace_id: impl Into<String>) -> Envelope {
+        let e = self.entry();
+        let fill = |t: &str| render_template(t, &self.params);
+        Envelope {
+            status: e.status_for(profile),
+            message: fill(e.message_for(profile)),
+            error_type: e.error_type.as_str().to_owned(),
+            code: e.code_for(profile),
+            error_subcode: e.subcode,
+            is_transient: e.is_transient,
+            transient_first: e.transient_first,
+            error_user_title: e.user_title_for(profile).map(fill),
+            error_user_msg: e.user_msg_for(profile).map(fill),
+            fbtrace_id: fbtrace_id.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let e = self.entry();
+        let text = self
+            .user_message(Profile::Documented)
+            .unwrap_or_else(|| render_template(e.message, &self.params));
+        write!(f, "{} ({}): {}", e.id, e.key(), text)
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+/// A Graph error envelope ready for the wire: `{"error":{...}}` plus its HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub status: u16,
+    pub message: String,
+    pub error_type: String,
+    pub code: i64,
+    pub error_subcode: Option<i64>,
+    pub is_transient: Option<bool>,
+    /// Put `is_transient` right after `type` (throttle and outage bodies).
+    pub transient_first: bool,
+    pub error_user_title: Option<String>,
+    pub error_user_msg: Option<String>,
+    pub fbtrace_id: String,
+}
+
+impl Envelope {
+    /// The body exactly as Meta writes it: compact, Meta's key order, `/` escaped as `\/`
+    /// and non-ASCII escaped as `\uXXXX` (PHP `json_encode` style).
+    pub fn to_json(&self) -> String {
+        let mut buf = Vec::with_capacity(256);
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, GraphFormatter);
+        // Serializing owned strings and integers into a Vec cannot fail.
+        if self.serialize(&mut ser).is_err() {
+            return String::new();
+        }
+        // The formatter writes only ASCII.
+        String::from_utf8(buf).unwrap_or_default()
+    }
+}
+
+struct Inner<'a>(&'a Envelope);
+
+impl Serialize for Inner<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("message", &e.message)?;
+        m.serialize_entry("type", &e.error_type)?;
+        if e.transient_first {
+            if let Some(t) = e.is_transient {
+                m.serialize_entry("is_transient", &t)?;
+            }
+        }
+        m.serialize_entry("code", &e.code)?;
+        if let Some(sc) = e.error_subcode {
+            m.serialize_entry("error_subcode", &sc)?;
+        }
+        if !e.transient_first {
+            if let Some(t) = e.is_transient {
+                m.serialize_entry("is_transient", &t)?;
+            }
+        }
+        if let Some(t) = &e.error_user_title {
+            m.serialize_entry("error_user_title", t)?;
+        }
+        if let Some(t) = &e.error_user_msg {
+            m.serialize_entry("error_user_msg", t)?;
+        }
+        m.serialize_entry("fbtrace_id", &e.fbtrace_id)?;
+        m.end()
+    }
+}
+
+impl Serialize for Envelope {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("error", &Inner(self))?;
+        m.end()
+    }
+}
+
+/// serde_json formatter that escapes like Graph does: `/` as `\/`, non-ASCII as `\uXXXX`
+/// (surrogate pairs above U+FFFF). serde_json has no such option, hence this small piece.
+pub struct GraphFormatter;
+
+impl serde_json::ser::Formatter for GraphFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if c == '/' || !c.is_ascii() {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                if c == '/' {
+                    writer.write_all(b"\\/")?;
+                } else {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        write!(writer, "\\u{unit:04x}")?;
+                    }
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// An `fbtrace_id` in the modern form: `A` followed by 22 base64url characters, built from 132
+/// bits of caller-supplied randomness (this crate does no I/O and owns no RNG).
+pub fn fbtrace_id(random: u128, extra: u8) -> String {
+    let mut out = String::with_capacity(23);
+    out.push('A');
+    for i in 0..21 {
+        let six = ((random >> (6 * i)) & 0x3f) as usize;
+        out.push(char::from(BASE64URL[six]));
+    }
+    // 126 bits used; the last character takes the top 2 bits and 4 bits of `extra`.
+    let last = (((random >> 126) as usize) << 4) | usize::from(extra & 0x0f);
+    out.push(char::from(BASE64URL[last & 0x3f]));
+    out
+}
+
+/// Whether a string has the modern `fbtrace_id` shape.
+pub fn is_fbtrace_id(s: &str) -> bool {
+    s.len() == 23
+        && s.starts_with('A')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
