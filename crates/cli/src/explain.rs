@@ -322,6 +322,7 @@ fn human(r: &Report, profile: Profile) -> String {
         Source::Seed => "Meta's Instagram error-codes table",
         Source::GraphDocs => "Meta's Graph API documentation",
         Source::Observed => "seen in real traffic; not documented by Meta",
+        Source::Sandbox => "the instapub sandbox's own answer; Meta's behaviour here is unknown",
     };
     out.section(
         "Where this comes from",

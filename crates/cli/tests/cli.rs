@@ -155,7 +155,11 @@ fn codes_lists_the_catalog_in_three_forms() {
     assert!(text.contains("2207042") && text.contains("PublishingQuotaReached"));
     let rows = text
         .lines()
-        .filter(|l| l.starts_with("40") || l.starts_with("50"))
+        .filter(|l| {
+            let mut words = l.split_whitespace();
+            words.next().is_some_and(|w| w.parse::<u16>().is_ok())
+                && words.next().is_some_and(|w| w.parse::<i64>().is_ok())
+        })
         .count();
     assert_eq!(rows, instapub_errors::ENTRIES.len());
 

@@ -807,6 +807,55 @@ catalog! {
         evidence: "Graph rate-limiting docs name code 80002 for Instagram; message GUESS, no real body found",
     }
 
+    /// A path with segments Graph does not know.
+    UnknownPathComponents = graph {
+        code: 2500,
+        message: "Unknown path components: {path}",
+        summary: "The URL path names an edge or node type Graph does not have.",
+        solution: "Check the path against the API reference (for example /{ig-user-id}/media, /{ig-user-id}/media_publish).",
+        action: fix(&["path"]),
+        evidence: "Graph's widely reported form for unknown paths; no IG-specific capture",
+    }
+
+    /// A `fields` entry the node type does not have.
+    NonexistingField = graph {
+        code: 100,
+        message: "(#100) Tried accessing nonexisting field ({field}) on node type ({node-type})",
+        summary: "fields= names a field this kind of object does not have.",
+        solution: "Ask only for fields the node type has (see the reference page of the node).",
+        action: fix(&["fields"]),
+        evidence: "Graph's widely reported form; no IG-specific capture",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sandbox only: answers where Meta's behaviour is unknown. Wire strings are ours.
+    // ---------------------------------------------------------------------------------------
+
+    /// The request body is larger than the sandbox accepts.
+    RequestBodyTooLarge = graph {
+        status: 413, code: 1,
+        message: "The request body is larger than {size}",
+        summary: "The request body exceeds the sandbox's limit (Meta's own limit and answer are not documented).",
+        solution: "Send media by URL (image_url, video_url) or through the resumable upload endpoint, not in the request body.",
+        action: fix(&[]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox only; Meta's answer to oversized bodies is unknown",
+        note: Some("Shares code 1 without subcode with UnknownError, which is the primary entry for classification."),
+    }
+
+    /// The request body cannot be parsed.
+    MalformedBody = graph {
+        code: 100,
+        message: "(#100) The request body could not be parsed: {reason}",
+        summary: "The body is not valid for its Content-Type (broken JSON, bad form encoding).",
+        solution: "Send parameters as a query string, a form body, or a JSON object body.",
+        action: fix(&[]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox only; Meta's exact answer to malformed bodies is unknown",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
     // ---------------------------------------------------------------------------------------
     // Observed in the wild, not in Meta's table.
     // ---------------------------------------------------------------------------------------

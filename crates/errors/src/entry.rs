@@ -173,6 +173,9 @@ pub enum Source {
     GraphDocs,
     /// Seen in real traffic but not documented by Meta.
     Observed,
+    /// Emitted only by the instapub sandbox, for requests whose real answer is unknown (for
+    /// example an oversized body). Its wire strings are ours and say so.
+    Sandbox,
 }
 
 /// Which wire variant the sandbox emits where documentation and real traffic differ.

@@ -33,6 +33,10 @@ pub mod placeholder {
     pub const NODE_ID: &str = "node-id";
     pub const EXPIRED_AT: &str = "expired-at";
     pub const NOW: &str = "now";
+    pub const PATH: &str = "path";
+    pub const FIELD: &str = "field";
+    pub const NODE_TYPE: &str = "node-type";
+    pub const REASON: &str = "reason";
 
     /// Every placeholder the catalog may use.
     pub const ALL: &[&str] = &[
@@ -55,6 +59,10 @@ pub mod placeholder {
         NODE_ID,
         EXPIRED_AT,
         NOW,
+        PATH,
+        FIELD,
+        NODE_TYPE,
+        REASON,
     ];
 }
 

@@ -25,12 +25,14 @@
 
 pub mod catalog;
 pub mod classify;
+pub mod container;
 pub mod entry;
 pub mod envelope;
 pub mod parse;
 
 pub use catalog::{Id, ENTRIES};
 pub use classify::{classify, lookup, lookup_subcode, Classification, Family, Match};
+pub use container::ContainerStatus;
 pub use entry::{Action, Entry, ErrorType, Observed, Profile, Source};
 pub use envelope::{fbtrace_id, placeholder, CatalogError, Envelope};
 pub use parse::{parse_code_number, parse_status_text, GraphError, ParseError};
