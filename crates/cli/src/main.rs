@@ -1,4 +1,4 @@
-//! `instapub`: the one binary. Each subcommand lives in its own module and only wires
+//! `instapub`: the one binary (logs to stderr; `INSTAPUB_LOG=info` for more). Each subcommand lives in its own module and only wires
 //! library crates to the terminal; no error code, message or rule is written here.
 
 use std::process::ExitCode;
@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod codes;
 mod explain;
+mod serve;
 
 /// Tools for publishing to Instagram through Meta's Graph API.
 #[derive(Debug, Parser)]
@@ -25,6 +26,8 @@ enum Command {
     Explain(explain::Args),
     /// List the error catalog.
     Codes(codes::Args),
+    /// Run the sandbox: a local, stateful emulator of the Content Publishing API.
+    Serve(serve::Args),
 }
 
 /// A failure the CLI reports to a person: a message and an exit status.
@@ -45,9 +48,17 @@ impl Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("INSTAPUB_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
     let result = match cli.command {
         Command::Explain(args) => explain::run(args),
         Command::Codes(args) => codes::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

@@ -17,7 +17,7 @@
 //! in the wild, as `evidence` says; "GUESS" marks a field nobody has seen). `summary` and
 //! `solution` are ours.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::entry::{Action, Entry, ErrorType, Observed, Source};
 
@@ -27,7 +27,7 @@ macro_rules! catalog {
         $id:ident = $family:ident { $($field:ident : $value:expr),* $(,)? }
     )*) => {
         /// The name of a catalog entry. One variant per entry, in table order.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum Id {
             $( $(#[doc = $doc])* $id, )*
         }
@@ -853,6 +853,42 @@ catalog! {
         action: fix(&[]),
         source: Source::Sandbox,
         evidence: "instapub sandbox only; Meta's exact answer to malformed bodies is unknown",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// Control plane: the admin key is missing or wrong.
+    AdminKeyInvalid = graph {
+        status: 401, code: 190,
+        message: "Invalid sandbox admin key: send Authorization: Bearer <admin key>",
+        summary: "A /_sandbox control-plane call without the right admin key.",
+        solution: "Send the admin key printed by instapub serve (or set with --admin-key / INSTAPUB_ADMIN_KEY) as Authorization: Bearer.",
+        action: Action::RefreshToken,
+        source: Source::Sandbox,
+        evidence: "instapub sandbox control plane",
+        note: Some("Shares code 190 without subcode with InvalidAccessToken, which is the primary entry for classification."),
+    }
+
+    /// Control plane: the request is invalid.
+    ControlInvalid = graph {
+        code: 100,
+        message: "(#100) {reason}",
+        summary: "A /_sandbox control-plane request with a missing or invalid field.",
+        solution: "Fix the field the message names; GET /_sandbox/openapi.json describes every request.",
+        action: fix(&[]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox control plane",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// Control plane: the object does not exist.
+    ControlNotFound = graph {
+        status: 404, code: 100,
+        message: "(#100) No {node-type} with id '{node-id}'",
+        summary: "A /_sandbox control-plane request names an object that does not exist.",
+        solution: "Check the id; list objects with the matching GET route.",
+        action: fix(&["id"]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox control plane",
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
     }
 

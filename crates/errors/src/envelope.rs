@@ -7,7 +7,7 @@
 use std::io;
 
 use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::Id;
 use crate::entry::{Entry, Profile};
@@ -118,7 +118,7 @@ pub fn render_template(template: &str, params: &[(String, String)]) -> String {
 }
 
 /// An error the project decided to return: a catalog entry and its placeholder values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogError {
     pub id: Id,
     pub params: Vec<(String, String)>,

@@ -1,0 +1,139 @@
+//! `instapub serve`: runs the sandbox until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use instapub_errors::Profile;
+use instapub_sandbox::{Config, Db, Sandbox};
+
+use crate::Failure;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    listen: SocketAddr,
+    /// SQLite file for the state, or `:memory:` to keep nothing.
+    #[arg(long, default_value = "instapub-sandbox.db")]
+    db: String,
+    /// Which wire variant to send where Meta's docs and real traffic differ.
+    #[arg(long, default_value = "documented", value_parser = parse_profile)]
+    profile: Profile,
+    /// Print the startup information as one JSON line.
+    #[arg(long)]
+    json: bool,
+    /// Control-plane key (default: generated on first start and kept in the database).
+    #[arg(long, env = "INSTAPUB_ADMIN_KEY", hide_env_values = true)]
+    admin_key: Option<String>,
+    /// How long a media download may take before 2207003.
+    #[arg(long, default_value_t = 10_000)]
+    fetch_timeout_ms: u64,
+    /// How long a video container stays IN_PROGRESS at least.
+    #[arg(long, default_value_t = 3_000)]
+    video_processing_ms: u64,
+    /// Default publishing quota (posts per 24 h) of new accounts.
+    #[arg(long, default_value_t = 100)]
+    quota_total: u32,
+    /// Allow media fetches from link-local and cloud-metadata addresses.
+    #[arg(long)]
+    allow_private_fetch: bool,
+}
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    s.parse()
+}
+
+pub fn run(args: Args) -> Result<u8, Failure> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| Failure {
+        status: 1,
+        message: format!("cannot start the async runtime: {e}"),
+    })?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> Result<u8, Failure> {
+    let db = Db::parse(&args.db);
+    let config = Config {
+        listen: args.listen,
+        db: db.clone(),
+        admin_key: args.admin_key,
+        profile: args.profile,
+        fetch_timeout: Duration::from_millis(args.fetch_timeout_ms),
+        video_processing: Duration::from_millis(args.video_processing_ms),
+        quota_total: args.quota_total,
+        allow_private_fetch: args.allow_private_fetch,
+        ..Config::default()
+    };
+    let sandbox = Sandbox::builder()
+        .config(config)
+        .start()
+        .await
+        .map_err(|e| Failure {
+            status: 1,
+            message: format!("the sandbox could not start: {e}"),
+        })?;
+    let db_text = match &db {
+        Db::Memory => ":memory:".to_owned(),
+        Db::File(p) => absolute(p).display().to_string(),
+    };
+    if args.json {
+        let line = serde_json::json!({
+            "base_url": sandbox.base_url(),
+            "user_id": sandbox.user_id(),
+            "username": sandbox.username(),
+            "access_token": sandbox.access_token(),
+            "admin_key": sandbox.admin_key(),
+            "db": db_text,
+        });
+        println!("{line}");
+    } else {
+        println!("instapub sandbox listening on {}", sandbox.base_url());
+        println!(
+            "  IG user id    {} ({})",
+            sandbox.user_id(),
+            sandbox.username()
+        );
+        println!("  access token  {}", sandbox.access_token());
+        println!("  admin key     {}", sandbox.admin_key());
+        println!("  database      {db_text}");
+        println!(
+            "Try: curl '{}/v25.0/{}?fields=username,media_count&access_token={}'",
+            sandbox.base_url(),
+            sandbox.user_id(),
+            sandbox.access_token()
+        );
+    }
+    wait_for_signal().await;
+    eprintln!("instapub: shutting down");
+    sandbox.shutdown().await;
+    Ok(0)
+}
+
+fn absolute(p: &std::path::Path) -> PathBuf {
+    std::env::current_dir()
+        .map(|d| d.join(p))
+        .unwrap_or_else(|_| p.to_path_buf())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

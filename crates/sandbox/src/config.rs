@@ -1,0 +1,68 @@
+//! Sandbox settings: what `instapub serve` flags and `Sandbox::builder()` set.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use instapub_errors::Profile;
+
+/// Where state is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Db {
+    /// An SQLite file (WAL mode); state survives restarts and crashes.
+    File(PathBuf),
+    /// Nothing on disk; state dies with the process.
+    Memory,
+}
+
+impl Db {
+    /// `:memory:` means [`Db::Memory`], anything else a file path.
+    pub fn parse(s: &str) -> Db {
+        if s == ":memory:" {
+            Db::Memory
+        } else {
+            Db::File(PathBuf::from(s))
+        }
+    }
+}
+
+/// Every setting of a sandbox.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    pub db: Db,
+    /// Control-plane key; generated (and stored) on first start when `None`.
+    pub admin_key: Option<String>,
+    /// Which wire variant to emit where docs and real traffic differ.
+    pub profile: Profile,
+    /// How long a media download may take before 2207003.
+    pub fetch_timeout: Duration,
+    /// How long a video container stays IN_PROGRESS at least (virtual clock).
+    pub video_processing: Duration,
+    /// Default publishing quota (posts per 24 h) of new accounts.
+    pub quota_total: u32,
+    /// Allow media fetches from link-local and cloud-metadata addresses (never by default).
+    pub allow_private_fetch: bool,
+    /// Largest request body the Graph routes accept.
+    pub max_body_bytes: usize,
+    /// Largest file `PUT /_sandbox/files/{name}` accepts (a reel is up to 300 MB).
+    pub max_file_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            db: Db::File(PathBuf::from("instapub-sandbox.db")),
+            admin_key: None,
+            profile: Profile::Documented,
+            fetch_timeout: Duration::from_secs(10),
+            video_processing: Duration::from_secs(3),
+            quota_total: 100,
+            allow_private_fetch: false,
+            max_body_bytes: 1 << 20,
+            max_file_bytes: 310 * 1024 * 1024,
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! How a catalog error becomes an HTTP response: the envelope from `instapub-errors`, under
+//! the sandbox's profile, with a fresh `fbtrace_id` and Graph's headers.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use instapub_errors::envelope::GraphFormatter;
+use instapub_errors::{fbtrace_id, CatalogError, Id, Profile};
+use serde::Serialize;
+
+/// The result type of every Graph handler.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// An error a handler returns; rendered by [`ApiError::into_response_with`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError(pub CatalogError);
+
+impl ApiError {
+    pub fn new(id: Id) -> Self {
+        ApiError(CatalogError::new(id))
+    }
+
+    pub fn with(self, name: &str, value: impl Into<String>) -> Self {
+        ApiError(self.0.with(name, value))
+    }
+
+    pub fn id(&self) -> Id {
+        self.0.id
+    }
+
+    /// The full response under `profile`.
+    pub fn into_response_with(self, profile: Profile) -> Response {
+        let trace = new_trace_id();
+        let envelope = self.0.render(profile, trace.clone());
+        let status = StatusCode::from_u16(envelope.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let mut response = (status, json_body(envelope.to_json())).into_response();
+        let headers = response.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&trace) {
+            headers.insert("x-fb-trace-id", v);
+        }
+        let kind = match envelope.code {
+            190 | 104 => "invalid_token",
+            10 | 200..=299 => "insufficient_scope",
+            _ => "invalid_request",
+        };
+        let msg: String = envelope
+            .message
+            .chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .filter(|c| *c != '"' && *c != '\\')
+            .take(200)
+            .collect();
+        if let Ok(v) =
+            HeaderValue::from_str(&format!(r#"OAuth "Facebook Platform" "{kind}" "{msg}""#))
+        {
+            headers.insert(header::WWW_AUTHENTICATE, v);
+        }
+        response
+    }
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(e: CatalogError) -> Self {
+        ApiError(e)
+    }
+}
+
+/// A random `fbtrace_id`.
+pub fn new_trace_id() -> String {
+    fbtrace_id(fastrand::u128(..), fastrand::u8(..))
+}
+
+/// A JSON body as Graph writes it (`\/` and `\uXXXX` escapes), with Graph's content type.
+pub fn json_body(text: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=UTF-8"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+/// Serializes a success value the way Graph does and wraps it in a 200 response.
+pub fn graph_ok<T: Serialize>(value: &T) -> Response {
+    let mut buf = Vec::with_capacity(128);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, GraphFormatter);
+    match value.serialize(&mut ser) {
+        // The formatter writes only ASCII.
+        Ok(()) => json_body(String::from_utf8_lossy(&buf).into_owned()),
+        Err(_) => ApiError::new(Id::ServiceUnavailable).into_response_with(Profile::Documented),
+    }
+}

@@ -1,0 +1,296 @@
+//! Fetching media from the URL a client gave, the way Instagram does: over real HTTP(S), with
+//! a time limit, a redirect limit, and a size cap enforced while streaming (the download stops
+//! at the cap; it is never buffered whole first).
+//!
+//! Safety: only `http` and `https`; link-local and cloud-metadata addresses are refused (also
+//! after DNS resolution and on every redirect) unless the sandbox was started with
+//! `allow_private_fetch`. Loopback is allowed, because tests host their media locally.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+/// How many redirects a fetch follows.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Why a fetch failed. Mapped to catalog errors by the caller (it knows the media kind).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    #[error("the download took longer than the time limit")]
+    Timeout,
+    #[error("the media is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("the URL is not usable: {0}")]
+    BadUrl(String),
+    #[error("the address is not allowed: {0}")]
+    Forbidden(String),
+    #[error("the server answered HTTP {0}")]
+    Status(u16),
+    #[error("the download failed: {0}")]
+    Network(String),
+}
+
+/// A completed download (up to the cap).
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub bytes: Vec<u8>,
+    pub content_type: Option<String>,
+}
+
+/// Downloads media. Cheap to clone.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    timeout: Duration,
+    allow_private: bool,
+}
+
+impl Fetcher {
+    pub fn new(timeout: Duration, allow_private: bool) -> Result<Fetcher, FetchError> {
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                return attempt.error(FetchError::Network("too many redirects".into()));
+            }
+            match check_url(attempt.url(), allow_private) {
+                Ok(()) => attempt.follow(),
+                Err(e) => attempt.error(e),
+            }
+        });
+        let client = reqwest::Client::builder()
+            .redirect(policy)
+            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .connect_timeout(timeout)
+            .user_agent("facebookexternalhit/1.1 (instapub-sandbox)")
+            .build()
+            .map_err(|e| FetchError::Network(e.to_string()))?;
+        Ok(Fetcher {
+            client,
+            timeout,
+            allow_private,
+        })
+    }
+
+    /// Downloads `url`, failing with [`FetchError::TooLarge`] as soon as more than `cap` bytes
+    /// arrive, and with [`FetchError::Timeout`] when the whole download exceeds the time limit.
+    pub async fn fetch(&self, url: &str, cap: u64) -> Result<Fetched, FetchError> {
+        let mut bytes = Vec::new();
+        let content_type = self
+            .stream(url, cap, |chunk| {
+                bytes.extend_from_slice(chunk);
+                std::ops::ControlFlow::Continue(())
+            })
+            .await?
+            .content_type;
+        Ok(Fetched {
+            bytes,
+            content_type,
+        })
+    }
+
+    /// Streams `url` into `sink` chunk by chunk without keeping it, under the same cap and time
+    /// limit as [`Fetcher::fetch`]. The sink may stop the download early with `Break`.
+    pub async fn stream(
+        &self,
+        url: &str,
+        cap: u64,
+        sink: impl FnMut(&[u8]) -> std::ops::ControlFlow<()>,
+    ) -> Result<Streamed, FetchError> {
+        let parsed = url::Url::parse(url).map_err(|e| FetchError::BadUrl(e.to_string()))?;
+        check_url(&parsed, self.allow_private)?;
+        match tokio::time::timeout(self.timeout, self.download(parsed, cap, sink)).await {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout),
+        }
+    }
+
+    async fn download(
+        &self,
+        url: url::Url,
+        cap: u64,
+        mut sink: impl FnMut(&[u8]) -> std::ops::ControlFlow<()>,
+    ) -> Result<Streamed, FetchError> {
+        let response = self.client.get(url).send().await.map_err(classify)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(FetchError::Status(status.as_u16()));
+        }
+        if response.content_length().is_some_and(|n| n > cap) {
+            return Err(FetchError::TooLarge { limit: cap });
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut total: u64 = 0;
+        let mut complete = true;
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(classify)?;
+            total += chunk.len() as u64;
+            if total > cap {
+                return Err(FetchError::TooLarge { limit: cap });
+            }
+            if sink(&chunk).is_break() {
+                complete = false;
+                break;
+            }
+        }
+        Ok(Streamed {
+            bytes: total,
+            complete,
+            content_type,
+        })
+    }
+}
+
+/// The outcome of [`Fetcher::stream`].
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    /// Bytes received.
+    pub bytes: u64,
+    /// False when the sink stopped the download early.
+    pub complete: bool,
+    pub content_type: Option<String>,
+}
+
+fn classify(e: reqwest::Error) -> FetchError {
+    if e.is_timeout() {
+        return FetchError::Timeout;
+    }
+    // Our own refusals travel inside reqwest's error chain.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        if let Some(f) = s.downcast_ref::<FetchError>() {
+            return f.clone();
+        }
+        source = s.source();
+    }
+    FetchError::Network(e.to_string())
+}
+
+/// Scheme and literal-address checks for a URL (the first one and every redirect).
+fn check_url(url: &url::Url, allow_private: bool) -> Result<(), FetchError> {
+    match url.scheme() {
+        "http" | "https" => {}
+        other => {
+            return Err(FetchError::BadUrl(format!(
+                "scheme {other:?} is not http or https"
+            )))
+        }
+    }
+    match url.host() {
+        None => Err(FetchError::BadUrl("no host".into())),
+        Some(url::Host::Ipv4(ip)) => check_ip(IpAddr::V4(ip), allow_private),
+        Some(url::Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), allow_private),
+        Some(url::Host::Domain(_)) => Ok(()),
+    }
+}
+
+/// Refuses link-local, cloud-metadata and unspecified addresses.
+pub fn check_ip(ip: IpAddr, allow_private: bool) -> Result<(), FetchError> {
+    if allow_private {
+        return Ok(());
+    }
+    let forbidden = match ip {
+        IpAddr::V4(v4) => {
+            v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                // Alibaba Cloud's metadata service.
+                || v4 == Ipv4Addr::new(100, 100, 100, 200)
+        }
+        IpAddr::V6(v6) => {
+            let link_local = (v6.segments()[0] & 0xffc0) == 0xfe80;
+            // AWS's IPv6 metadata service fd00:ec2::254.
+            let aws_metadata = v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
+            let mapped_bad = v6
+                .to_ipv4_mapped()
+                .is_some_and(|v4| check_ip(IpAddr::V4(v4), false).is_err());
+            link_local || aws_metadata || mapped_bad || v6.is_unspecified() || v6.is_multicast()
+        }
+    };
+    if forbidden {
+        Err(FetchError::Forbidden(ip.to_string()))
+    } else {
+        Ok(())
+    }
+}
+
+/// DNS resolution that drops forbidden addresses, so a hostname cannot smuggle a fetch to a
+/// metadata service.
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| check_ip(a.ip(), allow_private).is_ok())
+                .collect();
+            if addrs.is_empty() {
+                let err: Box<dyn std::error::Error + Send + Sync> = Box::new(
+                    FetchError::Forbidden(format!("{host} has no allowed address")),
+                );
+                return Err(err);
+            }
+            let addrs: Addrs = Box::new(addrs.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_addresses() {
+        for ip in [
+            "169.254.169.254",
+            "169.254.1.1",
+            "0.0.0.0",
+            "100.100.100.200",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:169.254.169.254",
+        ] {
+            let ip: IpAddr = ip.parse().expect("ip");
+            assert!(check_ip(ip, false).is_err(), "{ip}");
+            assert!(check_ip(ip, true).is_ok(), "{ip}");
+        }
+        for ip in ["127.0.0.1", "::1", "10.0.0.1", "93.184.216.34"] {
+            let ip: IpAddr = ip.parse().expect("ip");
+            assert!(check_ip(ip, false).is_ok(), "{ip}");
+        }
+    }
+
+    #[test]
+    fn only_http_schemes() {
+        for url in [
+            "file:///etc/passwd",
+            "ftp://x/y",
+            "gopher://x",
+            "data:text/plain,hi",
+        ] {
+            let u = url::Url::parse(url).expect("url");
+            assert!(
+                matches!(check_url(&u, false), Err(FetchError::BadUrl(_))),
+                "{url}"
+            );
+        }
+        let u = url::Url::parse("http://169.254.169.254/latest/meta-data").expect("url");
+        assert!(matches!(
+            check_url(&u, false),
+            Err(FetchError::Forbidden(_))
+        ));
+    }
+}

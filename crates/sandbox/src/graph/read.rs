@@ -1,0 +1,192 @@
+//! Reads: `GET /{node}` for an IG user, a container or a media object, and
+//! `GET /{ig-user-id}/media`.
+//!
+//! `fields` works as on Graph: without it a node answers `{"id":...}`; with it, the requested
+//! fields in the requested order and then `id`; an unknown field is 100 "Tried accessing
+//! nonexisting field". Absent values (no caption) are left out, as Graph does.
+
+use axum::response::Response;
+use instapub_errors::{placeholder, ContainerStatus, Id};
+use serde_json::{json, Map, Value};
+
+use super::{store_failed, Ctx};
+use crate::error::{graph_ok, ApiError, ApiResult};
+use crate::store::{self, Account, Container, Media, Node, State};
+
+/// Graph's internal node-type names, as its errors print them.
+const USER_NODE: &str = "ShadowIGUser";
+const MEDIA_NODE: &str = "ShadowIGMedia";
+const CONTAINER_NODE: &str = "ShadowIGMediaBuilder";
+
+/// Media listed per page when `limit` is absent, and at most.
+const DEFAULT_LIMIT: i64 = 25;
+const MAX_LIMIT: i64 = 100;
+
+pub async fn node(ctx: &Ctx, node: Node) -> ApiResult<Response> {
+    let fields = ctx.params.fields();
+    let value = match node {
+        Node::Container(c) => container_fields(ctx, &c, &fields)?,
+        Node::Media(m) => {
+            let account = ctx.caller.account.clone();
+            media_fields(&m, &account, &fields)?
+        }
+        Node::Account(a) => {
+            let id = a.id.clone();
+            let count = ctx
+                .app
+                .store
+                .call(move |c| store::media_count(c, &id))
+                .await
+                .map_err(store_failed)?;
+            user_fields(&a, count, &fields)?
+        }
+    };
+    Ok(graph_ok(&value))
+}
+
+pub async fn account_media(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
+    let limit = ctx
+        .params
+        .i64("limit")?
+        .unwrap_or(DEFAULT_LIMIT)
+        .clamp(1, MAX_LIMIT) as u32;
+    let id = account.id.clone();
+    let media = ctx
+        .app
+        .store
+        .call(move |c| store::account_media(c, &id, limit))
+        .await
+        .map_err(store_failed)?;
+    let fields = ctx.params.fields();
+    let data = media
+        .iter()
+        .map(|m| media_fields(m, account, &fields))
+        .collect::<ApiResult<Vec<Value>>>()?;
+    Ok(graph_ok(&json!({ "data": data })))
+}
+
+/// Builds `{field: value, ..., "id": id}` from a field getter.
+fn select(
+    id: &str,
+    fields: &[String],
+    node_type: &str,
+    get: impl Fn(&str) -> Option<Option<Value>>,
+) -> ApiResult<Value> {
+    let mut out = Map::new();
+    for field in fields {
+        if field == "id" {
+            continue;
+        }
+        match get(field) {
+            Some(Some(v)) => {
+                out.insert(field.clone(), v);
+            }
+            Some(None) => {}
+            None => {
+                return Err(ApiError::new(Id::NonexistingField)
+                    .with(placeholder::FIELD, field.as_str())
+                    .with(placeholder::NODE_TYPE, node_type))
+            }
+        }
+    }
+    out.insert("id".into(), json!(id));
+    Ok(Value::Object(out))
+}
+
+/// The container's status at `now` (EXPIRED is derived from the clock).
+pub fn container_status(c: &Container, now: i64) -> ContainerStatus {
+    if c.state == State::Published {
+        return ContainerStatus::Published;
+    }
+    if store::is_expired(c, now) {
+        return ContainerStatus::Expired;
+    }
+    match c.state {
+        State::Error => {
+            let sub = crate::processing::stored_error(c.error.as_deref())
+                .id()
+                .entry()
+                .subcode
+                .unwrap_or(0);
+            ContainerStatus::Error(sub)
+        }
+        State::Finished if now >= c.ready_at => ContainerStatus::Finished,
+        _ => ContainerStatus::InProgress,
+    }
+}
+
+fn container_fields(ctx: &Ctx, c: &Container, fields: &[String]) -> ApiResult<Value> {
+    let status = container_status(c, ctx.app.clock.now_ms());
+    select(&c.id, fields, CONTAINER_NODE, |f| match f {
+        "status_code" => Some(Some(json!(status.code()))),
+        "status" => Some(Some(json!(status.text()))),
+        _ => None,
+    })
+}
+
+fn media_fields(m: &Media, owner: &Account, fields: &[String]) -> ApiResult<Value> {
+    let code = shortcode(&m.id);
+    let path = if m.media_product_type == "REELS" {
+        "reel"
+    } else {
+        "p"
+    };
+    select(&m.id, fields, MEDIA_NODE, |f| match f {
+        "media_type" => Some(Some(json!(m.media_type))),
+        "media_product_type" => Some(Some(json!(m.media_product_type))),
+        "caption" => Some(m.caption.as_ref().map(|c| json!(c))),
+        "media_url" => Some(m.media_url.as_ref().map(|u| json!(u))),
+        "permalink" => Some(Some(json!(format!(
+            "https://www.instagram.com/{path}/{code}/"
+        )))),
+        "shortcode" => Some(Some(json!(code))),
+        "timestamp" => Some(Some(json!(graph_timestamp(m.published_at)))),
+        "username" => Some(Some(json!(owner.username))),
+        "owner" => Some(Some(json!({ "id": m.account_id }))),
+        "like_count" | "comments_count" => Some(Some(json!(0))),
+        "is_comment_enabled" => Some(Some(json!(true))),
+        "is_shared_to_feed" => Some((m.media_product_type == "REELS").then(|| json!(true))),
+        "children" => Some((!m.children.is_empty()).then(
+            || json!({ "data": m.children.iter().map(|c| json!({ "id": c })).collect::<Vec<_>>() }),
+        )),
+        _ => None,
+    })
+}
+
+fn user_fields(a: &Account, media_count: u32, fields: &[String]) -> ApiResult<Value> {
+    select(&a.id, fields, USER_NODE, |f| match f {
+        "username" => Some(Some(json!(a.username))),
+        "name" => Some(Some(json!(a.username))),
+        "ig_id" => Some(Some(json!(
+            a.id.parse::<i64>().unwrap_or(0) % 100_000_000_000
+        ))),
+        "media_count" => Some(Some(json!(media_count))),
+        "followers_count" | "follows_count" => Some(Some(json!(0))),
+        "biography" => Some(Some(json!(""))),
+        "profile_picture_url" | "website" => Some(None),
+        _ => None,
+    })
+}
+
+/// Graph's timestamp format: `2026-11-25T03:00:00+0000`.
+pub fn graph_timestamp(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S+0000").to_string())
+        .unwrap_or_default()
+}
+
+/// An Instagram-style shortcode: the numeric id in base 64 (A-Z a-z 0-9 - _).
+pub fn shortcode(id: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut n: u64 = id.parse().unwrap_or(0);
+    let mut out = Vec::new();
+    loop {
+        out.push(ALPHABET[(n % 64) as usize]);
+        n /= 64;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}

@@ -1,0 +1,308 @@
+//! Request parameters the way Graph reads them: from the query string, a form body and a JSON
+//! body, merged (body values override query values of the same name), plus the access token
+//! from `access_token` or an `Authorization: Bearer`/`OAuth` header.
+//!
+//! Array parameters (`children`, `user_tags`, `product_tags`, ...) arrive as JSON, as Meta's
+//! relaxed JSON (`[{username:'x',x:0.5}]`), or for `children` as a comma list.
+
+use axum::http::{header, HeaderMap};
+use instapub_errors::{placeholder, Id};
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Longest parameter value parsed as JSON; real array parameters are a few hundred bytes.
+const MAX_JSON_PARAM: usize = 64 * 1024;
+
+/// Merged request parameters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Params {
+    map: Map<String, Value>,
+}
+
+impl Params {
+    /// Merges the query string and the body (by its content type).
+    pub fn from_request(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> ApiResult<Self> {
+        let mut map = Map::new();
+        if let Some(q) = query {
+            for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+                map.insert(k.into_owned(), Value::String(v.into_owned()));
+            }
+        }
+        if !body.is_empty() {
+            let content_type = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if content_type.starts_with("application/json") {
+                let value: Value =
+                    serde_json::from_slice(body).map_err(|e| malformed(&e.to_string()))?;
+                let Value::Object(object) = value else {
+                    return Err(malformed("a JSON body must be an object"));
+                };
+                map.extend(object);
+            } else if content_type.starts_with("multipart/") {
+                return Err(malformed(
+                    "multipart bodies are not supported; send a form or JSON body",
+                ));
+            } else {
+                // Form encoding, which is also what clients send without a content type.
+                let text =
+                    std::str::from_utf8(body).map_err(|_| malformed("the body is not UTF-8"))?;
+                for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
+                    map.insert(k.into_owned(), Value::String(v.into_owned()));
+                }
+            }
+        }
+        Ok(Params { map })
+    }
+
+    /// Parameters from an explicit list (tests and internal calls).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Params {
+            map: pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+                .collect(),
+        }
+    }
+
+    /// A parameter as text (numbers and booleans as Graph would print them). Empty strings
+    /// count as absent, as Graph treats `image_url=`.
+    pub fn str(&self, name: &str) -> Option<String> {
+        let text = match self.map.get(name)? {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => return None,
+            other => other.to_string(),
+        };
+        (!text.is_empty()).then_some(text)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.str(name).is_some()
+            || matches!(self.map.get(name), Some(Value::Array(_) | Value::Object(_)))
+    }
+
+    /// A boolean parameter (`true`/`false`/`1`/`0`); anything else is a parameter error.
+    pub fn bool(&self, name: &str) -> ApiResult<Option<bool>> {
+        match self.str(name).as_deref() {
+            None => Ok(None),
+            Some("true" | "1" | "True" | "TRUE") => Ok(Some(true)),
+            Some("false" | "0" | "False" | "FALSE") => Ok(Some(false)),
+            Some(_) => Err(invalid(name, "a boolean")),
+        }
+    }
+
+    /// An integer parameter.
+    pub fn i64(&self, name: &str) -> ApiResult<Option<i64>> {
+        match self.str(name) {
+            None => Ok(None),
+            Some(s) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| invalid(name, "an integer")),
+        }
+    }
+
+    /// A structured parameter: a JSON value in a JSON body, or a string holding JSON or Meta's
+    /// relaxed JSON (single quotes, unquoted keys).
+    pub fn json(&self, name: &str) -> ApiResult<Option<Value>> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => parse_relaxed_json(s)
+                .map(Some)
+                .ok_or_else(|| invalid(name, "valid JSON")),
+            Some(other) => Ok(Some(other.clone())),
+        }
+    }
+
+    /// An id list: a JSON array (of strings or numbers) or a comma-separated list.
+    pub fn id_list(&self, name: &str) -> ApiResult<Option<Vec<String>>> {
+        let as_ids = |items: &[Value]| -> ApiResult<Vec<String>> {
+            items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+                    Value::Number(n) => Ok(n.to_string()),
+                    _ => Err(invalid(name, "a list of ids")),
+                })
+                .collect()
+        };
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(items)) => as_ids(items).map(Some),
+            Some(Value::String(s)) => {
+                let t = s.trim();
+                if t.is_empty() {
+                    Ok(None)
+                } else if t.starts_with('[') {
+                    match parse_relaxed_json(t) {
+                        Some(Value::Array(items)) => as_ids(&items).map(Some),
+                        _ => Err(invalid(name, "a list of ids")),
+                    }
+                } else {
+                    Ok(Some(
+                        t.split(',')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                    ))
+                }
+            }
+            Some(_) => Err(invalid(name, "a list of ids")),
+        }
+    }
+
+    /// The `fields` parameter as a list (empty when absent).
+    pub fn fields(&self) -> Vec<String> {
+        self.str("fields")
+            .map(|f| {
+                f.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// All parameters as a JSON object text (stored with a container).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.map).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// Names of all parameters present.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
+}
+
+/// The access token: `access_token` parameter first, then `Authorization: Bearer` or
+/// `Authorization: OAuth` (the resumable-upload form).
+pub fn access_token(params: &Params, headers: &HeaderMap) -> Option<String> {
+    if let Some(t) = params.str("access_token") {
+        return Some(t);
+    }
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth"))
+        .then(|| token.to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// Strict JSON first, then JSON5 (which covers Meta's single quotes and bare keys).
+pub fn parse_relaxed_json(text: &str) -> Option<Value> {
+    if text.len() > MAX_JSON_PARAM {
+        return None;
+    }
+    serde_json::from_str(text)
+        .ok()
+        .or_else(|| json5::from_str::<Value>(text).ok())
+}
+
+fn malformed(reason: &str) -> ApiError {
+    ApiError::new(Id::MalformedBody).with(placeholder::REASON, reason)
+}
+
+/// A parameter with a value of the wrong form.
+pub fn invalid(name: &str, expected: &str) -> ApiError {
+    ApiError::new(Id::InvalidParameterValue)
+        .with(placeholder::PARAM, name)
+        .with(placeholder::EXPECTED, expected)
+}
+
+/// A missing required parameter.
+pub fn required(name: &str) -> ApiError {
+    ApiError::new(Id::ParameterRequired).with(placeholder::PARAM, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(ct: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(ct).expect("valid"),
+        );
+        h
+    }
+
+    #[test]
+    fn query_form_and_json_merge_with_body_winning() {
+        let p = Params::from_request(
+            Some("caption=q&image_url=a"),
+            &headers("application/x-www-form-urlencoded"),
+            b"caption=body+text&x=1",
+        )
+        .expect("parses");
+        assert_eq!(p.str("caption").as_deref(), Some("body text"));
+        assert_eq!(p.str("image_url").as_deref(), Some("a"));
+        let p = Params::from_request(
+            Some("a=1"),
+            &headers("application/json"),
+            br#"{"children":["1",2],"share_to_feed":true}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            p.id_list("children").expect("ok"),
+            Some(vec!["1".into(), "2".into()])
+        );
+        assert_eq!(p.bool("share_to_feed").expect("ok"), Some(true));
+        assert_eq!(p.str("a").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn bad_bodies_are_catalog_errors() {
+        let e =
+            Params::from_request(None, &headers("application/json"), b"{oops").expect_err("bad");
+        assert_eq!(e.id(), Id::MalformedBody);
+        let e = Params::from_request(None, &headers("application/json"), b"[1]").expect_err("bad");
+        assert_eq!(e.id(), Id::MalformedBody);
+    }
+
+    #[test]
+    fn relaxed_json_and_comma_lists() {
+        let p = Params::from_pairs([
+            ("user_tags", "[{username:'natgeo',x:0.5,y:1.0}]"),
+            ("children", "17,18 , 19"),
+            ("bad", "[{x:"),
+        ]);
+        let tags = p.json("user_tags").expect("ok").expect("present");
+        assert_eq!(tags[0]["username"], "natgeo");
+        assert_eq!(tags[0]["x"], 0.5);
+        assert_eq!(
+            p.id_list("children").expect("ok"),
+            Some(vec!["17".into(), "18".into(), "19".into()])
+        );
+        assert_eq!(
+            p.json("bad").expect_err("bad").id(),
+            Id::InvalidParameterValue
+        );
+    }
+
+    #[test]
+    fn token_from_param_bearer_or_oauth() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        assert_eq!(access_token(&Params::default(), &h).as_deref(), Some("abc"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("OAuth xyz"));
+        assert_eq!(access_token(&Params::default(), &h).as_deref(), Some("xyz"));
+        let p = Params::from_pairs([("access_token", "p")]);
+        assert_eq!(access_token(&p, &h).as_deref(), Some("p"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic zzz"));
+        assert_eq!(access_token(&Params::default(), &h), None);
+    }
+}

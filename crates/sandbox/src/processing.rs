@@ -1,0 +1,63 @@
+//! Background processing of video containers: fetch, probe, and record FINISHED or ERROR.
+//!
+//! A container stays IN_PROGRESS at least until its `ready_at` (creation + the configured
+//! processing time, on the virtual clock) even when processing is done earlier, so clients
+//! really have to poll. Containers left IN_PROGRESS by a crash are processed again at start.
+
+use std::sync::Arc;
+
+use instapub_errors::{CatalogError, Id};
+
+use crate::app::App;
+use crate::error::ApiError;
+use crate::store::{self, Container, Kind};
+use crate::{inspect, limits};
+
+/// Starts processing a container in the background.
+pub fn spawn(app: Arc<App>, container: Container) {
+    tokio::spawn(async move {
+        let id = container.id.clone();
+        let (facts, error) = match process(&app, &container).await {
+            Ok(facts) => (facts, None),
+            Err(e) => (None, serde_json::to_string(&e).ok()),
+        };
+        let result = app
+            .store
+            .call(move |c| store::finish_processing(c, &id, facts.as_deref(), error.as_deref()))
+            .await;
+        if let Err(e) = result {
+            tracing::error!(container = %container.id, error = %e, "cannot record processing result");
+        }
+    });
+}
+
+/// Fetches and probes the container's video.
+async fn process(app: &App, container: &Container) -> Result<Option<String>, CatalogError> {
+    let Some(url) = container.media_url.as_deref() else {
+        return Ok(None);
+    };
+    let max = match container.kind {
+        Kind::Reels => limits::REEL_MAX_BYTES,
+        _ => limits::STORY_MAX_BYTES,
+    };
+    let found = inspect::video(&app.fetcher, url, max).await?;
+    Ok(serde_json::to_string(&found.facts).ok())
+}
+
+/// Resumes containers a previous run left IN_PROGRESS.
+pub async fn resume(app: &Arc<App>) -> Result<usize, store::StoreError> {
+    let pending = app.store.call(|c| store::unprocessed_containers(c)).await?;
+    let n = pending.len();
+    for container in pending {
+        spawn(app.clone(), container);
+    }
+    Ok(n)
+}
+
+/// The error a container's processing stored.
+pub fn stored_error(stored: Option<&str>) -> ApiError {
+    stored
+        .and_then(|s| serde_json::from_str::<CatalogError>(s).ok())
+        .map(ApiError)
+        .unwrap_or_else(|| ApiError::new(Id::UnknownUploadError))
+}

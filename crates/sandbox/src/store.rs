@@ -1,0 +1,755 @@
+//! State: accounts, tokens, containers, published media, in SQLite (a WAL file, or memory).
+//!
+//! One connection behind a mutex serialises every write, which is what makes "a container is
+//! published at most once" and "quota is exact under concurrency" true: the check and the
+//! write of a publish happen in one transaction that nothing can interleave with. Calls run on
+//! tokio's blocking pool ([`Store::call`]) so the async runtime never waits on disk.
+//!
+//! Durability: WAL with `synchronous=NORMAL`. A commit is in the WAL file (the OS page cache)
+//! before the response is sent, so killing the process (SIGKILL) loses nothing acknowledged;
+//! only a power loss could lose the last commits.
+
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::config::Db;
+
+/// The store failed (I/O, corruption, a bug). Handlers answer these with Graph's code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the store's worker thread failed")]
+    Worker,
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Cheap to clone; all clones share one connection.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    restricted INTEGER NOT NULL DEFAULT 0,
+    spam_flagged INTEGER NOT NULL DEFAULT 0,
+    quota_total INTEGER NOT NULL,
+    shopping_eligible INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    permissions TEXT NOT NULL,
+    expires_at INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS containers (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    kind TEXT NOT NULL,
+    is_carousel_item INTEGER NOT NULL DEFAULT 0,
+    media_url TEXT,
+    params TEXT NOT NULL,
+    children TEXT NOT NULL DEFAULT '[]',
+    facts TEXT,
+    state TEXT NOT NULL,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    ready_at INTEGER NOT NULL,
+    media_id TEXT
+);
+CREATE TABLE IF NOT EXISTS media (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    container_id TEXT UNIQUE,
+    media_type TEXT NOT NULL,
+    media_product_type TEXT NOT NULL,
+    caption TEXT,
+    media_url TEXT,
+    children TEXT NOT NULL DEFAULT '[]',
+    via_api INTEGER NOT NULL DEFAULT 1,
+    copyrighted_music INTEGER NOT NULL DEFAULT 0,
+    published_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS media_quota ON media(account_id, via_api, published_at);
+CREATE TABLE IF NOT EXISTS files (
+    name TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    bytes BLOB NOT NULL
+);
+"#;
+
+/// Id ranges: readable, never colliding across kinds.
+const ACCOUNT_BASE: i64 = 17_841_400_000_000_000;
+const CONTAINER_BASE: i64 = 17_880_000_000_000_000;
+const MEDIA_BASE: i64 = 17_900_000_000_000_000;
+
+/// An Instagram professional account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub restricted: bool,
+    pub spam_flagged: bool,
+    pub quota_total: u32,
+    pub shopping_eligible: bool,
+    pub created_at: i64,
+}
+
+/// An access token bound to one account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Token {
+    pub token: String,
+    pub account_id: String,
+    pub permissions: Vec<String>,
+    /// Virtual-clock ms; `None` never expires.
+    pub expires_at: Option<i64>,
+}
+
+/// What a container was created as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Kind {
+    Image,
+    /// A video carousel item (`media_type=VIDEO`).
+    Video,
+    Reels,
+    /// A story; `video` tells image from video.
+    Stories {
+        video: bool,
+    },
+    Carousel,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Image => "IMAGE",
+            Kind::Video => "VIDEO",
+            Kind::Reels => "REELS",
+            Kind::Stories { video: false } => "STORIES_IMAGE",
+            Kind::Stories { video: true } => "STORIES_VIDEO",
+            Kind::Carousel => "CAROUSEL",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "IMAGE" => Kind::Image,
+            "VIDEO" => Kind::Video,
+            "REELS" => Kind::Reels,
+            "STORIES_IMAGE" => Kind::Stories { video: false },
+            "STORIES_VIDEO" => Kind::Stories { video: true },
+            "CAROUSEL" => Kind::Carousel,
+            _ => return None,
+        })
+    }
+
+    pub fn is_video(self) -> bool {
+        matches!(
+            self,
+            Kind::Video | Kind::Reels | Kind::Stories { video: true }
+        )
+    }
+
+    /// `media_type` and `media_product_type` of the published media.
+    pub fn published_types(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Image => ("IMAGE", "FEED"),
+            Kind::Video => ("VIDEO", "FEED"),
+            Kind::Reels => ("VIDEO", "REELS"),
+            Kind::Stories { video: false } => ("IMAGE", "STORY"),
+            Kind::Stories { video: true } => ("VIDEO", "STORY"),
+            Kind::Carousel => ("CAROUSEL_ALBUM", "FEED"),
+        }
+    }
+}
+
+/// Where a container is in its life. EXPIRED is not stored: it is derived from the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum State {
+    InProgress,
+    Finished,
+    Error,
+    Published,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::InProgress => "IN_PROGRESS",
+            State::Finished => "FINISHED",
+            State::Error => "ERROR",
+            State::Published => "PUBLISHED",
+        }
+    }
+
+    fn parse(s: &str) -> State {
+        match s {
+            "FINISHED" => State::Finished,
+            "ERROR" => State::Error,
+            "PUBLISHED" => State::Published,
+            _ => State::InProgress,
+        }
+    }
+}
+
+/// A media container.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Container {
+    pub id: String,
+    pub account_id: String,
+    pub kind: Kind,
+    pub is_carousel_item: bool,
+    pub media_url: Option<String>,
+    /// The create request's parameters, as JSON text.
+    pub params: String,
+    pub children: Vec<String>,
+    /// What the probe found, as JSON text.
+    pub facts: Option<String>,
+    pub state: State,
+    /// The processing error (a serialized `CatalogError`) when `state` is ERROR.
+    pub error: Option<String>,
+    pub created_at: i64,
+    /// FINISHED is reported only from this virtual time on.
+    pub ready_at: i64,
+    pub media_id: Option<String>,
+}
+
+/// A published (or seeded) media object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Media {
+    pub id: String,
+    pub account_id: String,
+    pub container_id: Option<String>,
+    pub media_type: String,
+    pub media_product_type: String,
+    pub caption: Option<String>,
+    pub media_url: Option<String>,
+    pub children: Vec<String>,
+    pub copyrighted_music: bool,
+    pub published_at: i64,
+}
+
+/// New container fields.
+#[derive(Debug, Clone)]
+pub struct NewContainer {
+    pub account_id: String,
+    pub kind: Kind,
+    pub is_carousel_item: bool,
+    pub media_url: Option<String>,
+    pub params: String,
+    pub children: Vec<String>,
+    pub facts: Option<String>,
+    pub state: State,
+    pub error: Option<String>,
+    pub created_at: i64,
+    pub ready_at: i64,
+}
+
+/// Why a publish was refused, decided inside the publish transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishRefusal {
+    UnknownContainer,
+    OtherAccount,
+    Expired,
+    NotReady,
+    Failed(Option<String>),
+    AlreadyPublished,
+    CarouselItem,
+    QuotaReached,
+}
+
+impl Store {
+    /// Opens (and creates) the store.
+    pub fn open(db: &Db) -> StoreResult<Store> {
+        let conn = match db {
+            Db::Memory => Connection::open_in_memory()?,
+            Db::File(path) => {
+                let c = Connection::open(path)?;
+                c.pragma_update(None, "journal_mode", "WAL")?;
+                c.pragma_update(None, "synchronous", "NORMAL")?;
+                c
+            }
+        };
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    pub async fn call<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock poisons it; the data is still consistent because
+            // every multi-statement change is a transaction.
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|_| StoreError::Worker)?
+    }
+}
+
+// ---- synchronous queries, used inside `Store::call` ------------------------------------------
+
+pub fn meta_get(c: &Connection, key: &str) -> StoreResult<Option<String>> {
+    Ok(
+        c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+pub fn meta_set(c: &Connection, key: &str, value: &str) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// The next id in a kind's range, from a counter in `meta`.
+fn next_id(c: &Connection, counter: &str, base: i64) -> StoreResult<String> {
+    let n: i64 = meta_get(c, counter)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+        + 1;
+    meta_set(c, counter, &n.to_string())?;
+    Ok((base + n).to_string())
+}
+
+fn account_row(r: &Row) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        restricted: r.get(2)?,
+        spam_flagged: r.get(3)?,
+        quota_total: r.get(4)?,
+        shopping_eligible: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+const ACCOUNT_COLS: &str =
+    "id, username, restricted, spam_flagged, quota_total, shopping_eligible, created_at";
+
+pub fn insert_account(
+    c: &Connection,
+    username: &str,
+    quota_total: u32,
+    now: i64,
+) -> StoreResult<Account> {
+    let id = next_id(c, "next_account", ACCOUNT_BASE)?;
+    c.execute(
+        "INSERT INTO accounts(id, username, quota_total, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, username, quota_total, now],
+    )?;
+    Ok(Account {
+        id,
+        username: username.to_owned(),
+        restricted: false,
+        spam_flagged: false,
+        quota_total,
+        shopping_eligible: false,
+        created_at: now,
+    })
+}
+
+pub fn account(c: &Connection, id: &str) -> StoreResult<Option<Account>> {
+    Ok(c.query_row(
+        &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"),
+        [id],
+        account_row,
+    )
+    .optional()?)
+}
+
+pub fn account_by_username(c: &Connection, username: &str) -> StoreResult<Option<Account>> {
+    Ok(c.query_row(
+        &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE username = ?1"),
+        [username],
+        account_row,
+    )
+    .optional()?)
+}
+
+pub fn accounts(c: &Connection) -> StoreResult<Vec<Account>> {
+    let mut stmt = c.prepare(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY id"))?;
+    let rows = stmt.query_map([], account_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Changes the given flags; `None` leaves a field as it is. Returns the updated account.
+pub fn update_account(
+    c: &Connection,
+    id: &str,
+    restricted: Option<bool>,
+    spam_flagged: Option<bool>,
+    quota_total: Option<u32>,
+    shopping_eligible: Option<bool>,
+) -> StoreResult<Option<Account>> {
+    c.execute(
+        "UPDATE accounts SET restricted = COALESCE(?2, restricted), spam_flagged = COALESCE(?3, spam_flagged), quota_total = COALESCE(?4, quota_total), shopping_eligible = COALESCE(?5, shopping_eligible) WHERE id = ?1",
+        params![id, restricted, spam_flagged, quota_total, shopping_eligible],
+    )?;
+    account(c, id)
+}
+
+/// Back to the first-start state: only the demo account and its token remain.
+pub fn reset(
+    c: &mut Connection,
+    demo: &Account,
+    token: &Token,
+    quota_total: u32,
+) -> StoreResult<()> {
+    let tx = c.transaction()?;
+    tx.execute_batch(
+        "DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens;",
+    )?;
+    tx.execute("DELETE FROM accounts WHERE id != ?1", [&demo.id])?;
+    tx.execute(
+        "UPDATE accounts SET restricted = 0, spam_flagged = 0, quota_total = ?2, shopping_eligible = 0 WHERE id = ?1",
+        params![demo.id, quota_total],
+    )?;
+    insert_token(&tx, token, demo.created_at)?;
+    meta_set(&tx, "clock_offset_ms", "0")?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn put_file(c: &Connection, name: &str, content_type: &str, bytes: &[u8]) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO files(name, content_type, bytes) VALUES (?1, ?2, ?3) ON CONFLICT(name) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes",
+        params![name, content_type, bytes],
+    )?;
+    Ok(())
+}
+
+pub fn file(c: &Connection, name: &str) -> StoreResult<Option<(String, Vec<u8>)>> {
+    Ok(c.query_row(
+        "SELECT content_type, bytes FROM files WHERE name = ?1",
+        [name],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?)
+}
+
+pub fn first_account(c: &Connection) -> StoreResult<Option<Account>> {
+    Ok(c.query_row(
+        &format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY created_at, id LIMIT 1"),
+        [],
+        account_row,
+    )
+    .optional()?)
+}
+
+pub fn insert_token(c: &Connection, t: &Token, now: i64) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO tokens(token, account_id, permissions, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            t.token,
+            t.account_id,
+            serde_json::to_string(&t.permissions).unwrap_or_else(|_| "[]".into()),
+            t.expires_at,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn token(c: &Connection, token: &str) -> StoreResult<Option<Token>> {
+    Ok(c.query_row(
+        "SELECT token, account_id, permissions, expires_at FROM tokens WHERE token = ?1",
+        [token],
+        |r| {
+            let perms: String = r.get(2)?;
+            Ok(Token {
+                token: r.get(0)?,
+                account_id: r.get(1)?,
+                permissions: serde_json::from_str(&perms).unwrap_or_default(),
+                expires_at: r.get(3)?,
+            })
+        },
+    )
+    .optional()?)
+}
+
+/// The first token of an account that has every given permission and does not expire.
+pub fn long_lived_token(c: &Connection, account_id: &str) -> StoreResult<Option<Token>> {
+    let t: Option<String> = c
+        .query_row(
+            "SELECT token FROM tokens WHERE account_id = ?1 AND expires_at IS NULL ORDER BY created_at LIMIT 1",
+            [account_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match t {
+        Some(t) => token(c, &t),
+        None => Ok(None),
+    }
+}
+
+const CONTAINER_COLS: &str = "id, account_id, kind, is_carousel_item, media_url, params, children, facts, state, error, created_at, ready_at, media_id";
+
+fn container_row(r: &Row) -> rusqlite::Result<Container> {
+    let kind: String = r.get(2)?;
+    let children: String = r.get(6)?;
+    let state: String = r.get(8)?;
+    Ok(Container {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        kind: Kind::parse(&kind).unwrap_or(Kind::Image),
+        is_carousel_item: r.get(3)?,
+        media_url: r.get(4)?,
+        params: r.get(5)?,
+        children: serde_json::from_str(&children).unwrap_or_default(),
+        facts: r.get(7)?,
+        state: State::parse(&state),
+        error: r.get(9)?,
+        created_at: r.get(10)?,
+        ready_at: r.get(11)?,
+        media_id: r.get(12)?,
+    })
+}
+
+pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Container> {
+    let id = next_id(c, "next_container", CONTAINER_BASE)?;
+    c.execute(
+        &format!("INSERT INTO containers({CONTAINER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)"),
+        params![
+            id,
+            n.account_id,
+            n.kind.as_str(),
+            n.is_carousel_item,
+            n.media_url,
+            n.params,
+            serde_json::to_string(&n.children).unwrap_or_else(|_| "[]".into()),
+            n.facts,
+            n.state.as_str(),
+            n.error,
+            n.created_at,
+            n.ready_at
+        ],
+    )?;
+    Ok(Container {
+        id,
+        account_id: n.account_id.clone(),
+        kind: n.kind,
+        is_carousel_item: n.is_carousel_item,
+        media_url: n.media_url.clone(),
+        params: n.params.clone(),
+        children: n.children.clone(),
+        facts: n.facts.clone(),
+        state: n.state,
+        error: n.error.clone(),
+        created_at: n.created_at,
+        ready_at: n.ready_at,
+        media_id: None,
+    })
+}
+
+pub fn container(c: &Connection, id: &str) -> StoreResult<Option<Container>> {
+    Ok(c.query_row(
+        &format!("SELECT {CONTAINER_COLS} FROM containers WHERE id = ?1"),
+        [id],
+        container_row,
+    )
+    .optional()?)
+}
+
+/// Containers whose processing has not finished (to resume after a restart).
+pub fn unprocessed_containers(c: &Connection) -> StoreResult<Vec<Container>> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT {CONTAINER_COLS} FROM containers WHERE state = 'IN_PROGRESS' ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([], container_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Records the end of processing (only if still in progress).
+pub fn finish_processing(
+    c: &Connection,
+    id: &str,
+    facts: Option<&str>,
+    error: Option<&str>,
+) -> StoreResult<()> {
+    let state = if error.is_some() {
+        State::Error
+    } else {
+        State::Finished
+    };
+    c.execute(
+        "UPDATE containers SET state = ?2, facts = COALESCE(?3, facts), error = ?4 WHERE id = ?1 AND state = 'IN_PROGRESS'",
+        params![id, state.as_str(), facts, error],
+    )?;
+    Ok(())
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Whether a container is past its 24 h life at `now`.
+pub fn is_expired(container: &Container, now: i64) -> bool {
+    container.state != State::Published && now >= container.created_at + DAY_MS
+}
+
+/// Posts published through the API in the 24 h window ending at `now`, and optionally only
+/// those after `since`.
+pub fn quota_usage(
+    c: &Connection,
+    account_id: &str,
+    now: i64,
+    since: Option<i64>,
+) -> StoreResult<u32> {
+    let from = since.map_or(now - DAY_MS, |s| s.max(now - DAY_MS));
+    Ok(c.query_row(
+        "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND via_api = 1 AND published_at > ?2 AND published_at <= ?3",
+        params![account_id, from, now],
+        |r| r.get(0),
+    )?)
+}
+
+/// Publishes a container atomically: every check and the write in one transaction.
+pub fn publish(
+    c: &mut Connection,
+    account: &Account,
+    creation_id: &str,
+    now: i64,
+) -> StoreResult<Result<Media, PublishRefusal>> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let Some(container) = container(&tx, creation_id)? else {
+        return Ok(Err(PublishRefusal::UnknownContainer));
+    };
+    if container.account_id != account.id {
+        return Ok(Err(PublishRefusal::OtherAccount));
+    }
+    if container.state == State::Published {
+        return Ok(Err(PublishRefusal::AlreadyPublished));
+    }
+    if is_expired(&container, now) {
+        return Ok(Err(PublishRefusal::Expired));
+    }
+    if container.state == State::Error {
+        return Ok(Err(PublishRefusal::Failed(container.error)));
+    }
+    if container.state == State::InProgress || now < container.ready_at {
+        return Ok(Err(PublishRefusal::NotReady));
+    }
+    if container.is_carousel_item {
+        return Ok(Err(PublishRefusal::CarouselItem));
+    }
+    if quota_usage(&tx, &account.id, now, None)? >= account.quota_total {
+        return Ok(Err(PublishRefusal::QuotaReached));
+    }
+    let (media_type, product_type) = container.kind.published_types();
+    let caption = serde_json::from_str::<serde_json::Value>(&container.params)
+        .ok()
+        .and_then(|p| p.get("caption").and_then(|v| v.as_str()).map(str::to_owned));
+    let media_id = next_id(&tx, "next_media", MEDIA_BASE)?;
+    tx.execute(
+        "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, caption, media_url, children, via_api, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)",
+        params![
+            media_id,
+            account.id,
+            container.id,
+            media_type,
+            product_type,
+            caption,
+            container.media_url,
+            serde_json::to_string(&container.children).unwrap_or_else(|_| "[]".into()),
+            now
+        ],
+    )?;
+    tx.execute(
+        "UPDATE containers SET state = 'PUBLISHED', media_id = ?2 WHERE id = ?1",
+        params![container.id, media_id],
+    )?;
+    tx.commit()?;
+    Ok(Ok(Media {
+        id: media_id,
+        account_id: account.id.clone(),
+        container_id: Some(container.id),
+        media_type: media_type.into(),
+        media_product_type: product_type.into(),
+        caption,
+        media_url: container.media_url,
+        children: container.children,
+        copyrighted_music: false,
+        published_at: now,
+    }))
+}
+
+const MEDIA_COLS: &str = "id, account_id, container_id, media_type, media_product_type, caption, media_url, children, copyrighted_music, published_at";
+
+fn media_row(r: &Row) -> rusqlite::Result<Media> {
+    let children: String = r.get(7)?;
+    Ok(Media {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        container_id: r.get(2)?,
+        media_type: r.get(3)?,
+        media_product_type: r.get(4)?,
+        caption: r.get(5)?,
+        media_url: r.get(6)?,
+        children: serde_json::from_str(&children).unwrap_or_default(),
+        copyrighted_music: r.get(8)?,
+        published_at: r.get(9)?,
+    })
+}
+
+pub fn media(c: &Connection, id: &str) -> StoreResult<Option<Media>> {
+    Ok(c.query_row(
+        &format!("SELECT {MEDIA_COLS} FROM media WHERE id = ?1"),
+        [id],
+        media_row,
+    )
+    .optional()?)
+}
+
+/// An account's media, newest first, stories excluded (as Graph's /media edge does).
+pub fn account_media(c: &Connection, account_id: &str, limit: u32) -> StoreResult<Vec<Media>> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type != 'STORY' ORDER BY published_at DESC, id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![account_id, limit], media_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn media_count(c: &Connection, account_id: &str) -> StoreResult<u32> {
+    Ok(c.query_row(
+        "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND media_product_type != 'STORY'",
+        [account_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// What kind of object an id names, for routing `GET /{id}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Account(Account),
+    Container(Container),
+    Media(Media),
+}
+
+pub fn node(c: &Connection, id: &str) -> StoreResult<Option<Node>> {
+    if let Some(a) = account(c, id)? {
+        return Ok(Some(Node::Account(a)));
+    }
+    if let Some(k) = container(c, id)? {
+        return Ok(Some(Node::Container(k)));
+    }
+    Ok(media(c, id)?.map(Node::Media))
+}

@@ -1,0 +1,214 @@
+//! Test helpers: a loopback media host and a tiny Graph client.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use serde_json::Value;
+
+/// A fixture file's bytes, from the media crate's committed fixtures.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../media/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
+}
+
+/// Serves files on loopback: `/f/NAME` (the bytes), `/slow/NAME` (after 2 s),
+/// `/missing` (404), and a second port that accepts connections and closes them.
+pub struct MediaHost {
+    pub base: String,
+    pub closing: String,
+}
+
+impl MediaHost {
+    pub async fn start(files: Vec<(&str, Vec<u8>)>) -> MediaHost {
+        let files: Arc<HashMap<String, Vec<u8>>> =
+            Arc::new(files.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
+        async fn serve(
+            State(files): State<Arc<HashMap<String, Vec<u8>>>>,
+            Path(name): Path<String>,
+        ) -> impl IntoResponse {
+            match files.get(&name) {
+                Some(b) => (StatusCode::OK, b.clone()).into_response(),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+        async fn slow(
+            state: State<Arc<HashMap<String, Vec<u8>>>>,
+            name: Path<String>,
+        ) -> impl IntoResponse {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            serve(state, name).await
+        }
+        let app = Router::new()
+            .route("/f/{name}", get(serve))
+            .route("/slow/{name}", get(slow))
+            .with_state(files);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        let closer = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let closing = format!("http://{}/video.mp4", closer.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = closer.accept().await {
+                drop(socket);
+            }
+        });
+        MediaHost { base, closing }
+    }
+
+    pub fn url(&self, name: &str) -> String {
+        format!("{}/f/{name}", self.base)
+    }
+
+    pub fn slow(&self, name: &str) -> String {
+        format!("{}/slow/{name}", self.base)
+    }
+}
+
+/// A response: status and JSON body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// `(code, subcode)` of an error body.
+    pub fn error(&self) -> (i64, Option<i64>) {
+        let e = &self.body["error"];
+        (e["code"].as_i64().unwrap_or(0), e["error_subcode"].as_i64())
+    }
+
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, code: i64, subcode: Option<i64>) -> &Self {
+        assert_eq!(
+            (self.status, self.error()),
+            (status, (code, subcode)),
+            "unexpected answer: {}",
+            self.text
+        );
+        assert!(
+            instapub_errors::envelope::is_fbtrace_id(
+                self.body["error"]["fbtrace_id"].as_str().unwrap_or("")
+            ),
+            "{}",
+            self.text
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_ok(&self) -> &Self {
+        assert_eq!(self.status, 200, "{}", self.text);
+        self
+    }
+}
+
+/// A minimal Graph client for tests.
+#[derive(Clone)]
+pub struct Graph {
+    pub base: String,
+    pub token: String,
+    pub http: reqwest::Client,
+}
+
+impl Graph {
+    pub fn new(base: &str, token: &str) -> Graph {
+        Graph {
+            base: base.to_owned(),
+            token: token.to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn with_token(&self, token: &str) -> Graph {
+        Graph {
+            token: token.to_owned(),
+            ..self.clone()
+        }
+    }
+
+    async fn reply(r: reqwest::Response) -> Reply {
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, body, text }
+    }
+
+    /// POST with form parameters (and the token as a parameter).
+    pub async fn post(&self, path: &str, params: &[(&str, &str)]) -> Reply {
+        let mut form: Vec<(&str, &str)> = params.to_vec();
+        form.push(("access_token", &self.token));
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let r = self
+            .http
+            .post(format!("{}/v25.0{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Self::reply(r).await
+    }
+
+    /// GET with query parameters and a Bearer token.
+    pub async fn get(&self, path: &str, params: &[(&str, &str)]) -> Reply {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish();
+        let r = self
+            .http
+            .get(format!("{}{path}?{query}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        Self::reply(r).await
+    }
+
+    /// Any request, raw.
+    pub async fn raw(&self, req: reqwest::RequestBuilder) -> Reply {
+        Self::reply(req.send().await.unwrap()).await
+    }
+
+    pub async fn status_code(&self, container: &str) -> String {
+        let r = self
+            .get(&format!("/{container}"), &[("fields", "status_code")])
+            .await;
+        r.body["status_code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Polls until the container leaves IN_PROGRESS (real time, bounded).
+    pub async fn wait_processed(&self, container: &str) -> String {
+        for _ in 0..200 {
+            let s = self.status_code(container).await;
+            if s != "IN_PROGRESS" {
+                return s;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("container {container} stayed IN_PROGRESS");
+    }
+}

@@ -1,0 +1,286 @@
+//! The `/_sandbox` control plane, driven over HTTP only: accounts and their flags, tokens,
+//! the clock, files, the request log and reset.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{fixture, Graph, Reply};
+use instapub_sandbox::{Profile, Sandbox};
+use serde_json::{json, Value};
+
+struct Admin {
+    base: String,
+    key: String,
+    http: reqwest::Client,
+}
+
+impl Admin {
+    fn of(sb: &Sandbox) -> Admin {
+        Admin {
+            base: sb.base_url().to_owned(),
+            key: sb.admin_key().to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Reply {
+        let mut req = self
+            .http
+            .request(method, format!("{}/_sandbox{path}", self.base))
+            .bearer_auth(&self.key);
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+}
+
+#[tokio::test]
+async fn the_admin_key_is_required() {
+    let sb = Sandbox::start().await;
+    let http = reqwest::Client::new();
+    for auth in [None, Some("Bearer wrong")] {
+        let mut req = http
+            .post(format!("{}/_sandbox/accounts", sb.base_url()))
+            .body("{}");
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        assert_eq!(v["error"]["code"], 190);
+    }
+    let admin = Admin::of(&sb);
+    admin
+        .send(reqwest::Method::GET, "/nothing/here", None)
+        .await
+        .expect_error(400, 2500, None);
+    admin
+        .post("/accounts", json!({"username": "x", "colour": "red"}))
+        .await
+        .expect_error(400, 100, None);
+    admin
+        .send(
+            reqwest::Method::PATCH,
+            "/accounts/123",
+            Some(json!({"restricted": true})),
+        )
+        .await
+        .expect_error(404, 100, None);
+}
+
+#[tokio::test]
+async fn restricted_and_spam_flagged_accounts() {
+    let sb = Sandbox::start().await;
+    let admin = Admin::of(&sb);
+    let r = admin
+        .http
+        .put(format!("{}/_sandbox/files/photo.jpg", sb.base_url()))
+        .bearer_auth(sb.admin_key())
+        .header("content-type", "image/jpeg")
+        .body(fixture("jpeg_baseline.jpg"))
+        .send()
+        .await
+        .unwrap();
+    let file: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let url = file["url"].as_str().unwrap().to_owned();
+    assert_eq!(url, format!("{}/_sandbox/files/photo.jpg", sb.base_url()));
+
+    let acct = admin
+        .post(
+            "/accounts",
+            json!({"username": "shop.one", "quota_total": 5}),
+        )
+        .await;
+    acct.expect_ok();
+    let (id, token) = (
+        acct.body["id"].as_str().unwrap().to_owned(),
+        acct.body["access_token"].as_str().unwrap().to_owned(),
+    );
+    admin
+        .post("/accounts", json!({"username": "shop.one"}))
+        .await
+        .expect_error(400, 100, None);
+    let g = Graph::new(sb.base_url(), &token);
+    let c = g
+        .post(&format!("/{id}/media"), &[("image_url", &url)])
+        .await;
+    c.expect_ok();
+    let limit = g
+        .get(
+            &format!("/{id}/content_publishing_limit"),
+            &[("fields", "config")],
+        )
+        .await;
+    assert_eq!(limit.body["data"][0]["config"]["quota_total"], 5);
+
+    // Spam-flagged: publishing is refused with 2207051.
+    admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/accounts/{id}"),
+            Some(json!({"spam_flagged": true})),
+        )
+        .await
+        .expect_ok();
+    let r = g
+        .post(&format!("/{id}/media_publish"), &[("creation_id", &c.id())])
+        .await;
+    r.expect_error(400, 4, Some(2207051));
+    // is_transient comes before code in this family.
+    assert!(r.text.find("is_transient").unwrap() < r.text.find("\"code\"").unwrap());
+
+    // Restricted: creating and publishing are refused with 2207050.
+    admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/accounts/{id}"),
+            Some(json!({"spam_flagged": false, "restricted": true})),
+        )
+        .await
+        .expect_ok();
+    g.post(&format!("/{id}/media"), &[("image_url", &url)])
+        .await
+        .expect_error(400, 25, Some(2207050));
+    g.post(&format!("/{id}/media_publish"), &[("creation_id", &c.id())])
+        .await
+        .expect_error(400, 25, Some(2207050));
+    admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/accounts/{id}"),
+            Some(json!({"restricted": false})),
+        )
+        .await
+        .expect_ok();
+    g.post(&format!("/{id}/media_publish"), &[("creation_id", &c.id())])
+        .await
+        .expect_ok();
+}
+
+#[tokio::test]
+async fn the_observed_profile_sends_spam_blocks_as_403() {
+    let sb = Sandbox::builder()
+        .profile(Profile::Observed)
+        .start()
+        .await
+        .unwrap();
+    let admin = Admin::of(&sb);
+    admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/accounts/{}", sb.user_id()),
+            Some(json!({"spam_flagged": true})),
+        )
+        .await
+        .expect_ok();
+    let g = Graph::new(sb.base_url(), sb.access_token());
+    let r = g
+        .post(
+            &format!("/{}/media_publish", sb.user_id()),
+            &[("creation_id", "1")],
+        )
+        .await;
+    r.expect_error(403, 4, Some(2207051));
+    assert_eq!(r.body["error"]["error_user_title"], "action is blocked");
+}
+
+#[tokio::test]
+async fn tokens_with_permissions_and_expiry_and_the_clock() {
+    let sb = Sandbox::start().await;
+    let admin = Admin::of(&sb);
+    let user = sb.user_id().to_owned();
+    let t = admin
+        .post(
+            "/tokens",
+            json!({"user_id": user, "permissions": ["instagram_basic"], "expires_in": 3600}),
+        )
+        .await;
+    t.expect_ok();
+    let token = t.body["access_token"].as_str().unwrap().to_owned();
+    let g = Graph::new(sb.base_url(), &token);
+    g.get(&format!("/{user}"), &[]).await.expect_ok();
+    g.post(&format!("/{user}/media"), &[("image_url", "x")])
+        .await
+        .expect_error(400, 10, None);
+    let before = admin.send(reqwest::Method::GET, "/clock", None).await.body["now"]
+        .as_i64()
+        .unwrap();
+    let after = admin.post("/clock/advance", json!({"seconds": 3600})).await;
+    assert!(after.body["now"].as_i64().unwrap() >= before + 3600);
+    assert_eq!(after.body["offset_seconds"], 3600);
+    g.get(&format!("/{user}"), &[])
+        .await
+        .expect_error(400, 190, Some(463));
+    admin
+        .post("/clock/advance", json!({"seconds": -5}))
+        .await
+        .expect_error(400, 100, None);
+    admin
+        .post("/tokens", json!({"user_id": "999"}))
+        .await
+        .expect_error(404, 100, None);
+}
+
+#[tokio::test]
+async fn the_request_log_and_reset() {
+    let sb = Sandbox::start().await;
+    let admin = Admin::of(&sb);
+    let g = Graph::new(sb.base_url(), sb.access_token());
+    let user = sb.user_id().to_owned();
+    g.get(&format!("/{user}"), &[("fields", "username")])
+        .await
+        .expect_ok();
+    g.post(&format!("/{user}/media_publish"), &[("creation_id", "42")])
+        .await;
+    let log = admin.send(reqwest::Method::GET, "/requests", None).await;
+    let data = log.body["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2);
+    assert_eq!(data[0]["method"], "GET");
+    assert_eq!(data[0]["status"], 200);
+    assert_eq!(data[1]["path"], format!("/v25.0/{user}/media_publish"));
+    assert_eq!(
+        (
+            data[1]["error_code"].as_i64(),
+            data[1]["error_subcode"].as_i64()
+        ),
+        (Some(24), Some(2207008))
+    );
+
+    let other = admin.post("/accounts", json!({"username": "temp"})).await;
+    let other_id = other.body["id"].as_str().unwrap().to_owned();
+    admin
+        .post("/clock/advance", json!({"seconds": 100}))
+        .await
+        .expect_ok();
+    admin.post("/reset", json!({})).await.expect_ok();
+    assert_eq!(
+        admin.send(reqwest::Method::GET, "/clock", None).await.body["offset_seconds"],
+        0
+    );
+    g.get(&format!("/{other_id}"), &[])
+        .await
+        .expect_error(400, 100, Some(33));
+    // The demo account and its token survive.
+    g.get(&format!("/{user}"), &[]).await.expect_ok();
+    let accounts = admin.send(reqwest::Method::GET, "/accounts", None).await;
+    assert_eq!(accounts.body["data"].as_array().unwrap().len(), 1);
+    // The log was cleared, then recorded the two calls above.
+    let log = admin.send(reqwest::Method::GET, "/requests", None).await;
+    assert_eq!(log.body["data"].as_array().unwrap().len(), 2);
+}

@@ -1,0 +1,637 @@
+//! The publishing flow over real HTTP against an in-process sandbox, with media served from a
+//! loopback host. Every error is produced by its real condition, never by a switch.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{fixture, Graph, MediaHost};
+use instapub_sandbox::store::{self, Token};
+use instapub_sandbox::Sandbox;
+
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+async fn host() -> MediaHost {
+    let mut big = fixture("jpeg_baseline.jpg");
+    big.resize(8 * 1024 * 1024 + 1, 0);
+    MediaHost::start(vec![
+        ("photo.jpg", fixture("jpeg_baseline.jpg")),
+        ("big.jpg", big),
+        ("reel.mp4", fixture("mp4_h264_aac_faststart.mp4")),
+        ("empty.jpg", Vec::new()),
+    ])
+    .await
+}
+
+fn graph(sb: &Sandbox) -> Graph {
+    Graph::new(sb.base_url(), sb.access_token())
+}
+
+/// Adds an account with a full-permission token, straight into the store.
+async fn other_account(sb: &Sandbox, username: &str) -> (String, String) {
+    let username = username.to_owned();
+    let now = sb.app().clock.now_ms();
+    sb.app()
+        .store
+        .call(move |c| {
+            let a = store::insert_account(c, &username, 100, now)?;
+            let t = Token {
+                token: instapub_sandbox::app::new_access_token(),
+                account_id: a.id.clone(),
+                permissions: vec!["instagram_basic".into(), "instagram_content_publish".into()],
+                expires_at: None,
+            };
+            store::insert_token(c, &t, now)?;
+            Ok((a.id, t.token))
+        })
+        .await
+        .unwrap()
+}
+
+async fn token_for(sb: &Sandbox, permissions: &[&str], expires_in: Option<Duration>) -> String {
+    let t = Token {
+        token: instapub_sandbox::app::new_access_token(),
+        account_id: sb.user_id().to_owned(),
+        permissions: permissions.iter().map(|p| p.to_string()).collect(),
+        expires_at: expires_in.map(|d| sb.app().clock.now_ms() + d.as_millis() as i64),
+    };
+    let now = sb.app().clock.now_ms();
+    let stored = t.clone();
+    sb.app()
+        .store
+        .call(move |c| store::insert_token(c, &stored, now))
+        .await
+        .unwrap();
+    t.token
+}
+
+async fn create_image(g: &Graph, user: &str, url: &str) -> String {
+    let r = g
+        .post(
+            &format!("/{user}/media"),
+            &[("image_url", url), ("caption", "hi")],
+        )
+        .await;
+    r.expect_ok();
+    r.id()
+}
+
+#[tokio::test]
+async fn an_image_is_created_published_and_readable() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id();
+    let container = create_image(&g, user, &media.url("photo.jpg")).await;
+    let s = g
+        .get(
+            &format!("/{container}"),
+            &[("fields", "status_code,status")],
+        )
+        .await;
+    s.expect_ok();
+    // Requested fields in order, then id.
+    assert!(
+        s.text
+            .starts_with(r#"{"status_code":"FINISHED","status":"Finished"#),
+        "{}",
+        s.text
+    );
+    assert!(
+        s.text.ends_with(&format!(r#""id":"{container}"}}"#)),
+        "{}",
+        s.text
+    );
+    let p = g
+        .post(
+            &format!("/{user}/media_publish"),
+            &[("creation_id", &container)],
+        )
+        .await;
+    p.expect_ok();
+    let media_id = p.id();
+    let m = g
+        .get(
+            &format!("/{media_id}"),
+            &[(
+                "fields",
+                "media_type,media_product_type,caption,permalink,media_url",
+            )],
+        )
+        .await;
+    m.expect_ok();
+    assert_eq!(m.body["media_type"], "IMAGE");
+    assert_eq!(m.body["media_product_type"], "FEED");
+    assert_eq!(m.body["caption"], "hi");
+    // URLs are written with escaped slashes, as Graph does.
+    assert!(
+        m.text.contains(r#""media_url":"http:\/\/127.0.0.1"#),
+        "{}",
+        m.text
+    );
+    let list = g.get(&format!("/{user}/media"), &[]).await;
+    assert_eq!(list.body["data"][0]["id"], media_id.as_str());
+    let status = g.status_code(&container).await;
+    assert_eq!(status, "PUBLISHED");
+    let me = g.get("/me", &[("fields", "username,media_count")]).await;
+    assert_eq!(me.body["username"], sb.username());
+    assert_eq!(me.body["media_count"], 1);
+}
+
+#[tokio::test]
+async fn a_video_stays_in_progress_until_processed() {
+    let media = host().await;
+    let sb = Sandbox::builder()
+        .video_processing(Duration::from_secs(60))
+        .start()
+        .await
+        .unwrap();
+    let g = graph(&sb);
+    let user = sb.user_id();
+    let r = g
+        .post(
+            &format!("/{user}/media"),
+            &[
+                ("media_type", "REELS"),
+                ("video_url", &media.url("reel.mp4")),
+            ],
+        )
+        .await;
+    r.expect_ok();
+    let container = r.id();
+    assert_eq!(g.status_code(&container).await, "IN_PROGRESS");
+    g.post(
+        &format!("/{user}/media_publish"),
+        &[("creation_id", &container)],
+    )
+    .await
+    .expect_error(400, 9007, Some(2207027));
+    sb.advance_clock(Duration::from_secs(61)).await;
+    assert_eq!(g.wait_processed(&container).await, "FINISHED");
+    let p = g
+        .post(
+            &format!("/{user}/media_publish"),
+            &[("creation_id", &container)],
+        )
+        .await;
+    p.expect_ok();
+    let m = g
+        .get(
+            &format!("/{}", p.id()),
+            &[("fields", "media_type,media_product_type")],
+        )
+        .await;
+    assert_eq!(
+        (
+            m.body["media_type"].as_str(),
+            m.body["media_product_type"].as_str()
+        ),
+        (Some("VIDEO"), Some("REELS"))
+    );
+}
+
+#[tokio::test]
+async fn a_video_that_cannot_be_fetched_ends_in_error_and_publish_returns_it() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id();
+    let r = g
+        .post(
+            &format!("/{user}/media"),
+            &[("media_type", "REELS"), ("video_url", &media.closing)],
+        )
+        .await;
+    r.expect_ok();
+    let container = r.id();
+    assert_eq!(g.wait_processed(&container).await, "ERROR");
+    let s = g
+        .get(&format!("/{container}"), &[("fields", "status")])
+        .await;
+    let text = s.body["status"].as_str().unwrap();
+    assert_eq!(
+        text,
+        "Error: Media upload has failed with error code 2207052"
+    );
+    assert_eq!(instapub_errors::parse_status_text(text), Some(2207052));
+    let p = g
+        .post(
+            &format!("/{user}/media_publish"),
+            &[("creation_id", &container)],
+        )
+        .await;
+    p.expect_error(400, 9004, Some(2207052));
+    assert!(p.body["error"]["error_user_msg"]
+        .as_str()
+        .unwrap()
+        .ends_with(&media.closing));
+}
+
+#[tokio::test]
+async fn containers_expire_after_24_hours() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id();
+    let container = create_image(&g, user, &media.url("photo.jpg")).await;
+    sb.advance_clock(DAY - Duration::from_secs(1)).await;
+    assert_eq!(g.status_code(&container).await, "FINISHED");
+    sb.advance_clock(Duration::from_secs(1)).await;
+    assert_eq!(g.status_code(&container).await, "EXPIRED");
+    g.post(
+        &format!("/{user}/media_publish"),
+        &[("creation_id", &container)],
+    )
+    .await
+    .expect_error(400, -2, Some(2207020));
+}
+
+#[tokio::test]
+async fn unknown_foreign_and_used_containers() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id();
+    // Never existed: 2207008, naming the id.
+    let r = g
+        .post(
+            &format!("/{user}/media_publish"),
+            &[("creation_id", "17880000000999999")],
+        )
+        .await;
+    r.expect_error(400, 24, Some(2207008));
+    assert!(
+        r.text.contains("creation id = 17880000000999999"),
+        "{}",
+        r.text
+    );
+    // Another account's container: 2207006.
+    let (other, other_token) = other_account(&sb, "someone_else").await;
+    let theirs = create_image(&g.with_token(&other_token), &other, &media.url("photo.jpg")).await;
+    g.post(
+        &format!("/{user}/media_publish"),
+        &[("creation_id", &theirs)],
+    )
+    .await
+    .expect_error(400, 24, Some(2207006));
+    // ... and it is invisible to us.
+    g.get(&format!("/{theirs}"), &[("fields", "status_code")])
+        .await
+        .expect_error(400, 100, Some(33));
+    // Published once; the second time the builder is used up.
+    let ours = create_image(&g, user, &media.url("photo.jpg")).await;
+    g.post(&format!("/{user}/media_publish"), &[("creation_id", &ours)])
+        .await
+        .expect_ok();
+    g.post(&format!("/{user}/media_publish"), &[("creation_id", &ours)])
+        .await
+        .expect_error(400, 24, Some(2207008));
+}
+
+#[tokio::test]
+async fn the_quota_is_a_moving_24_hour_window() {
+    let media = host().await;
+    let sb = Sandbox::builder().quota_total(3).start().await.unwrap();
+    let g = graph(&sb);
+    let user = sb.user_id();
+    let limit = |g: Graph| async move {
+        g.get(
+            &format!("/{}/content_publishing_limit", user),
+            &[("fields", "quota_usage,config")],
+        )
+        .await
+    };
+    for i in 0..3 {
+        let c = create_image(&g, user, &media.url("photo.jpg")).await;
+        g.post(&format!("/{user}/media_publish"), &[("creation_id", &c)])
+            .await
+            .expect_ok();
+        if i == 0 {
+            sb.advance_clock(Duration::from_secs(3600)).await;
+        }
+    }
+    let l = limit(g.clone()).await;
+    assert_eq!(
+        l.text,
+        r#"{"data":[{"quota_usage":3,"config":{"quota_total":3,"quota_duration":86400}}]}"#
+    );
+    let c = create_image(&g, user, &media.url("photo.jpg")).await;
+    g.post(&format!("/{user}/media_publish"), &[("creation_id", &c)])
+        .await
+        .expect_error(400, 9, Some(2207042));
+    // 23 h later the first post leaves the window (it was an hour older than the others).
+    sb.advance_clock(Duration::from_secs(23 * 3600)).await;
+    assert_eq!(limit(g.clone()).await.body["data"][0]["quota_usage"], 2);
+    g.post(&format!("/{user}/media_publish"), &[("creation_id", &c)])
+        .await
+        .expect_ok();
+}
+
+#[tokio::test]
+async fn fetch_failures_are_instagrams_errors() {
+    let media = host().await;
+    let sb = Sandbox::builder()
+        .fetch_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let g = graph(&sb);
+    let path = format!("/{}/media", sb.user_id());
+    let missing = format!("{}/f/nothing.jpg", media.base);
+    let r = g.post(&path, &[("image_url", &missing)]).await;
+    r.expect_error(400, 9004, Some(2207052));
+    assert_eq!(
+        r.body["error"]["error_user_msg"],
+        format!("The media could not be fetched from this uri: {missing}")
+    );
+    g.post(&path, &[("image_url", &media.closing)])
+        .await
+        .expect_error(400, 9004, Some(2207052));
+    g.post(&path, &[("image_url", &media.slow("photo.jpg"))])
+        .await
+        .expect_error(400, -2, Some(2207003));
+    let big = g.post(&path, &[("image_url", &media.url("big.jpg"))]).await;
+    big.expect_error(400, 36000, Some(2207004));
+    assert_eq!(
+        big.body["error"]["error_user_msg"],
+        "The image is too large to download. It should be less than 8 MiB."
+    );
+    for refused in [
+        "file:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data/",
+        "ftp://127.0.0.1/x.jpg",
+    ] {
+        g.post(&path, &[("image_url", refused)])
+            .await
+            .expect_error(400, 9004, Some(2207052));
+    }
+    g.post(&path, &[("image_url", &media.url("empty.jpg"))])
+        .await
+        .expect_error(400, 9004, Some(2207052));
+}
+
+#[tokio::test]
+async fn tokens_permissions_and_ownership() {
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let path = format!("/{}/media", sb.user_id());
+    let base = sb.base_url().to_owned();
+    // No token at all.
+    let r = g
+        .raw(
+            reqwest::Client::new()
+                .post(format!("{base}{path}"))
+                .form(&[("image_url", "x")]),
+        )
+        .await;
+    r.expect_error(400, 104, None);
+    // A token nobody issued.
+    g.with_token("EAAgarbage")
+        .post(&path, &[("image_url", "x")])
+        .await
+        .expect_error(400, 190, None);
+    // An expired one, with Meta's message.
+    let expiring = token_for(
+        &sb,
+        &["instagram_content_publish"],
+        Some(Duration::from_secs(60)),
+    )
+    .await;
+    sb.advance_clock(Duration::from_secs(61)).await;
+    let r = g
+        .with_token(&expiring)
+        .post(&path, &[("image_url", "x")])
+        .await;
+    r.expect_error(400, 190, Some(463));
+    let msg = r.body["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("Error validating access token: Session has expired on "),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(". The current time is ")
+            && (msg.ends_with(" PST.") || msg.ends_with(" PDT.")),
+        "{msg}"
+    );
+    assert!(
+        r.body["error"].get("is_transient").is_none(),
+        "190 carries no is_transient"
+    );
+    // Missing instagram_content_publish.
+    let basic = token_for(&sb, &["instagram_basic"], None).await;
+    g.with_token(&basic)
+        .post(&path, &[("image_url", "x")])
+        .await
+        .expect_error(400, 10, None);
+    // Someone else's user id.
+    let (other, _) = other_account(&sb, "another").await;
+    let r = g
+        .post(&format!("/{other}/media"), &[("image_url", "x")])
+        .await;
+    r.expect_error(400, 100, Some(33));
+    assert_eq!(r.body["error"]["type"], "GraphMethodException");
+    assert!(r.text.contains(&format!(
+        "Unsupported post request. Object with ID '{other}' does not exist"
+    )));
+}
+
+#[tokio::test]
+async fn malformed_requests_get_envelopes() {
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let base = sb.base_url().to_owned();
+    let user = sb.user_id().to_owned();
+    let http = reqwest::Client::new();
+    let tok = sb.access_token().to_owned();
+    g.get("/v25.0/424242", &[])
+        .await
+        .expect_error(400, 100, Some(33));
+    g.get(&format!("/{user}/stories_of_nothing"), &[])
+        .await
+        .expect_error(400, 2500, None);
+    g.get(&format!("/{user}/media/a/b"), &[])
+        .await
+        .expect_error(400, 2500, None);
+    g.get(
+        &format!("/{user}"),
+        &[("fields", "username,favourite_colour")],
+    )
+    .await
+    .expect_error(400, 100, None);
+    g.raw(http.delete(format!("{base}/{user}")).bearer_auth(&tok))
+        .await
+        .expect_error(400, 100, Some(33));
+    g.raw(
+        http.post(format!("{base}/{user}/media"))
+            .bearer_auth(&tok)
+            .header("content-type", "application/json")
+            .body("{\"image_url\": "),
+    )
+    .await
+    .expect_error(400, 100, None);
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let r = g
+        .raw(
+            http.post(format!("{base}/{user}/media"))
+                .bearer_auth(&tok)
+                .body(huge),
+        )
+        .await;
+    r.expect_error(413, 1, None);
+    g.post(
+        &format!("/{user}/media"),
+        &[("media_type", "SLIDESHOW"), ("image_url", "x")],
+    )
+    .await
+    .expect_error(400, 100, Some(2207023));
+    g.post(&format!("/{user}/media"), &[])
+        .await
+        .expect_error(400, 100, None);
+    g.post(
+        &format!("/{user}/media"),
+        &[("media_type", "CAROUSEL"), ("children", "1")],
+    )
+    .await
+    .expect_error(400, 100, Some(2207028));
+    g.post(&format!("/{user}/media_publish"), &[])
+        .await
+        .expect_error(400, 100, None);
+}
+
+#[tokio::test]
+async fn carousels_publish_once_and_their_items_never_alone() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id();
+    let mut children = Vec::new();
+    for _ in 0..3 {
+        let r = g
+            .post(
+                &format!("/{user}/media"),
+                &[
+                    ("image_url", &media.url("photo.jpg")),
+                    ("is_carousel_item", "true"),
+                ],
+            )
+            .await;
+        r.expect_ok();
+        children.push(r.id());
+    }
+    g.post(
+        &format!("/{user}/media_publish"),
+        &[("creation_id", &children[0])],
+    )
+    .await
+    .expect_error(400, 100, Some(2207089));
+    // A JSON array in a JSON body.
+    let r = g
+        .raw(
+            g.http
+                .post(format!("{}/{user}/media", sb.base_url()))
+                .bearer_auth(sb.access_token())
+                .header("content-type", "application/json")
+                .body(serde_json::json!({"media_type": "CAROUSEL", "children": children, "caption": "three"}).to_string()),
+        )
+        .await;
+    r.expect_ok();
+    let carousel = r.id();
+    let p = g
+        .post(
+            &format!("/{user}/media_publish"),
+            &[("creation_id", &carousel)],
+        )
+        .await;
+    p.expect_ok();
+    let m = g
+        .get(
+            &format!("/{}", p.id()),
+            &[("fields", "media_type,children")],
+        )
+        .await;
+    assert_eq!(m.body["media_type"], "CAROUSEL_ALBUM");
+    assert_eq!(m.body["children"]["data"].as_array().unwrap().len(), 3);
+    let l = g
+        .get(&format!("/{user}/content_publishing_limit"), &[])
+        .await;
+    assert_eq!(
+        l.text, r#"{"data":[{"quota_usage":1}]}"#,
+        "a carousel counts once"
+    );
+    // A comma list naming an unknown child.
+    g.post(
+        &format!("/{user}/media"),
+        &[
+            ("media_type", "CAROUSEL"),
+            ("children", &format!("{},17880000009999999", children[1])),
+        ],
+    )
+    .await
+    .expect_error(400, 24, Some(2207006));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_publishes_against_quota_100() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id().to_owned();
+    let mut containers = Vec::new();
+    for _ in 0..200 {
+        containers.push(create_image(&g, &user, &media.url("photo.jpg")).await);
+    }
+    let tasks: Vec<_> = containers
+        .into_iter()
+        .map(|c| {
+            let g = g.clone();
+            let user = user.clone();
+            tokio::spawn(async move {
+                g.post(&format!("/{user}/media_publish"), &[("creation_id", &c)])
+                    .await
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    let mut quota = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        match (r.status, r.error()) {
+            (200, _) => ok += 1,
+            (400, (9, Some(2207042))) => quota += 1,
+            other => panic!("unexpected {other:?}: {}", r.text),
+        }
+    }
+    assert_eq!((ok, quota), (100, 100));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_publishes_of_one_container_make_one_media() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id().to_owned();
+    let c = create_image(&g, &user, &media.url("photo.jpg")).await;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (g, user, c) = (g.clone(), user.clone(), c.clone());
+            tokio::spawn(async move {
+                g.post(&format!("/{user}/media_publish"), &[("creation_id", &c)])
+                    .await
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for t in tasks {
+        let r = t.await.unwrap();
+        if r.status == 200 {
+            ids.push(r.id());
+        } else {
+            r.expect_error(400, 24, Some(2207008));
+        }
+    }
+    assert_eq!(ids.len(), 1);
+    let list = g.get(&format!("/{user}/media"), &[]).await;
+    assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
+}
