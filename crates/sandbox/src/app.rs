@@ -4,9 +4,11 @@ use std::sync::{Arc, OnceLock};
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::faults::Faults;
 use crate::fetch::Fetcher;
 use crate::requests::RequestLog;
 use crate::store::{self, Account, Store, StoreError, Token};
+use crate::usage::Usage;
 
 /// Permissions of the demo token: everything the sandbox's endpoints can ask for.
 pub const DEMO_PERMISSIONS: &[&str] = &[
@@ -47,6 +49,10 @@ pub struct App {
     pub demo: Demo,
     /// Recent Graph requests (`GET /_sandbox/requests`).
     pub log: RequestLog,
+    /// Fault-injection rules.
+    pub faults: Faults,
+    /// Call counts behind the usage headers.
+    pub usage: Usage,
     /// `http://host:port`, known once the listener is bound.
     base_url: OnceLock<String>,
 }
@@ -107,6 +113,8 @@ impl App {
             admin_key,
             demo,
             log: RequestLog::default(),
+            faults: Faults::default(),
+            usage: Usage::default(),
             base_url: OnceLock::new(),
         }))
     }

@@ -10,6 +10,8 @@
 //! | `POST /_sandbox/reset` | back to the first-start state |
 //! | `PUT /_sandbox/files/{name}`, `GET /_sandbox/files/{name}` | media hosted by the sandbox itself |
 //! | `GET /_sandbox/requests` | recent Graph requests and their answers |
+//! | `POST/GET /_sandbox/faults`, `DELETE /_sandbox/faults/{id}` | fault-injection rules |
+//! | `PATCH/GET /_sandbox/app` | app settings: call limits behind the usage headers |
 
 use std::sync::Arc;
 
@@ -54,6 +56,20 @@ pub async fn handle(
         (Method::POST, ["reset"]) => reset(&app).await,
         (Method::PUT, ["files", name]) => put_file(&app, name, headers, body).await,
         (Method::GET, ["requests"]) => Ok(graph_ok(&json!({ "data": app.log.recent() }))),
+        (Method::POST, ["faults"]) => {
+            let rule = app.faults.add(parse(body)?).map_err(invalid)?;
+            Ok(graph_ok(&rule))
+        }
+        (Method::GET, ["faults"]) => Ok(graph_ok(&json!({ "data": app.faults.list() }))),
+        (Method::DELETE, ["faults", id]) => {
+            if app.faults.remove(id) {
+                Ok(graph_ok(&json!({ "success": true })))
+            } else {
+                Err(not_found("fault", id))
+            }
+        }
+        (Method::PATCH, ["app"]) => patch_app(&app, parse(body)?),
+        (Method::GET, ["app"]) => Ok(graph_ok(&app_json(&app))),
         _ => Err(ApiError::new(Id::UnknownPathComponents)
             .with(placeholder::PATH, format!("/_sandbox/{}", segs.join("/")))),
     }
@@ -267,6 +283,8 @@ async fn reset(app: &Arc<App>) -> ApiResult<Response> {
         .map_err(store_failed)?;
     app.clock.set_offset_ms(0);
     app.log.clear();
+    app.faults.clear();
+    app.usage.clear();
     Ok(graph_ok(&json!({ "success": true })))
 }
 
@@ -322,4 +340,31 @@ async fn serve_file(app: &Arc<App>, name: &str) -> ApiResult<Response> {
         response.headers_mut().insert(header::CONTENT_TYPE, v);
     }
     Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppFields {
+    app_calls_per_hour: Option<u32>,
+    account_calls_per_hour: Option<u32>,
+}
+
+fn app_json(app: &App) -> Value {
+    let limits = app.usage.limits();
+    json!({
+        "app_calls_per_hour": limits.app_calls_per_hour,
+        "account_calls_per_hour": limits.account_calls_per_hour,
+    })
+}
+
+fn patch_app(app: &App, f: AppFields) -> ApiResult<Response> {
+    let mut limits = app.usage.limits();
+    if let Some(n) = f.app_calls_per_hour {
+        limits.app_calls_per_hour = n.max(1);
+    }
+    if let Some(n) = f.account_calls_per_hour {
+        limits.account_calls_per_hour = n.max(1);
+    }
+    app.usage.set_limits(limits);
+    Ok(graph_ok(&app_json(app)))
 }

@@ -17,7 +17,8 @@
 //! - [`inspect`], [`fetch`], [`processing`]: real media download and probing, background video
 //!   processing;
 //! - [`store`], [`clock`]: SQLite state and the virtual clock;
-//! - [`control`], [`requests`]: the `/_sandbox` control plane and the request log.
+//! - [`control`], [`requests`], [`faults`], [`usage`]: the `/_sandbox` control plane, the
+//!   request log, fault injection and rate-limit accounting.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +32,7 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod error;
+pub mod faults;
 pub mod fetch;
 pub mod graph;
 pub mod inspect;
@@ -40,6 +42,7 @@ pub mod processing;
 pub mod requests;
 pub mod server;
 pub mod store;
+pub mod usage;
 
 pub use app::{App, StartError};
 pub use config::{Config, Db};

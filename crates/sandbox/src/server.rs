@@ -6,14 +6,16 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use axum::Router;
+use bytes::Bytes;
 use instapub_errors::{placeholder, Id, Profile};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::app::App;
 use crate::error::ApiError;
+use crate::faults::Network;
 use crate::inspect::human_size;
 use crate::params::Params;
 
@@ -68,7 +70,7 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
             Err(e) => e.into_response_with(profile),
         };
     }
-    let result = match Params::from_request(parts.uri.query(), &parts.headers, &bytes) {
+    let outcome = match Params::from_request(parts.uri.query(), &parts.headers, &bytes) {
         Ok(params) => {
             crate::graph::handle(
                 app.clone(),
@@ -79,19 +81,80 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => crate::graph::Outcome {
+            result: Err(e),
+            usage: None,
+            network: None,
+        },
     };
-    let response = result.unwrap_or_else(|e| e.into_response_with(profile));
-    log(&app, &parts, &bytes, response).await
+    let refused_by_app = matches!(&outcome.result, Err(e) if e.id() == Id::AppRateLimit);
+    let mut response = outcome
+        .result
+        .unwrap_or_else(|e| e.into_response_with(profile));
+    if let Some(usage) = &outcome.usage {
+        let headers = response.headers_mut();
+        // Meta sends no X-App-Usage with a (#4) throttle.
+        if !refused_by_app {
+            if let Ok(v) = HeaderValue::from_str(&usage.app_usage) {
+                headers.insert("x-app-usage", v);
+            }
+        }
+        if let Ok(v) = HeaderValue::from_str(&usage.buc_usage) {
+            headers.insert("x-business-use-case-usage", v);
+        }
+    }
+    let (head, body) = log(&app, &parts, &bytes, response).await;
+    match outcome.network {
+        None => Response::from_parts(head, Body::from(body)),
+        Some(fault) => broken(head, body, fault),
+    }
 }
 
-/// Records a Graph exchange in the request log and hands the response back.
+/// Applies a network fault to a finished response (the request itself was handled).
+fn broken(mut head: axum::http::response::Parts, body: Bytes, fault: Network) -> Response {
+    let cut = || {
+        std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected network fault",
+        )
+    };
+    match fault {
+        Network::Reset => {
+            head.headers.remove(header::CONTENT_LENGTH);
+            let stream = futures_util::stream::once(async move { Err::<Bytes, _>(cut()) });
+            Response::from_parts(head, Body::from_stream(stream))
+        }
+        Network::Truncate => {
+            if let Ok(v) = HeaderValue::from_str(&body.len().to_string()) {
+                head.headers.insert(header::CONTENT_LENGTH, v);
+            }
+            let half = body.slice(..body.len() / 2);
+            let stream = futures_util::stream::iter([Ok(half), Err(cut())]);
+            Response::from_parts(head, Body::from_stream(stream))
+        }
+        Network::SlowBody => {
+            // About three seconds for the whole body, whatever its size.
+            let chunks: Vec<Bytes> = body
+                .chunks(body.len().div_ceil(15).max(1))
+                .map(Bytes::copy_from_slice)
+                .collect();
+            let stream = futures_util::stream::unfold(chunks.into_iter(), |mut rest| async move {
+                let next = rest.next()?;
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                Some((Ok::<Bytes, std::io::Error>(next), rest))
+            });
+            Response::from_parts(head, Body::from_stream(stream))
+        }
+    }
+}
+
+/// Records a Graph exchange in the request log and hands the response back in parts.
 async fn log(
     app: &App,
     parts: &axum::http::request::Parts,
     body: &[u8],
     response: Response,
-) -> Response {
+) -> (axum::http::response::Parts, Bytes) {
     let (head, resp_body) = response.into_parts();
     // Graph answers are small JSON documents; a limit guards against surprises.
     let bytes = axum::body::to_bytes(resp_body, 4 * 1024 * 1024)
@@ -106,5 +169,5 @@ async fn log(
         head.status.as_u16(),
         &bytes,
     );
-    Response::from_parts(head, Body::from(bytes))
+    (head, bytes)
 }

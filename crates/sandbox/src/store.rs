@@ -152,6 +152,17 @@ impl Kind {
         })
     }
 
+    /// The `media_type` a create request used for this kind.
+    pub fn request_media_type(self) -> &'static str {
+        match self {
+            Kind::Image => "IMAGE",
+            Kind::Video => "VIDEO",
+            Kind::Reels => "REELS",
+            Kind::Stories { .. } => "STORIES",
+            Kind::Carousel => "CAROUSEL",
+        }
+    }
+
     pub fn is_video(self) -> bool {
         matches!(
             self,

@@ -22,8 +22,10 @@ use instapub_errors::{placeholder, Id};
 use crate::app::App;
 use crate::auth::{self, object_not_found, Caller};
 use crate::error::{ApiError, ApiResult};
+use crate::faults::{Endpoint, Network, Subject};
 use crate::params::{self, Params};
 use crate::store::{self, Node};
+use crate::usage::Verdict;
 
 pub mod create_media;
 pub mod publish;
@@ -60,6 +62,15 @@ fn is_version(s: &str) -> bool {
     major_ok && minor_ok
 }
 
+/// What [`handle`] produced: the answer, plus what the server must add to it.
+pub struct Outcome {
+    pub result: ApiResult<Response>,
+    /// Usage headers, once the caller is known.
+    pub usage: Option<Verdict>,
+    /// A network fault to apply to the response on its way out.
+    pub network: Option<Network>,
+}
+
 /// Handles one Graph request whose body has been read and parameters merged.
 pub async fn handle(
     app: Arc<App>,
@@ -67,10 +78,33 @@ pub async fn handle(
     path: &str,
     headers: &HeaderMap,
     params: Params,
+) -> Outcome {
+    let mut outcome = Outcome {
+        result: Err(ApiError::new(Id::ServiceUnavailable)),
+        usage: None,
+        network: None,
+    };
+    outcome.result = route(app, method, path, headers, params, &mut outcome).await;
+    outcome
+}
+
+async fn route(
+    app: Arc<App>,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    params: Params,
+    outcome: &mut Outcome,
 ) -> ApiResult<Response> {
     let segs = segments(path);
     let token = params::access_token(&params, headers);
     let caller = auth::authenticate(&app, token).await?;
+    let verdict = app.usage.record(&caller.account.id, app.clock.now_ms());
+    let refused = verdict.refused;
+    outcome.usage = Some(verdict);
+    if let Some(id) = refused {
+        return Err(ApiError::new(id));
+    }
     let method_name = method.as_str().to_ascii_lowercase();
     let (node_id, edge) = match segs.as_slice() {
         [node] => (node.to_string(), None),
@@ -106,6 +140,22 @@ pub async fn handle(
         caller,
         params,
     };
+    if let Some(endpoint) = endpoint_of(method, &node, edge.as_deref()) {
+        let subject = Subject {
+            endpoint,
+            user_id: ctx.caller.account.id.clone(),
+            media_type: media_type_of(&ctx, endpoint).await,
+        };
+        if let Some(effect) = ctx.app.faults.check(&subject) {
+            if !effect.latency.is_zero() {
+                tokio::time::sleep(effect.latency).await;
+            }
+            if let Some(id) = effect.error {
+                return Err(ApiError::new(id));
+            }
+            outcome.network = effect.network;
+        }
+    }
     match (method.clone(), node, edge.as_deref()) {
         (Method::GET, node, None) => read::node(&ctx, node).await,
         (Method::POST, Node::Account(_), Some("media")) => create_media::handle(&ctx).await,
@@ -122,6 +172,44 @@ pub async fn handle(
         }
         // A known node or edge with a method it does not support.
         _ => Err(object_not_found(&node_id, &method_name)),
+    }
+}
+
+/// The fault-rule name of a request, if it is one of the named operations.
+fn endpoint_of(method: &Method, node: &Node, edge: Option<&str>) -> Option<Endpoint> {
+    Some(match (method, node, edge) {
+        (&Method::POST, Node::Account(_), Some("media")) => Endpoint::CreateMedia,
+        (&Method::POST, Node::Account(_), Some("media_publish")) => Endpoint::MediaPublish,
+        (&Method::GET, Node::Account(_), Some("content_publishing_limit")) => {
+            Endpoint::ContentPublishingLimit
+        }
+        (&Method::GET, Node::Account(_), Some("media")) => Endpoint::MediaRead,
+        (&Method::GET, Node::Account(_), None) => Endpoint::UserRead,
+        (&Method::GET, Node::Container(_), None) => Endpoint::ContainerStatus,
+        (&Method::GET, Node::Media(_), None) => Endpoint::MediaRead,
+        _ => return None,
+    })
+}
+
+/// `media_type` as the request sent it (create) or of the container being published.
+async fn media_type_of(ctx: &Ctx, endpoint: Endpoint) -> Option<String> {
+    match endpoint {
+        Endpoint::CreateMedia => Some(
+            ctx.params
+                .str("media_type")
+                .unwrap_or_else(|| "IMAGE".to_owned()),
+        ),
+        Endpoint::MediaPublish => {
+            let id = ctx.params.str("creation_id")?;
+            let found = ctx
+                .app
+                .store
+                .call(move |c| store::container(c, &id))
+                .await
+                .ok()??;
+            Some(found.kind.request_media_type().to_owned())
+        }
+        _ => None,
     }
 }
 
