@@ -892,6 +892,41 @@ catalog! {
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
     }
 
+    /// Resumable upload: the token is missing or not the container owner's.
+    UploadUnauthorized = graph {
+        code: 190,
+        message: "unauthorized user request",
+        summary: "The resumable upload (rupload) was sent without a valid token of the container's account.",
+        solution: "Send Authorization: OAuth <access token> with the token that created the container.",
+        action: Action::RefreshToken,
+        evidence: "Meta's documented rupload failure example ({\"debug_info\":{\"retriable\":false,\"type\":\"ProcessingFailedError\",...}}); rendered in that shape",
+        note: Some("Shares code 190 without subcode with InvalidAccessToken, which is the primary entry for classification. On the upload endpoint this renders as a debug_info body."),
+    }
+
+    /// Resumable upload: the chunk does not start where the upload stands.
+    UploadOffsetMismatch = graph {
+        code: 100,
+        message: "offset {offset} does not match the {received} bytes received so far",
+        summary: "A rupload chunk's offset header is not the number of bytes already received.",
+        solution: "Resume from the received byte count the message gives (GET the upload URI to read it).",
+        action: fix(&["offset"]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox only; Meta does not document rupload's answer to a wrong offset",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification. Renders as a debug_info body."),
+    }
+
+    /// Resumable upload: the container takes no (more) upload.
+    UploadNotExpected = graph {
+        code: 100,
+        message: "container {media-id} is not waiting for an upload",
+        summary: "A rupload for a container not created with upload_type=resumable, or already complete.",
+        solution: "Create the container with upload_type=resumable and upload once; poll its status afterwards.",
+        action: fix(&["upload_type"]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox only; Meta does not document this case",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification. Renders as a debug_info body."),
+    }
+
     // ---------------------------------------------------------------------------------------
     // Observed in the wild, not in Meta's table.
     // ---------------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ pub mod placeholder {
     pub const FIELD: &str = "field";
     pub const NODE_TYPE: &str = "node-type";
     pub const REASON: &str = "reason";
+    pub const OFFSET: &str = "offset";
+    pub const RECEIVED: &str = "received";
 
     /// Every placeholder the catalog may use.
     pub const ALL: &[&str] = &[
@@ -63,6 +65,8 @@ pub mod placeholder {
         FIELD,
         NODE_TYPE,
         REASON,
+        OFFSET,
+        RECEIVED,
     ];
 }
 
@@ -217,6 +221,54 @@ impl Envelope {
             return String::new();
         }
         // The formatter writes only ASCII.
+        String::from_utf8(buf).unwrap_or_default()
+    }
+}
+
+impl Envelope {
+    /// The resumable-upload (rupload) failure shape, as Meta documents it:
+    /// `{"debug_info":{"retriable":false,"type":"ProcessingFailedError","message":"{\"success\":false,\"error\":{\"message\":\"...\"}}"}}`.
+    pub fn to_upload_json(&self) -> String {
+        // Structs, not `json!`: their key order does not depend on serde_json's features.
+        #[derive(Serialize)]
+        struct Message<'a> {
+            message: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Failure<'a> {
+            success: bool,
+            error: Message<'a>,
+        }
+        #[derive(Serialize)]
+        struct DebugInfo {
+            retriable: bool,
+            #[serde(rename = "type")]
+            kind: &'static str,
+            message: String,
+        }
+        #[derive(Serialize)]
+        struct Body {
+            debug_info: DebugInfo,
+        }
+        let inner = serde_json::to_string(&Failure {
+            success: false,
+            error: Message {
+                message: &self.message,
+            },
+        })
+        .unwrap_or_default();
+        let body = Body {
+            debug_info: DebugInfo {
+                retriable: self.is_transient.unwrap_or(false),
+                kind: "ProcessingFailedError",
+                message: inner,
+            },
+        };
+        let mut buf = Vec::with_capacity(256);
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, GraphFormatter);
+        if body.serialize(&mut ser).is_err() {
+            return String::new();
+        }
         String::from_utf8(buf).unwrap_or_default()
     }
 }

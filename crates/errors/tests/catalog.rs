@@ -376,3 +376,16 @@ fn action_kind_is_the_serialized_tag() {
         assert_eq!(v["kind"], e.action.kind(), "{}", e.id);
     }
 }
+
+#[test]
+fn upload_errors_render_in_metas_rupload_shape() {
+    let env = CatalogError::new(Id::UploadUnauthorized)
+        .render(Profile::Documented, "Aaaaaaaaaaaaaaaaaaaaaaa");
+    assert_eq!(
+        env.to_upload_json(),
+        r#"{"debug_info":{"retriable":false,"type":"ProcessingFailedError","message":"{\"success\":false,\"error\":{\"message\":\"unauthorized user request\"}}"}}"#
+    );
+    let back = GraphError::parse(Some(400), env.to_upload_json().as_bytes()).expect("parses");
+    assert_eq!(back.is_transient, Some(false));
+    assert_eq!(back.error_type.as_deref(), Some("ProcessingFailedError"));
+}

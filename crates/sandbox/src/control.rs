@@ -11,7 +11,10 @@
 //! | `PUT /_sandbox/files/{name}`, `GET /_sandbox/files/{name}` | media hosted by the sandbox itself |
 //! | `GET /_sandbox/requests` | recent Graph requests and their answers |
 //! | `POST/GET /_sandbox/faults`, `DELETE /_sandbox/faults/{id}` | fault-injection rules |
-//! | `PATCH/GET /_sandbox/app` | app settings: call limits behind the usage headers |
+//! | `PATCH/GET /_sandbox/app` | app settings: call limits, ads audio swap |
+//! | `POST /_sandbox/catalogs` | product catalogs with review states |
+//! | `POST /_sandbox/media` | existing media (reels with or without copyrighted music) |
+//! | `POST /_sandbox/partnership_ad_codes` | partnership ad codes for a media |
 
 use std::sync::Arc;
 
@@ -68,8 +71,11 @@ pub async fn handle(
                 Err(not_found("fault", id))
             }
         }
-        (Method::PATCH, ["app"]) => patch_app(&app, parse(body)?),
-        (Method::GET, ["app"]) => Ok(graph_ok(&app_json(&app))),
+        (Method::PATCH, ["app"]) => patch_app(&app, parse(body)?).await,
+        (Method::GET, ["app"]) => Ok(graph_ok(&app_json(&app).await?)),
+        (Method::POST, ["catalogs"]) => create_catalog(&app, parse(body)?).await,
+        (Method::POST, ["media"]) => create_media(&app, parse(body)?).await,
+        (Method::POST, ["partnership_ad_codes"]) => create_code(&app, parse(body)?).await,
         _ => Err(ApiError::new(Id::UnknownPathComponents)
             .with(placeholder::PATH, format!("/_sandbox/{}", segs.join("/")))),
     }
@@ -347,17 +353,29 @@ async fn serve_file(app: &Arc<App>, name: &str) -> ApiResult<Response> {
 struct AppFields {
     app_calls_per_hour: Option<u32>,
     account_calls_per_hour: Option<u32>,
+    ads_audio_swap_enabled: Option<bool>,
 }
 
-fn app_json(app: &App) -> Value {
+/// Whether the app may use ads audio-swap discovery (`ig_audio?product=ADS`).
+pub async fn ads_audio_swap_enabled(app: &App) -> ApiResult<bool> {
+    let v = app
+        .store
+        .call(|c| store::meta_get(c, "ads_audio_swap_enabled"))
+        .await
+        .map_err(store_failed)?;
+    Ok(v.as_deref() == Some("1"))
+}
+
+async fn app_json(app: &App) -> ApiResult<Value> {
     let limits = app.usage.limits();
-    json!({
+    Ok(json!({
         "app_calls_per_hour": limits.app_calls_per_hour,
         "account_calls_per_hour": limits.account_calls_per_hour,
-    })
+        "ads_audio_swap_enabled": ads_audio_swap_enabled(app).await?,
+    }))
 }
 
-fn patch_app(app: &App, f: AppFields) -> ApiResult<Response> {
+async fn patch_app(app: &App, f: AppFields) -> ApiResult<Response> {
     let mut limits = app.usage.limits();
     if let Some(n) = f.app_calls_per_hour {
         limits.app_calls_per_hour = n.max(1);
@@ -366,5 +384,154 @@ fn patch_app(app: &App, f: AppFields) -> ApiResult<Response> {
         limits.account_calls_per_hour = n.max(1);
     }
     app.usage.set_limits(limits);
-    Ok(graph_ok(&app_json(app)))
+    if let Some(on) = f.ads_audio_swap_enabled {
+        let v = if on { "1" } else { "0" };
+        app.store
+            .call(move |c| store::meta_set(c, "ads_audio_swap_enabled", v))
+            .await
+            .map_err(store_failed)?;
+    }
+    Ok(graph_ok(&app_json(app).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFields {
+    user_id: String,
+    name: String,
+    #[serde(default)]
+    products: Vec<ProductFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductFields {
+    retailer_id: Option<String>,
+    name: String,
+    review_status: Option<String>,
+}
+
+/// Review states Graph reports for catalog products.
+const REVIEW_STATES: &[&str] = &["approved", "pending", "rejected", "outdated"];
+
+async fn create_catalog(app: &App, f: CatalogFields) -> ApiResult<Response> {
+    let mut products = Vec::new();
+    for p in f.products {
+        let status = p.review_status.unwrap_or_else(|| "approved".into());
+        if !REVIEW_STATES.contains(&status.as_str()) {
+            return Err(invalid(format!(
+                "review_status must be one of {}",
+                REVIEW_STATES.join(", ")
+            )));
+        }
+        products.push(store::NewProduct {
+            retailer_id: p.retailer_id,
+            name: p.name,
+            review_status: status,
+        });
+    }
+    let user = f.user_id.clone();
+    let created = app
+        .store
+        .call(move |c| {
+            if store::account(c, &user)?.is_none() {
+                return Ok(None);
+            }
+            store::insert_catalog(c, &user, &f.name, &products).map(Some)
+        })
+        .await
+        .map_err(store_failed)?;
+    match created {
+        Some(catalog) => Ok(graph_ok(&catalog)),
+        None => Err(not_found("account", &f.user_id)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MediaFields {
+    user_id: String,
+    media_type: String,
+    media_product_type: String,
+    caption: Option<String>,
+    #[serde(default)]
+    copyrighted_music: bool,
+}
+
+async fn create_media(app: &App, f: MediaFields) -> ApiResult<Response> {
+    let media_type = f.media_type.to_ascii_uppercase();
+    let product_type = f.media_product_type.to_ascii_uppercase();
+    if !["IMAGE", "VIDEO", "CAROUSEL_ALBUM"].contains(&media_type.as_str()) {
+        return Err(invalid("media_type must be IMAGE, VIDEO or CAROUSEL_ALBUM"));
+    }
+    if !["FEED", "REELS", "STORY", "AD"].contains(&product_type.as_str()) {
+        return Err(invalid(
+            "media_product_type must be FEED, REELS, STORY or AD",
+        ));
+    }
+    let now = app.clock.now_ms();
+    let user = f.user_id.clone();
+    let created = app
+        .store
+        .call(move |c| {
+            if store::account(c, &user)?.is_none() {
+                return Ok(None);
+            }
+            store::insert_seeded_media(
+                c,
+                &user,
+                &media_type,
+                &product_type,
+                f.caption.as_deref(),
+                f.copyrighted_music,
+                now,
+            )
+            .map(Some)
+        })
+        .await
+        .map_err(store_failed)?;
+    match created {
+        Some(m) => Ok(graph_ok(&json!({
+            "id": m.id,
+            "media_type": m.media_type,
+            "media_product_type": m.media_product_type,
+            "copyrighted_music": m.copyrighted_music,
+        }))),
+        None => Err(not_found("account", &f.user_id)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeFields {
+    media_id: String,
+    /// Seconds from now (virtual clock); absent never expires.
+    expires_in: Option<i64>,
+}
+
+async fn create_code(app: &App, f: CodeFields) -> ApiResult<Response> {
+    let code = format!("PAC{}", fastrand::u64(..) % 10_000_000_000_000);
+    let expires_at = f
+        .expires_in
+        .map(|s| app.clock.now_ms() + s.saturating_mul(1000));
+    let (media, c2) = (f.media_id.clone(), code.clone());
+    let ok = app
+        .store
+        .call(move |c| {
+            if store::media(c, &media)?.is_none() {
+                return Ok(false);
+            }
+            store::insert_partnership_code(c, &c2, &media, expires_at)?;
+            Ok(true)
+        })
+        .await
+        .map_err(store_failed)?;
+    if !ok {
+        return Err(not_found("media", &f.media_id));
+    }
+    Ok(graph_ok(&json!({
+        "code": code,
+        "media_id": f.media_id,
+        "expires_at": expires_at.map(|ms| ms / 1000),
+    })))
 }

@@ -77,16 +77,39 @@ pub async fn video(
         },
     };
     match outcome {
-        Ok(p) => Ok(Inspected {
-            facts: p.facts,
-            size: streamed.bytes,
-        }),
+        Ok(p) => video_facts(p.facts, streamed.bytes),
         Err(ProbeError::Empty) => {
             Err(CatalogError::new(Id::MediaFetchFailed).with(placeholder::URI, url))
         }
         Err(_) => {
             Err(CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "container"))
         }
+    }
+}
+
+/// Probes uploaded video bytes.
+pub fn video_bytes(bytes: &[u8], max_bytes: u64) -> Result<Inspected, CatalogError> {
+    if bytes.len() as u64 > max_bytes {
+        return Err(
+            CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "file size")
+        );
+    }
+    match probe_bytes(bytes) {
+        Ok(p) => video_facts(p.facts, bytes.len() as u64),
+        Err(_) => {
+            Err(CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "container"))
+        }
+    }
+}
+
+/// Bytes that are no video at all (an image, unknown data) cannot give video facts. Videos in
+/// a container Instagram does not take (Matroska, AVI...) pass through: the rules name them.
+fn video_facts(facts: MediaFacts, size: u64) -> Result<Inspected, CatalogError> {
+    match facts {
+        MediaFacts::Image(_) | MediaFacts::Unknown => {
+            Err(CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "container"))
+        }
+        facts => Ok(Inspected { facts, size }),
     }
 }
 

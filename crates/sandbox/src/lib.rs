@@ -42,6 +42,7 @@ pub mod processing;
 pub mod requests;
 pub mod server;
 pub mod store;
+pub mod upload;
 pub mod usage;
 
 pub use app::{App, StartError};

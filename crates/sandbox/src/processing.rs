@@ -16,8 +16,25 @@ use crate::{inspect, limits};
 /// Starts processing a container in the background.
 pub fn spawn(app: Arc<App>, container: Container) {
     tokio::spawn(async move {
+        let result = process(&app, &container).await;
+        record(&app, &container, result).await;
+    });
+}
+
+/// Starts processing uploaded bytes in the background.
+pub fn spawn_bytes(app: Arc<App>, container: Container, bytes: Vec<u8>) {
+    tokio::spawn(async move {
+        let max = max_bytes(container.kind);
+        let result =
+            inspect::video_bytes(&bytes, max).map(|found| serde_json::to_string(&found.facts).ok());
+        record(&app, &container, result).await;
+    });
+}
+
+async fn record(app: &App, container: &Container, result: Result<Option<String>, CatalogError>) {
+    {
         let id = container.id.clone();
-        let (facts, error) = match process(&app, &container).await {
+        let (facts, error) = match result {
             Ok(facts) => (facts, None),
             Err(e) => (None, serde_json::to_string(&e).ok()),
         };
@@ -28,7 +45,15 @@ pub fn spawn(app: Arc<App>, container: Container) {
         if let Err(e) = result {
             tracing::error!(container = %container.id, error = %e, "cannot record processing result");
         }
-    });
+    }
+}
+
+/// The largest video of a kind.
+fn max_bytes(kind: Kind) -> u64 {
+    match kind {
+        Kind::Reels => limits::REEL_MAX_BYTES,
+        _ => limits::STORY_MAX_BYTES,
+    }
 }
 
 /// Fetches and probes the container's video.
@@ -36,11 +61,7 @@ async fn process(app: &App, container: &Container) -> Result<Option<String>, Cat
     let Some(url) = container.media_url.as_deref() else {
         return Ok(None);
     };
-    let max = match container.kind {
-        Kind::Reels => limits::REEL_MAX_BYTES,
-        _ => limits::STORY_MAX_BYTES,
-    };
-    let found = inspect::video(&app.fetcher, url, max).await?;
+    let found = inspect::video(&app.fetcher, url, max_bytes(container.kind)).await?;
     Ok(serde_json::to_string(&found.facts).ok())
 }
 

@@ -42,7 +42,12 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
         .path()
         .strip_prefix("/_sandbox")
         .map(str::to_owned);
-    let max = if control.is_some() {
+    let upload = parts
+        .uri
+        .path()
+        .strip_prefix("/ig-api-upload")
+        .map(str::to_owned);
+    let max = if control.is_some() || upload.is_some() {
         app.config.max_file_bytes
     } else {
         app.config.max_body_bytes
@@ -63,6 +68,20 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, max).await else {
         return too_large();
     };
+    if let Some(rest) = upload {
+        let response = crate::upload::handle(
+            app.clone(),
+            &parts.method,
+            &rest,
+            parts.uri.query(),
+            &parts.headers,
+            &bytes,
+        )
+        .await;
+        // Log without the (possibly large) media bytes.
+        let (head, body) = log(&app, &parts, b"", response).await;
+        return Response::from_parts(head, Body::from(body));
+    }
     if let Some(rest) = control {
         return match crate::control::handle(app, &parts.method, &rest, &parts.headers, &bytes).await
         {

@@ -64,7 +64,14 @@ CREATE TABLE IF NOT EXISTS containers (
     error TEXT,
     created_at INTEGER NOT NULL,
     ready_at INTEGER NOT NULL,
-    media_id TEXT
+    media_id TEXT,
+    awaiting_upload INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS upload_chunks (
+    container_id TEXT NOT NULL REFERENCES containers(id),
+    offset INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (container_id, offset)
 );
 CREATE TABLE IF NOT EXISTS media (
     id TEXT PRIMARY KEY,
@@ -80,6 +87,23 @@ CREATE TABLE IF NOT EXISTS media (
     published_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS media_quota ON media(account_id, via_api, published_at);
+CREATE TABLE IF NOT EXISTS catalogs (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS products (
+    id TEXT PRIMARY KEY,
+    catalog_id TEXT NOT NULL REFERENCES catalogs(id),
+    retailer_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    review_status TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS partnership_codes (
+    code TEXT PRIMARY KEY,
+    media_id TEXT NOT NULL REFERENCES media(id),
+    expires_at INTEGER
+);
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY,
     content_type TEXT NOT NULL,
@@ -91,6 +115,8 @@ CREATE TABLE IF NOT EXISTS files (
 const ACCOUNT_BASE: i64 = 17_841_400_000_000_000;
 const CONTAINER_BASE: i64 = 17_880_000_000_000_000;
 const MEDIA_BASE: i64 = 17_900_000_000_000_000;
+const CATALOG_BASE: i64 = 1_000_000_000_000_000;
+const PRODUCT_BASE: i64 = 2_000_000_000_000_000;
 
 /// An Instagram professional account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -232,6 +258,8 @@ pub struct Container {
     /// FINISHED is reported only from this virtual time on.
     pub ready_at: i64,
     pub media_id: Option<String>,
+    /// Created with `upload_type=resumable` and the bytes have not all arrived.
+    pub awaiting_upload: bool,
 }
 
 /// A published (or seeded) media object.
@@ -263,6 +291,7 @@ pub struct NewContainer {
     pub error: Option<String>,
     pub created_at: i64,
     pub ready_at: i64,
+    pub awaiting_upload: bool,
 }
 
 /// Why a publish was refused, decided inside the publish transaction.
@@ -429,7 +458,7 @@ pub fn reset(
 ) -> StoreResult<()> {
     let tx = c.transaction()?;
     tx.execute_batch(
-        "DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens;",
+        "DELETE FROM upload_chunks; DELETE FROM partnership_codes; DELETE FROM products; DELETE FROM catalogs; DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens; DELETE FROM meta WHERE key = 'ads_audio_swap_enabled';",
     )?;
     tx.execute("DELETE FROM accounts WHERE id != ?1", [&demo.id])?;
     tx.execute(
@@ -514,7 +543,7 @@ pub fn long_lived_token(c: &Connection, account_id: &str) -> StoreResult<Option<
     }
 }
 
-const CONTAINER_COLS: &str = "id, account_id, kind, is_carousel_item, media_url, params, children, facts, state, error, created_at, ready_at, media_id";
+const CONTAINER_COLS: &str = "id, account_id, kind, is_carousel_item, media_url, params, children, facts, state, error, created_at, ready_at, media_id, awaiting_upload";
 
 fn container_row(r: &Row) -> rusqlite::Result<Container> {
     let kind: String = r.get(2)?;
@@ -534,13 +563,14 @@ fn container_row(r: &Row) -> rusqlite::Result<Container> {
         created_at: r.get(10)?,
         ready_at: r.get(11)?,
         media_id: r.get(12)?,
+        awaiting_upload: r.get(13)?,
     })
 }
 
 pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Container> {
     let id = next_id(c, "next_container", CONTAINER_BASE)?;
     c.execute(
-        &format!("INSERT INTO containers({CONTAINER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)"),
+        &format!("INSERT INTO containers({CONTAINER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13)"),
         params![
             id,
             n.account_id,
@@ -553,7 +583,8 @@ pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Contain
             n.state.as_str(),
             n.error,
             n.created_at,
-            n.ready_at
+            n.ready_at,
+            n.awaiting_upload
         ],
     )?;
     Ok(Container {
@@ -570,6 +601,7 @@ pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Contain
         created_at: n.created_at,
         ready_at: n.ready_at,
         media_id: None,
+        awaiting_upload: n.awaiting_upload,
     })
 }
 
@@ -585,7 +617,7 @@ pub fn container(c: &Connection, id: &str) -> StoreResult<Option<Container>> {
 /// Containers whose processing has not finished (to resume after a restart).
 pub fn unprocessed_containers(c: &Connection) -> StoreResult<Vec<Container>> {
     let mut stmt = c.prepare(&format!(
-        "SELECT {CONTAINER_COLS} FROM containers WHERE state = 'IN_PROGRESS' ORDER BY id"
+        "SELECT {CONTAINER_COLS} FROM containers WHERE state = 'IN_PROGRESS' AND awaiting_upload = 0 ORDER BY id"
     ))?;
     let rows = stmt.query_map([], container_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -763,4 +795,237 @@ pub fn node(c: &Connection, id: &str) -> StoreResult<Option<Node>> {
         return Ok(Some(Node::Container(k)));
     }
     Ok(media(c, id)?.map(Node::Media))
+}
+
+// ---- shopping and audio ----------------------------------------------------------------------
+
+/// A product in a catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Product {
+    pub id: String,
+    pub catalog_id: String,
+    pub retailer_id: String,
+    pub name: String,
+    /// `approved`, `pending`, `rejected` or `outdated`, as Graph reports it.
+    pub review_status: String,
+}
+
+/// A product catalog owned by an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Catalog {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub products: Vec<Product>,
+}
+
+/// A product to add (id assigned here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProduct {
+    pub retailer_id: Option<String>,
+    pub name: String,
+    pub review_status: String,
+}
+
+pub fn insert_catalog(
+    c: &Connection,
+    account_id: &str,
+    name: &str,
+    products: &[NewProduct],
+) -> StoreResult<Catalog> {
+    let id = next_id(c, "next_catalog", CATALOG_BASE)?;
+    c.execute(
+        "INSERT INTO catalogs(id, account_id, name) VALUES (?1, ?2, ?3)",
+        params![id, account_id, name],
+    )?;
+    let mut out = Vec::new();
+    for p in products {
+        let pid = next_id(c, "next_product", PRODUCT_BASE)?;
+        let retailer = p
+            .retailer_id
+            .clone()
+            .unwrap_or_else(|| format!("sku-{pid}"));
+        c.execute(
+            "INSERT INTO products(id, catalog_id, retailer_id, name, review_status) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![pid, id, retailer, p.name, p.review_status],
+        )?;
+        out.push(Product {
+            id: pid,
+            catalog_id: id.clone(),
+            retailer_id: retailer,
+            name: p.name.clone(),
+            review_status: p.review_status.clone(),
+        });
+    }
+    Ok(Catalog {
+        id,
+        account_id: account_id.to_owned(),
+        name: name.to_owned(),
+        products: out,
+    })
+}
+
+fn product_row(r: &Row) -> rusqlite::Result<Product> {
+    Ok(Product {
+        id: r.get(0)?,
+        catalog_id: r.get(1)?,
+        retailer_id: r.get(2)?,
+        name: r.get(3)?,
+        review_status: r.get(4)?,
+    })
+}
+
+/// An account's catalogs with their products.
+pub fn catalogs(c: &Connection, account_id: &str) -> StoreResult<Vec<Catalog>> {
+    let mut stmt = c.prepare("SELECT id, name FROM catalogs WHERE account_id = ?1 ORDER BY id")?;
+    let heads: Vec<(String, String)> = stmt
+        .query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for (id, name) in heads {
+        let mut stmt = c.prepare(
+            "SELECT id, catalog_id, retailer_id, name, review_status FROM products WHERE catalog_id = ?1 ORDER BY id",
+        )?;
+        let products = stmt
+            .query_map([&id], product_row)?
+            .collect::<Result<_, _>>()?;
+        out.push(Catalog {
+            id,
+            account_id: account_id.to_owned(),
+            name,
+            products,
+        });
+    }
+    Ok(out)
+}
+
+/// A product by id, with the account that owns its catalog.
+pub fn product(c: &Connection, id: &str) -> StoreResult<Option<(Product, String)>> {
+    Ok(c.query_row(
+        "SELECT p.id, p.catalog_id, p.retailer_id, p.name, p.review_status, k.account_id FROM products p JOIN catalogs k ON k.id = p.catalog_id WHERE p.id = ?1",
+        [id],
+        |r| Ok((product_row(r)?, r.get(5)?)),
+    )
+    .optional()?)
+}
+
+/// Seeds a media object that was not published through the API (it does not count toward
+/// the publishing quota).
+pub fn insert_seeded_media(
+    c: &Connection,
+    account_id: &str,
+    media_type: &str,
+    product_type: &str,
+    caption: Option<&str>,
+    copyrighted_music: bool,
+    now: i64,
+) -> StoreResult<Media> {
+    let id = next_id(c, "next_media", MEDIA_BASE)?;
+    c.execute(
+        "INSERT INTO media(id, account_id, media_type, media_product_type, caption, via_api, copyrighted_music, published_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+        params![id, account_id, media_type, product_type, caption, copyrighted_music, now],
+    )?;
+    Ok(Media {
+        id,
+        account_id: account_id.to_owned(),
+        container_id: None,
+        media_type: media_type.to_owned(),
+        media_product_type: product_type.to_owned(),
+        caption: caption.map(str::to_owned),
+        media_url: None,
+        children: Vec::new(),
+        copyrighted_music,
+        published_at: now,
+    })
+}
+
+pub fn insert_partnership_code(
+    c: &Connection,
+    code: &str,
+    media_id: &str,
+    expires_at: Option<i64>,
+) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO partnership_codes(code, media_id, expires_at) VALUES (?1, ?2, ?3)",
+        params![code, media_id, expires_at],
+    )?;
+    Ok(())
+}
+
+/// A partnership ad code: its media id and expiry.
+pub fn partnership_code(c: &Connection, code: &str) -> StoreResult<Option<(String, Option<i64>)>> {
+    Ok(c.query_row(
+        "SELECT media_id, expires_at FROM partnership_codes WHERE code = ?1",
+        [code],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?)
+}
+
+// ---- resumable upload -------------------------------------------------------------------------
+
+/// Bytes received so far for a resumable upload.
+pub fn upload_received(c: &Connection, container_id: &str) -> StoreResult<i64> {
+    Ok(c.query_row(
+        "SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM upload_chunks WHERE container_id = ?1",
+        [container_id],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn append_chunk(
+    c: &Connection,
+    container_id: &str,
+    offset: i64,
+    bytes: &[u8],
+) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO upload_chunks(container_id, offset, bytes) VALUES (?1, ?2, ?3)",
+        params![container_id, offset, bytes],
+    )?;
+    Ok(())
+}
+
+/// Ends a resumable upload: returns the assembled bytes and marks the container as processing
+/// from `ready_at` on.
+pub fn complete_upload(
+    c: &mut Connection,
+    container_id: &str,
+    ready_at: i64,
+) -> StoreResult<Vec<u8>> {
+    let tx = c.transaction()?;
+    let mut bytes = Vec::new();
+    {
+        let mut stmt =
+            tx.prepare("SELECT bytes FROM upload_chunks WHERE container_id = ?1 ORDER BY offset")?;
+        let mut rows = stmt.query([container_id])?;
+        while let Some(row) = rows.next()? {
+            let chunk: Vec<u8> = row.get(0)?;
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    tx.execute(
+        "DELETE FROM upload_chunks WHERE container_id = ?1",
+        [container_id],
+    )?;
+    tx.execute(
+        "UPDATE containers SET awaiting_upload = 0, ready_at = ?2 WHERE id = ?1",
+        params![container_id, ready_at],
+    )?;
+    tx.commit()?;
+    Ok(bytes)
+}
+
+/// Ends a resumable upload by URL (`file_url` header).
+pub fn upload_from_url(
+    c: &Connection,
+    container_id: &str,
+    url: &str,
+    ready_at: i64,
+) -> StoreResult<()> {
+    c.execute(
+        "UPDATE containers SET awaiting_upload = 0, media_url = ?2, ready_at = ?3 WHERE id = ?1",
+        params![container_id, url, ready_at],
+    )?;
+    Ok(())
 }

@@ -23,21 +23,18 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     }
     let p = &ctx.params;
     let is_item = p.bool("is_carousel_item")?.unwrap_or(false);
-    let resumable = p.str("upload_type").as_deref() == Some("resumable");
-    if resumable {
-        // The resumable byte upload arrives with the control-plane work; say so plainly.
-        return Err(crate::params::invalid(
-            "upload_type",
-            "omitted (this sandbox version accepts media by video_url only)",
-        ));
-    }
+    let resumable = match p.str("upload_type").as_deref() {
+        None => false,
+        Some("resumable") => true,
+        Some(_) => return Err(crate::params::invalid("upload_type", "resumable")),
+    };
     let kind = match p.str("media_type").as_deref() {
         None | Some("IMAGE") => Kind::Image,
         Some("CAROUSEL") => Kind::Carousel,
         Some("REELS") => Kind::Reels,
         Some("VIDEO") => Kind::Video,
         Some("STORIES") => Kind::Stories {
-            video: p.has("video_url"),
+            video: p.has("video_url") || resumable,
         },
         Some(other) => {
             return Err(ApiError::new(Id::UnknownMediaType).with(placeholder::MEDIA_TYPE, other))
@@ -67,6 +64,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
                 error: None,
                 created_at: now,
                 ready_at: now,
+                awaiting_upload: false,
             }
         }
         Kind::Image | Kind::Stories { video: false } => {
@@ -86,17 +84,22 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
                 error: None,
                 created_at: now,
                 ready_at: now,
+                awaiting_upload: false,
             }
         }
         Kind::Reels | Kind::Video | Kind::Stories { video: true } => {
-            let url = p.str("video_url").ok_or_else(|| required("video_url"))?;
+            let url = if resumable {
+                None
+            } else {
+                Some(p.str("video_url").ok_or_else(|| required("video_url"))?)
+            };
             let processing_ms = ctx.app.config.video_processing.as_millis() as i64;
             NewContainer {
                 account_id,
                 kind,
                 // VIDEO containers are carousel items whatever the flag says (Meta: 2207089).
                 is_carousel_item: is_item || kind == Kind::Video,
-                media_url: Some(url),
+                media_url: url,
                 params: params_json,
                 children: Vec::new(),
                 facts: None,
@@ -104,6 +107,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
                 error: None,
                 created_at: now,
                 ready_at: now + processing_ms,
+                awaiting_upload: resumable,
             }
         }
     };
@@ -113,6 +117,15 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
         .call(move |c| store::insert_container(c, &new))
         .await
         .map_err(store_failed)?;
+    if container.awaiting_upload {
+        // The bytes come to the sandbox's own rupload endpoint.
+        let uri = format!(
+            "{}/ig-api-upload/v25.0/{}",
+            ctx.app.base_url(),
+            container.id
+        );
+        return Ok(graph_ok(&json!({ "id": container.id, "uri": uri })));
+    }
     if container.state == State::InProgress {
         processing::spawn(ctx.app.clone(), container.clone());
     }

@@ -11,6 +11,7 @@
 //! | POST | `/{ig-user-id}/media_publish` | [`publish`] |
 //! | GET | `/{ig-user-id}/content_publishing_limit` | [`publishing_limit`] |
 //! | GET | `/{ig-user-id}/media` | [`read`] |
+//! | GET | `/{ig-user-id}/available_catalogs`, `/{ig-user-id}/catalog_product_search` | [`catalogs`] |
 //! | GET | `/{ig-user-id}`, `/{container-id}`, `/{ig-media-id}`, `/me` | [`read`] |
 
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use crate::params::{self, Params};
 use crate::store::{self, Node};
 use crate::usage::Verdict;
 
+pub mod catalogs;
 pub mod create_media;
 pub mod publish;
 pub mod publishing_limit;
@@ -164,9 +166,13 @@ async fn route(
         (Method::GET, Node::Account(a), Some("content_publishing_limit")) => {
             publishing_limit::handle(&ctx, &a).await
         }
-        (_, _, Some(edge))
-            if !matches!(edge, "media" | "media_publish" | "content_publishing_limit") =>
-        {
+        (Method::GET, Node::Account(a), Some("available_catalogs")) => {
+            catalogs::available(&ctx, &a).await
+        }
+        (Method::GET, Node::Account(a), Some("catalog_product_search")) => {
+            catalogs::search(&ctx, &a).await
+        }
+        (_, _, Some(edge)) if !KNOWN_EDGES.contains(&edge) => {
             Err(ApiError::new(Id::UnknownPathComponents)
                 .with(placeholder::PATH, format!("/{edge}")))
         }
@@ -174,6 +180,15 @@ async fn route(
         _ => Err(object_not_found(&node_id, &method_name)),
     }
 }
+
+/// Edges the sandbox serves on some node (others are "unknown path components").
+const KNOWN_EDGES: &[&str] = &[
+    "media",
+    "media_publish",
+    "content_publishing_limit",
+    "available_catalogs",
+    "catalog_product_search",
+];
 
 /// The fault-rule name of a request, if it is one of the named operations.
 fn endpoint_of(method: &Method, node: &Node, edge: Option<&str>) -> Option<Endpoint> {
@@ -187,6 +202,9 @@ fn endpoint_of(method: &Method, node: &Node, edge: Option<&str>) -> Option<Endpo
         (&Method::GET, Node::Account(_), None) => Endpoint::UserRead,
         (&Method::GET, Node::Container(_), None) => Endpoint::ContainerStatus,
         (&Method::GET, Node::Media(_), None) => Endpoint::MediaRead,
+        (&Method::GET, Node::Account(_), Some("available_catalogs" | "catalog_product_search")) => {
+            Endpoint::Catalogs
+        }
         _ => return None,
     })
 }
