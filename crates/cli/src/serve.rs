@@ -17,6 +17,10 @@ pub struct Args {
     /// SQLite file for the state, or `:memory:` to keep nothing.
     #[arg(long, default_value = "instapub-sandbox.db")]
     db: String,
+    /// Create the accounts, tokens, catalogs, media, codes, faults and files of a JSON/JSON5
+    /// scenario file at start (once per database).
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
     /// Which wire variant to send where Meta's docs and real traffic differ.
     #[arg(long, default_value = "documented", value_parser = parse_profile)]
     profile: Profile,
@@ -65,14 +69,18 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         allow_private_fetch: args.allow_private_fetch,
         ..Config::default()
     };
-    let sandbox = Sandbox::builder()
-        .config(config)
-        .start()
-        .await
-        .map_err(|e| Failure {
-            status: 1,
-            message: format!("the sandbox could not start: {e}"),
+    let mut builder = Sandbox::builder().config(config);
+    if let Some(path) = &args.scenario {
+        let scenario = instapub_sandbox::scenario::Scenario::load(path).map_err(|e| Failure {
+            status: 2,
+            message: e.to_string(),
         })?;
+        builder = builder.scenario(scenario);
+    }
+    let sandbox = builder.start().await.map_err(|e| Failure {
+        status: 1,
+        message: format!("the sandbox could not start: {e}"),
+    })?;
     let db_text = match &db {
         Db::Memory => ":memory:".to_owned(),
         Db::File(p) => absolute(p).display().to_string(),
@@ -85,6 +93,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
             "access_token": sandbox.access_token(),
             "admin_key": sandbox.admin_key(),
             "db": db_text,
+            "scenario": sandbox.scenario(),
         });
         println!("{line}");
     } else {
@@ -97,6 +106,14 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         println!("  access token  {}", sandbox.access_token());
         println!("  admin key     {}", sandbox.admin_key());
         println!("  database      {db_text}");
+        if let Some(applied) = sandbox.scenario() {
+            for (name, a) in &applied.accounts {
+                println!(
+                    "  scenario      {name}: id {} token {}",
+                    a.id, a.access_token
+                );
+            }
+        }
         println!(
             "Try: curl '{}/v25.0/{}?fields=username,media_count&access_token={}'",
             sandbox.base_url(),

@@ -37,6 +37,8 @@ pub enum StartError {
     },
     #[error("cannot build the media fetcher: {0}")]
     Fetcher(#[from] crate::fetch::FetchError),
+    #[error("{0}")]
+    Scenario(#[from] crate::scenario::ScenarioError),
 }
 
 /// Everything a request handler can reach.

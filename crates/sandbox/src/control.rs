@@ -412,7 +412,7 @@ struct ProductFields {
 }
 
 /// Review states Graph reports for catalog products.
-const REVIEW_STATES: &[&str] = &["approved", "pending", "rejected", "outdated"];
+pub const REVIEW_STATES: &[&str] = &["approved", "pending", "rejected", "outdated"];
 
 async fn create_catalog(app: &App, f: CatalogFields) -> ApiResult<Response> {
     let mut products = Vec::new();

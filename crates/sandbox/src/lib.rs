@@ -40,6 +40,7 @@ pub mod limits;
 pub mod params;
 pub mod processing;
 pub mod requests;
+pub mod scenario;
 pub mod server;
 pub mod store;
 pub mod upload;
@@ -53,6 +54,7 @@ pub use instapub_errors::Profile;
 pub struct Sandbox {
     app: Arc<App>,
     base_url: String,
+    scenario: Option<scenario::Applied>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -61,6 +63,7 @@ pub struct Sandbox {
 #[derive(Debug, Clone)]
 pub struct Builder {
     config: Config,
+    scenario: Option<scenario::Scenario>,
 }
 
 impl Sandbox {
@@ -84,6 +87,7 @@ impl Sandbox {
                 video_processing: Duration::ZERO,
                 ..Config::default()
             },
+            scenario: None,
         }
     }
 
@@ -110,6 +114,11 @@ impl Sandbox {
     /// The control-plane key.
     pub fn admin_key(&self) -> &str {
         &self.app.admin_key
+    }
+
+    /// What the start-up scenario created (ids by name), if one was given.
+    pub fn scenario(&self) -> Option<&scenario::Applied> {
+        self.scenario.as_ref()
     }
 
     /// The shared state (store, clock, settings).
@@ -187,6 +196,12 @@ impl Builder {
         self
     }
 
+    /// Objects to create at start (see [`scenario`]).
+    pub fn scenario(mut self, scenario: scenario::Scenario) -> Self {
+        self.scenario = Some(scenario);
+        self
+    }
+
     pub fn allow_private_fetch(mut self, allow: bool) -> Self {
         self.config.allow_private_fetch = allow;
         self
@@ -203,6 +218,10 @@ impl Builder {
             .local_addr()
             .map_err(|source| StartError::Listen { addr, source })?;
         app.set_base_url(format!("http://{local}"));
+        let applied = match self.scenario {
+            Some(s) => Some(scenario::apply(&app, s).await?),
+            None => None,
+        };
         let resumed = processing::resume(&app).await?;
         if resumed > 0 {
             tracing::info!(resumed, "resumed processing of containers left in progress");
@@ -222,6 +241,7 @@ impl Builder {
         Ok(Sandbox {
             app,
             base_url: format!("http://{local}"),
+            scenario: applied,
             shutdown: Some(tx),
             task: Some(task),
         })
