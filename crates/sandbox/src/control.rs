@@ -15,6 +15,7 @@
 //! | `POST /_sandbox/catalogs` | product catalogs with review states |
 //! | `POST /_sandbox/media` | existing media (reels with or without copyrighted music) |
 //! | `POST /_sandbox/partnership_ad_codes` | partnership ad codes for a media |
+//! | `GET /_sandbox/openapi.json` | the OpenAPI description of all routes (no key needed) |
 
 use std::sync::Arc;
 
@@ -38,8 +39,12 @@ pub async fn handle(
     body: &[u8],
 ) -> ApiResult<Response> {
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    if let (&Method::GET, ["files", name]) = (method, segs.as_slice()) {
-        return serve_file(&app, name).await;
+    match (method, segs.as_slice()) {
+        (&Method::GET, ["files", name]) => return serve_file(&app, name).await,
+        (&Method::GET, ["openapi.json"]) => {
+            return Ok(graph_ok(&crate::openapi::document(app.base_url())))
+        }
+        _ => {}
     }
     let key = headers
         .get(header::AUTHORIZATION)

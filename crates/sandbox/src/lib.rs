@@ -37,6 +37,7 @@ pub mod fetch;
 pub mod graph;
 pub mod inspect;
 pub mod limits;
+pub mod openapi;
 pub mod params;
 pub mod processing;
 pub mod requests;

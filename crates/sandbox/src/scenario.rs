@@ -239,7 +239,11 @@ pub async fn apply(app: &App, scenario: Scenario) -> Result<Applied, ScenarioErr
         // Report the existing accounts so the caller still learns their ids.
         for spec in &scenario.accounts {
             let name = spec.username.clone();
-            if let Some(a) = app.store.call(move |c| store::account_by_username(c, &name)).await? {
+            if let Some(a) = app
+                .store
+                .call(move |c| store::account_by_username(c, &name))
+                .await?
+            {
                 let id = a.id.clone();
                 let token = app
                     .store
@@ -247,7 +251,13 @@ pub async fn apply(app: &App, scenario: Scenario) -> Result<Applied, ScenarioErr
                     .await?
                     .map(|t| t.token)
                     .unwrap_or_default();
-                applied.accounts.insert(a.username, AccountOut { id: a.id, access_token: token });
+                applied.accounts.insert(
+                    a.username,
+                    AccountOut {
+                        id: a.id,
+                        access_token: token,
+                    },
+                );
             }
         }
         return Ok(applied);
@@ -298,7 +308,9 @@ pub async fn apply(app: &App, scenario: Scenario) -> Result<Applied, ScenarioErr
                     .accounts
                     .get(name)
                     .map(|a| a.id.clone())
-                    .or_else(|| (name == &app.demo.account.username).then(|| app.demo.account.id.clone()))
+                    .or_else(|| {
+                        (name == &app.demo.account.username).then(|| app.demo.account.id.clone())
+                    })
                     .ok_or_else(|| invalid(format!("fault names unknown user {name:?}")))?,
             ),
             (None, id) => id.clone(),
@@ -340,7 +352,8 @@ fn create_all(
         if store::account_by_username(c, &a.username)?.is_some() {
             return Ok(Err(invalid(format!("account {:?} exists", a.username))));
         }
-        let acct = store::insert_account(c, &a.username, a.quota_total.unwrap_or(default_quota), now)?;
+        let acct =
+            store::insert_account(c, &a.username, a.quota_total.unwrap_or(default_quota), now)?;
         store::update_account(
             c,
             &acct.id,
@@ -349,9 +362,15 @@ fn create_all(
             None,
             Some(a.shopping_eligible),
         )?;
-        let token = a.access_token.clone().unwrap_or_else(crate::app::new_access_token);
+        let token = a
+            .access_token
+            .clone()
+            .unwrap_or_else(crate::app::new_access_token);
         if store::token(c, &token)?.is_some() {
-            return Ok(Err(invalid(format!("token for {:?} is already in use", a.username))));
+            return Ok(Err(invalid(format!(
+                "token for {:?} is already in use",
+                a.username
+            ))));
         }
         store::insert_token(
             c,
@@ -363,16 +382,28 @@ fn create_all(
             },
             now,
         )?;
-        out.accounts.insert(a.username.clone(), AccountOut { id: acct.id, access_token: token });
+        out.accounts.insert(
+            a.username.clone(),
+            AccountOut {
+                id: acct.id,
+                access_token: token,
+            },
+        );
     }
     let user = |c: &rusqlite::Connection, name: &str| -> store::StoreResult<Option<String>> {
         Ok(store::account_by_username(c, name)?.map(|a| a.id))
     };
     for t in &s.tokens {
         let Some(id) = user(c, &t.user)? else {
-            return Ok(Err(invalid(format!("token names unknown user {:?}", t.user))));
+            return Ok(Err(invalid(format!(
+                "token names unknown user {:?}",
+                t.user
+            ))));
         };
-        let token = t.access_token.clone().unwrap_or_else(crate::app::new_access_token);
+        let token = t
+            .access_token
+            .clone()
+            .unwrap_or_else(crate::app::new_access_token);
         if store::token(c, &token)?.is_some() {
             return Ok(Err(invalid(format!("token {token:?} is already in use"))));
         }
@@ -381,7 +412,10 @@ fn create_all(
             &Token {
                 token,
                 account_id: id,
-                permissions: t.permissions.clone().unwrap_or_else(|| all_permissions.clone()),
+                permissions: t
+                    .permissions
+                    .clone()
+                    .unwrap_or_else(|| all_permissions.clone()),
                 expires_at: t.expires_in.map(|s| now + s.saturating_mul(1000)),
             },
             now,
@@ -389,13 +423,19 @@ fn create_all(
     }
     for k in &s.catalogs {
         let Some(id) = user(c, &k.user)? else {
-            return Ok(Err(invalid(format!("catalog names unknown user {:?}", k.user))));
+            return Ok(Err(invalid(format!(
+                "catalog names unknown user {:?}",
+                k.user
+            ))));
         };
         let mut products = Vec::new();
         for p in &k.products {
             let status = p.review_status.clone().unwrap_or_else(|| "approved".into());
             if !crate::control::REVIEW_STATES.contains(&status.as_str()) {
-                return Ok(Err(invalid(format!("product {:?}: review_status {status:?}", p.name))));
+                return Ok(Err(invalid(format!(
+                    "product {:?}: review_status {status:?}",
+                    p.name
+                ))));
             }
             products.push(NewProduct {
                 retailer_id: p.retailer_id.clone(),
@@ -408,13 +448,20 @@ fn create_all(
             k.name.clone(),
             CatalogOut {
                 id: catalog.id,
-                products: catalog.products.into_iter().map(|p| (p.retailer_id, p.id)).collect(),
+                products: catalog
+                    .products
+                    .into_iter()
+                    .map(|p| (p.retailer_id, p.id))
+                    .collect(),
             },
         );
     }
     for m in &s.media {
         let Some(id) = user(c, &m.user)? else {
-            return Ok(Err(invalid(format!("media names unknown user {:?}", m.user))));
+            return Ok(Err(invalid(format!(
+                "media names unknown user {:?}",
+                m.user
+            ))));
         };
         let media = store::insert_seeded_media(
             c,
@@ -431,13 +478,21 @@ fn create_all(
     }
     for p in &s.partnership_ad_codes {
         let Some(media_id) = out.media.get(&p.media).cloned() else {
-            return Ok(Err(invalid(format!("partnership code names unknown media label {:?}", p.media))));
+            return Ok(Err(invalid(format!(
+                "partnership code names unknown media label {:?}",
+                p.media
+            ))));
         };
         let code = p
             .code
             .clone()
             .unwrap_or_else(|| format!("PAC{}", fastrand::u64(..) % 10_000_000_000_000));
-        store::insert_partnership_code(c, &code, &media_id, p.expires_in.map(|s| now + s.saturating_mul(1000)))?;
+        store::insert_partnership_code(
+            c,
+            &code,
+            &media_id,
+            p.expires_in.map(|s| now + s.saturating_mul(1000)),
+        )?;
         out.partnership_ad_codes.push(code);
     }
     for (f, bytes) in files {
@@ -446,7 +501,10 @@ fn create_all(
             .clone()
             .unwrap_or_else(|| "application/octet-stream".into());
         store::put_file(c, &f.name, &content_type, &bytes)?;
-        out.files.insert(f.name.clone(), format!("{base_url}/_sandbox/files/{}", f.name));
+        out.files.insert(
+            f.name.clone(),
+            format!("{base_url}/_sandbox/files/{}", f.name),
+        );
     }
     Ok(Ok(out))
 }

@@ -1,0 +1,116 @@
+//! The OpenAPI document is valid OpenAPI 3.0 (parsed by the `openapiv3` crate), every `$ref`
+//! resolves, and it covers every route the sandbox serves: each documented operation is called
+//! on a live sandbox and must not be an unknown route.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use instapub_sandbox::Sandbox;
+use serde_json::Value;
+
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|x| refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_document_is_valid_and_covers_every_route() {
+    let sb = Sandbox::start().await;
+    let text = reqwest::get(format!("{}/_sandbox/openapi.json", sb.base_url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let doc: openapiv3::OpenAPI = serde_json::from_str(&text).expect("valid OpenAPI 3.0");
+    assert_eq!(doc.openapi, "3.0.3");
+    let raw: Value = serde_json::from_str(&text).unwrap();
+    let mut all = Vec::new();
+    refs(&raw, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        let pointer = r.strip_prefix('#').expect("local ref");
+        assert!(raw.pointer(pointer).is_some(), "dangling {r}");
+    }
+
+    // Every route the sandbox serves is documented...
+    let expected = [
+        ("post", "/{ig-user-id}/media"),
+        ("get", "/{ig-user-id}/media"),
+        ("post", "/{ig-user-id}/media_publish"),
+        ("get", "/{ig-user-id}/content_publishing_limit"),
+        ("get", "/{ig-user-id}/available_catalogs"),
+        ("get", "/{ig-user-id}/catalog_product_search"),
+        ("get", "/{node-id}"),
+        ("post", "/ig-api-upload/{version}/{container-id}"),
+        ("get", "/ig-api-upload/{version}/{container-id}"),
+        ("post", "/_sandbox/accounts"),
+        ("get", "/_sandbox/accounts"),
+        ("patch", "/_sandbox/accounts/{id}"),
+        ("post", "/_sandbox/tokens"),
+        ("post", "/_sandbox/catalogs"),
+        ("post", "/_sandbox/media"),
+        ("post", "/_sandbox/partnership_ad_codes"),
+        ("get", "/_sandbox/app"),
+        ("patch", "/_sandbox/app"),
+        ("post", "/_sandbox/faults"),
+        ("get", "/_sandbox/faults"),
+        ("delete", "/_sandbox/faults/{id}"),
+        ("post", "/_sandbox/clock/advance"),
+        ("get", "/_sandbox/clock"),
+        ("post", "/_sandbox/reset"),
+        ("get", "/_sandbox/requests"),
+        ("put", "/_sandbox/files/{name}"),
+        ("get", "/_sandbox/files/{name}"),
+        ("get", "/_sandbox/openapi.json"),
+    ];
+    let paths = raw["paths"].as_object().unwrap();
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        documented,
+        expected.len(),
+        "documented operations vs served routes"
+    );
+    for (method, path) in expected {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} undocumented"
+        );
+    }
+
+    // ...and every documented Graph operation is a route the sandbox knows.
+    let http = reqwest::Client::new();
+    let user = sb.user_id();
+    for (method, path) in expected
+        .iter()
+        .filter(|(_, p)| !p.starts_with("/_sandbox") && !p.starts_with("/ig-api"))
+    {
+        let url = format!(
+            "{}{}",
+            sb.base_url(),
+            path.replace("{ig-user-id}", user)
+                .replace("{node-id}", user)
+        );
+        let req = match *method {
+            "get" => http.get(&url),
+            _ => http.post(&url),
+        };
+        let r = req.bearer_auth(sb.access_token()).send().await.unwrap();
+        let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        let code = v["error"]["code"].as_i64();
+        assert!(code != Some(2500), "{method} {path}: {v}");
+        assert!(
+            !(code == Some(100) && v["error"]["error_subcode"] == 33),
+            "{method} {path}: {v}"
+        );
+    }
+}
