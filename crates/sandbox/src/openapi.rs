@@ -163,6 +163,28 @@ fn operations() -> Vec<Op> {
             ok: object(&[("id", s()), ("status_code", s()), ("status", s())]),
         },
         Op {
+            method: "get",
+            path: "/ig_audio",
+            summary: "Audio search, or ads audio-swap discovery with product=ADS",
+            tag: graph,
+            params: &[
+                ("audio_type", "string", false),
+                ("user_id", "string", false),
+                ("ig_user_id", "string", false),
+                ("search_query", "string", false),
+                ("product", "string", false),
+                ("purpose", "string", false),
+                ("audio_replacement_mode", "string", false),
+                ("ig_media_id", "string", false),
+                ("partnership_ad_code", "string", false),
+            ],
+            body: None,
+            ok: object(&[(
+                "audio",
+                json!({"type": "array", "items": object(&[("audio_id", s()), ("title", s()), ("audio_type", s()), ("duration_in_ms", i())])}),
+            )]),
+        },
+        Op {
             method: "post",
             path: "/ig-api-upload/{version}/{container-id}",
             summary:

@@ -51,6 +51,7 @@ async fn the_document_is_valid_and_covers_every_route() {
         ("get", "/{ig-user-id}/available_catalogs"),
         ("get", "/{ig-user-id}/catalog_product_search"),
         ("get", "/{node-id}"),
+        ("get", "/ig_audio"),
         ("post", "/ig-api-upload/{version}/{container-id}"),
         ("get", "/ig-api-upload/{version}/{container-id}"),
         ("post", "/_sandbox/accounts"),

@@ -12,6 +12,7 @@
 //! | GET | `/{ig-user-id}/content_publishing_limit` | [`publishing_limit`] |
 //! | GET | `/{ig-user-id}/media` | [`read`] |
 //! | GET | `/{ig-user-id}/available_catalogs`, `/{ig-user-id}/catalog_product_search` | [`catalogs`] |
+//! | GET | `/ig_audio` (search, and `product=ADS` discovery) | [`ig_audio`] |
 //! | GET | `/{ig-user-id}`, `/{container-id}`, `/{ig-media-id}`, `/me` | [`read`] |
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use crate::usage::Verdict;
 
 pub mod catalogs;
 pub mod create_media;
+pub mod ig_audio;
 pub mod publish;
 pub mod publishing_limit;
 pub mod read;
@@ -108,6 +110,18 @@ async fn route(
         return Err(ApiError::new(id));
     }
     let method_name = method.as_str().to_ascii_lowercase();
+    if segs.as_slice() == ["ig_audio"] {
+        if *method != Method::GET {
+            return Err(object_not_found("ig_audio", &method_name));
+        }
+        let ctx = Ctx {
+            app,
+            caller,
+            params,
+        };
+        apply_faults(&ctx, Endpoint::IgAudio, outcome).await?;
+        return ig_audio::handle(&ctx).await;
+    }
     let (node_id, edge) = match segs.as_slice() {
         [node] => (node.to_string(), None),
         [node, edge] => (node.to_string(), Some(edge.to_string())),
@@ -143,20 +157,7 @@ async fn route(
         params,
     };
     if let Some(endpoint) = endpoint_of(method, &node, edge.as_deref()) {
-        let subject = Subject {
-            endpoint,
-            user_id: ctx.caller.account.id.clone(),
-            media_type: media_type_of(&ctx, endpoint).await,
-        };
-        if let Some(effect) = ctx.app.faults.check(&subject) {
-            if !effect.latency.is_zero() {
-                tokio::time::sleep(effect.latency).await;
-            }
-            if let Some(id) = effect.error {
-                return Err(ApiError::new(id));
-            }
-            outcome.network = effect.network;
-        }
+        apply_faults(&ctx, endpoint, outcome).await?;
     }
     match (method.clone(), node, edge.as_deref()) {
         (Method::GET, node, None) => read::node(&ctx, node).await,
@@ -179,6 +180,25 @@ async fn route(
         // A known node or edge with a method it does not support.
         _ => Err(object_not_found(&node_id, &method_name)),
     }
+}
+
+/// Runs the fault rules for a request: latency, an error, or a network fault for the server.
+async fn apply_faults(ctx: &Ctx, endpoint: Endpoint, outcome: &mut Outcome) -> ApiResult<()> {
+    let subject = Subject {
+        endpoint,
+        user_id: ctx.caller.account.id.clone(),
+        media_type: media_type_of(ctx, endpoint).await,
+    };
+    if let Some(effect) = ctx.app.faults.check(&subject) {
+        if !effect.latency.is_zero() {
+            tokio::time::sleep(effect.latency).await;
+        }
+        if let Some(id) = effect.error {
+            return Err(ApiError::new(id));
+        }
+        outcome.network = effect.network;
+    }
+    Ok(())
 }
 
 /// Edges the sandbox serves on some node (others are "unknown path components").

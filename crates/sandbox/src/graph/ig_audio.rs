@@ -1,0 +1,310 @@
+//! `GET /ig_audio`: the audio search, and the ads audio-swap discovery call (`product=ADS`).
+//!
+//! Search: `audio_type` (`music` or `original_sound`), `user_id` (or `ig_user_id`), optional
+//! `search_query` (without it: trending). Answers `{"audio":[...]}` from a built-in library.
+//!
+//! Ads discovery checks, in this fixed order (the first failing one answers):
+//! 1. 9050 both `user_id` and `ig_user_id`; then the user must be given (100 "parameter
+//!    required") and be the caller's account (100/33);
+//! 2. 9052 `purpose` is not `AUDIO_COPYRIGHT_REPLACEMENT`;
+//! 3. 403/200 the token lacks `ads_management`; 403/10/9053 the app is not enabled for audio
+//!    swap (`PATCH /_sandbox/app {"ads_audio_swap_enabled": true}`);
+//! 4. 9056 no `audio_replacement_mode`; 9057 not auto/search/default (any case);
+//!    9058 `search` without `search_query`; 9060 `search_query` in another mode;
+//! 5. 9054 no `ig_media_id`; 100/33 no such media, or another account's media without a
+//!    partnership code;
+//! 6. 9063 `partnership_ad_code` unknown or expired; 9064 the code is for other media;
+//! 7. 9062 the media is not a Reel; 9055 it has no copyrighted licensed music.
+//!
+//! Meta has not published the success shape of the ads call; we answer `{"audio":[...]}` like
+//! the search (replacement candidates), and say so in the README.
+
+use axum::response::Response;
+use instapub_errors::Id;
+use serde_json::{json, Value};
+
+use super::{store_failed, Ctx};
+use crate::auth::object_not_found;
+use crate::error::{graph_ok, ApiError, ApiResult};
+use crate::params::{invalid, required};
+use crate::store;
+
+/// One track of the built-in library.
+struct Track {
+    id: &'static str,
+    title: &'static str,
+    artist: &'static str,
+    duration_ms: u32,
+    music: bool,
+}
+
+/// The sandbox's audio library: licensed music and original sounds.
+const LIBRARY: &[Track] = &[
+    Track {
+        id: "587784541076604",
+        title: "Birthday Wish",
+        artist: "Shuba",
+        duration_ms: 153_760,
+        music: true,
+    },
+    Track {
+        id: "587784541076611",
+        title: "Morning Run",
+        artist: "Lake Avenue",
+        duration_ms: 121_400,
+        music: true,
+    },
+    Track {
+        id: "587784541076628",
+        title: "Quiet Harbour",
+        artist: "Noor & the Tides",
+        duration_ms: 187_050,
+        music: true,
+    },
+    Track {
+        id: "587784541076635",
+        title: "City Lights",
+        artist: "Fennel",
+        duration_ms: 98_300,
+        music: true,
+    },
+    Track {
+        id: "587784541076642",
+        title: "Summer Loop",
+        artist: "Pia Kaur",
+        duration_ms: 64_900,
+        music: true,
+    },
+    Track {
+        id: "587784541076659",
+        title: "Original audio",
+        artist: "instapub_demo",
+        duration_ms: 15_000,
+        music: false,
+    },
+    Track {
+        id: "587784541076666",
+        title: "Kitchen sounds",
+        artist: "chef.mira",
+        duration_ms: 22_500,
+        music: false,
+    },
+];
+
+fn track_json(t: &Track, base_url: &str) -> Value {
+    let mut v = json!({
+        "audio_id": t.id,
+        "duration_in_ms": t.duration_ms,
+        "audio_type": if t.music { "music" } else { "original_sound" },
+        "title": t.title,
+        "download_url": format!("{base_url}/_sandbox/files/audio-{}.m4a", t.id),
+    });
+    if t.music {
+        v["cover_artwork_thumbnail_uri"] =
+            json!(format!("{base_url}/_sandbox/files/cover-{}.jpg", t.id));
+        v["display_artist"] = json!(t.artist);
+    } else {
+        v["ig_username"] = json!(t.artist);
+    }
+    v
+}
+
+fn matches(t: &Track, q: &str) -> bool {
+    let q = q.to_lowercase();
+    t.title.to_lowercase().contains(&q) || t.artist.to_lowercase().contains(&q)
+}
+
+/// The ads call's audio replacement modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Auto,
+    Search,
+    Default,
+}
+
+/// An ads discovery request whose parameters passed checks 2 and 4-5 (pure checks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdsRequest {
+    pub mode: Mode,
+    pub search_query: Option<String>,
+    pub ig_media_id: String,
+    pub partnership_ad_code: Option<String>,
+}
+
+fn err(id: Id) -> ApiError {
+    ApiError::new(id)
+}
+
+/// Checks 2 (purpose) — run before the permission checks.
+pub fn check_purpose(p: &crate::params::Params) -> ApiResult<()> {
+    match p.str("purpose").as_deref() {
+        Some("AUDIO_COPYRIGHT_REPLACEMENT") => Ok(()),
+        _ => Err(err(Id::AudioPurposeInvalid)),
+    }
+}
+
+/// Checks 4 and the first half of 5, which depend on the parameters only.
+pub fn check_ads_params(p: &crate::params::Params) -> ApiResult<AdsRequest> {
+    let mode = match p.str("audio_replacement_mode") {
+        None => return Err(err(Id::AudioModeMissing)),
+        Some(m) => match m.to_ascii_lowercase().as_str() {
+            "auto" => Mode::Auto,
+            "search" => Mode::Search,
+            "default" => Mode::Default,
+            _ => return Err(err(Id::AudioModeInvalid)),
+        },
+    };
+    let search_query = p.str("search_query");
+    match (mode, &search_query) {
+        (Mode::Search, None) => return Err(err(Id::AudioSearchQueryMissing)),
+        (Mode::Auto | Mode::Default, Some(_)) => return Err(err(Id::AudioSearchQueryNotAllowed)),
+        _ => {}
+    }
+    let ig_media_id = p
+        .str("ig_media_id")
+        .ok_or_else(|| err(Id::AudioMediaIdMissing))?;
+    Ok(AdsRequest {
+        mode,
+        search_query,
+        ig_media_id,
+        partnership_ad_code: p.str("partnership_ad_code"),
+    })
+}
+
+pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
+    let p = &ctx.params;
+    let base = ctx.app.base_url().to_owned();
+    // 1. Whose request.
+    if p.has("user_id") && p.has("ig_user_id") {
+        return Err(err(Id::AudioBothUserIds));
+    }
+    let user = p
+        .str("ig_user_id")
+        .or_else(|| p.str("user_id"))
+        .ok_or_else(|| required("user_id"))?;
+    ctx.caller.require_own(&user, &user, "get")?;
+    ctx.caller.require_publish()?;
+
+    let Some(product) = p.str("product") else {
+        return search(ctx, &base);
+    };
+    if product != "ADS" {
+        return Err(invalid("product", "ADS"));
+    }
+    // 2. Purpose; 3. permissions and the feature gate.
+    check_purpose(p)?;
+    if !ctx.caller.has_permission("ads_management") {
+        return Err(err(Id::AdsManagementMissing));
+    }
+    if !crate::control::ads_audio_swap_enabled(&ctx.app).await? {
+        return Err(err(Id::AdsAudioSwapUnavailable));
+    }
+    // 4, 5a. Parameters.
+    let req = check_ads_params(p)?;
+    // 5b, 6, 7. The media and the partnership code.
+    let (media_id, code) = (req.ig_media_id.clone(), req.partnership_ad_code.clone());
+    let now = ctx.app.clock.now_ms();
+    let (media, code_row) = ctx
+        .app
+        .store
+        .call(move |c| {
+            let m = store::media(c, &media_id)?;
+            let k = match &code {
+                Some(code) => store::partnership_code(c, code)?,
+                None => None,
+            };
+            Ok((m, k))
+        })
+        .await
+        .map_err(store_failed)?;
+    let Some(media) = media else {
+        return Err(object_not_found(&req.ig_media_id, "get"));
+    };
+    if req.partnership_ad_code.is_some() {
+        match code_row {
+            None => return Err(err(Id::AudioPartnershipCodeInvalid)),
+            Some((_, Some(expires_at))) if now >= expires_at => {
+                return Err(err(Id::AudioPartnershipCodeInvalid))
+            }
+            Some((code_media, _)) if code_media != media.id => {
+                return Err(err(Id::AudioPartnershipCodeMismatch))
+            }
+            Some(_) => {}
+        }
+    } else if media.account_id != ctx.caller.account.id {
+        return Err(object_not_found(&req.ig_media_id, "get"));
+    }
+    if media.media_product_type != "REELS" {
+        return Err(err(Id::AudioMediaNotReel));
+    }
+    if !media.copyrighted_music {
+        return Err(err(Id::AudioNoCopyrightedMusic));
+    }
+    let picked: Vec<Value> = LIBRARY
+        .iter()
+        .filter(|t| t.music)
+        .filter(|t| match (req.mode, &req.search_query) {
+            (Mode::Search, Some(q)) => matches(t, q),
+            (Mode::Default, _) => t.id == LIBRARY[0].id,
+            _ => true,
+        })
+        .map(|t| track_json(t, &base))
+        .collect();
+    Ok(graph_ok(&json!({ "audio": picked })))
+}
+
+fn search(ctx: &Ctx, base: &str) -> ApiResult<Response> {
+    let p = &ctx.params;
+    let music = match p.str("audio_type").as_deref() {
+        Some("music") => true,
+        Some("original_sound") => false,
+        Some(_) => return Err(invalid("audio_type", "music or original_sound")),
+        None => return Err(required("audio_type")),
+    };
+    let q = p.str("search_query");
+    let audio: Vec<Value> = LIBRARY
+        .iter()
+        .filter(|t| t.music == music)
+        .filter(|t| q.as_deref().is_none_or(|q| matches(t, q)))
+        .map(|t| track_json(t, base))
+        .collect();
+    Ok(graph_ok(&json!({ "audio": audio })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Params;
+
+    fn ids(pairs: &[(&str, &str)]) -> Result<AdsRequest, Id> {
+        check_ads_params(&Params::from_pairs(pairs.iter().copied())).map_err(|e| e.id())
+    }
+
+    #[test]
+    fn the_pure_checks_in_order() {
+        assert_eq!(ids(&[]), Err(Id::AudioModeMissing));
+        assert_eq!(
+            ids(&[("audio_replacement_mode", "loud")]),
+            Err(Id::AudioModeInvalid)
+        );
+        assert_eq!(
+            ids(&[("audio_replacement_mode", "SEARCH")]),
+            Err(Id::AudioSearchQueryMissing)
+        );
+        assert_eq!(
+            ids(&[("audio_replacement_mode", "auto"), ("search_query", "x")]),
+            Err(Id::AudioSearchQueryNotAllowed)
+        );
+        assert_eq!(
+            ids(&[("audio_replacement_mode", "Default")]),
+            Err(Id::AudioMediaIdMissing)
+        );
+        let ok = ids(&[
+            ("audio_replacement_mode", "search"),
+            ("search_query", "run"),
+            ("ig_media_id", "9"),
+        ]);
+        assert_eq!(ok.map(|r| r.mode), Ok(Mode::Search));
+        assert!(check_purpose(&Params::from_pairs([("purpose", "OTHER")])).is_err());
+    }
+}
