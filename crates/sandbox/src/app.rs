@@ -22,6 +22,21 @@ pub const DEMO_PERMISSIONS: &[&str] = &[
     "instagram_shopping_tag_products",
 ];
 
+/// Every permission the sandbox knows, as a token's permission list.
+pub fn all_permissions() -> Vec<String> {
+    DEMO_PERMISSIONS.iter().map(|p| p.to_string()).collect()
+}
+
+/// A non-expiring token with every permission for an account (`token` fixes its value).
+pub fn full_token(account_id: &str, token: Option<String>) -> Token {
+    Token {
+        token: token.unwrap_or_else(new_access_token),
+        account_id: account_id.to_owned(),
+        permissions: all_permissions(),
+        expires_at: None,
+    }
+}
+
 /// The demo account's username.
 pub const DEMO_USERNAME: &str = "instapub_demo";
 
@@ -93,12 +108,7 @@ impl App {
                 let token = match store::long_lived_token(&tx, &account.id)? {
                     Some(t) => t,
                     None => {
-                        let t = Token {
-                            token: new_access_token(),
-                            account_id: account.id.clone(),
-                            permissions: DEMO_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
-                            expires_at: None,
-                        };
+                        let t = full_token(&account.id, None);
                         store::insert_token(&tx, &t, now)?;
                         t
                     }

@@ -25,7 +25,7 @@ use instapub_errors::{placeholder, Id};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::app::{new_access_token, App, DEMO_PERMISSIONS};
+use crate::app::{all_permissions, full_token, new_access_token, App};
 use crate::error::{graph_ok, ApiError, ApiResult};
 use crate::graph::store_failed;
 use crate::store::{self, Account, Token};
@@ -164,12 +164,7 @@ async fn create_account(app: &Arc<App>, f: AccountFields) -> ApiResult<Response>
                 f.shopping_eligible,
             )?
             .unwrap_or(a);
-            let t = Token {
-                token: new_access_token(),
-                account_id: a.id.clone(),
-                permissions: DEMO_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
-                expires_at: None,
-            };
+            let t = full_token(&a.id, None);
             store::insert_token(&tx, &t, now)?;
             tx.commit()?;
             Ok(Some((a, t.token)))
@@ -232,9 +227,7 @@ async fn create_token(app: &Arc<App>, f: TokenFields) -> ApiResult<Response> {
     let token = Token {
         token: new_access_token(),
         account_id: f.user_id.clone(),
-        permissions: f
-            .permissions
-            .unwrap_or_else(|| DEMO_PERMISSIONS.iter().map(|p| p.to_string()).collect()),
+        permissions: f.permissions.unwrap_or_else(all_permissions),
         expires_at: f.expires_in.map(|s| now + s.saturating_mul(1000)),
     };
     let stored = token.clone();

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::{App, DEMO_PERMISSIONS};
+use crate::app::App;
 use crate::faults::{FaultError, Match, Network, NewRule};
 use crate::store::{self, NewProduct, Token};
 
@@ -347,7 +347,6 @@ fn create_all(
     base_url: &str,
 ) -> store::StoreResult<Created> {
     let mut out = Applied::default();
-    let all_permissions: Vec<String> = DEMO_PERMISSIONS.iter().map(|p| p.to_string()).collect();
     for a in &s.accounts {
         if store::account_by_username(c, &a.username)?.is_some() {
             return Ok(Err(invalid(format!("account {:?} exists", a.username))));
@@ -362,26 +361,15 @@ fn create_all(
             None,
             Some(a.shopping_eligible),
         )?;
-        let token = a
-            .access_token
-            .clone()
-            .unwrap_or_else(crate::app::new_access_token);
-        if store::token(c, &token)?.is_some() {
+        let t = crate::app::full_token(&acct.id, a.access_token.clone());
+        if store::token(c, &t.token)?.is_some() {
             return Ok(Err(invalid(format!(
                 "token for {:?} is already in use",
                 a.username
             ))));
         }
-        store::insert_token(
-            c,
-            &Token {
-                token: token.clone(),
-                account_id: acct.id.clone(),
-                permissions: all_permissions.clone(),
-                expires_at: None,
-            },
-            now,
-        )?;
+        store::insert_token(c, &t, now)?;
+        let token = t.token;
         out.accounts.insert(
             a.username.clone(),
             AccountOut {
@@ -415,7 +403,7 @@ fn create_all(
                 permissions: t
                     .permissions
                     .clone()
-                    .unwrap_or_else(|| all_permissions.clone()),
+                    .unwrap_or_else(crate::app::all_permissions),
                 expires_at: t.expires_in.map(|s| now + s.saturating_mul(1000)),
             },
             now,
