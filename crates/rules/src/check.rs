@@ -1,0 +1,267 @@
+//! The rules, in the fixed order Instagram's answer follows: the first violation is the error a
+//! request gets; [`check_all`] lists every one.
+//!
+//! 1. `media_type` is known (2207023);
+//! 2. required parameters are there (100 "The parameter X is required");
+//! 3. a carousel has 2-10 children (2207028);
+//! 4. caption: length (2207010), hashtags (2207040 naming 30), @-mentions (2207040 naming 20);
+//! 5. product tags: x/y required on images (2207036), forbidden on video (2207035), every
+//!    product known and approved in the account's catalogs (2207037);
+//! 6. images: file size (2207004), JPEG only (2207005), aspect ratio (2207009);
+//! 7. videos (2207026, `{video}` names the property): container (MP4/MOV/M4V), video codec
+//!    (H.264/HEVC), audio codec (AAC), frame rate, width, duration, file size, and if the limits
+//!    ask for it moov position and edit lists; then `thumb_offset` (2207057).
+//!
+//! Placeholders are rendered as documented in [`crate::render`].
+
+use instapub_errors::{placeholder as ph, CatalogError, Id};
+use instapub_media::{AudioCodec, ImageFormat, MediaFacts, VideoCodec, VideoContainer};
+
+use crate::limits::{Limits, Millis};
+use crate::render;
+use crate::request::{Kind, KnownProduct, Request};
+use crate::text;
+
+/// The kind of container a request creates (rule 1).
+pub fn kind(req: &Request) -> Result<Kind, CatalogError> {
+    Ok(match req.media_type.as_deref() {
+        None | Some("IMAGE") if req.is_carousel_item => Kind::CarouselImage,
+        None | Some("IMAGE") => Kind::Image,
+        Some("REELS") => Kind::Reel,
+        Some("STORIES") if req.video_url.is_some() || req.resumable => Kind::StoryVideo,
+        Some("STORIES") => Kind::StoryImage,
+        Some("VIDEO") => Kind::CarouselVideo,
+        Some("CAROUSEL") => Kind::Carousel,
+        Some(other) => {
+            return Err(CatalogError::new(Id::UnknownMediaType).with(ph::MEDIA_TYPE, other))
+        }
+    })
+}
+
+/// Rules 1-4 and the position half of 5: everything decidable from the request alone.
+pub fn check_request(req: &Request, limits: &Limits) -> Vec<CatalogError> {
+    let mut out = Vec::new();
+    let kind = match kind(req) {
+        Ok(k) => k,
+        Err(e) => return vec![e],
+    };
+    // 2. Required parameters.
+    let missing = |name: &str| CatalogError::new(Id::ParameterRequired).with(ph::PARAM, name);
+    if kind.is_image() && req.image_url.is_none() {
+        out.push(missing("image_url"));
+    }
+    if kind.is_video() && req.video_url.is_none() && !req.resumable {
+        out.push(missing("video_url"));
+    }
+    if kind == Kind::Carousel && req.children.is_none() {
+        out.push(missing("children"));
+    }
+    // 3. Carousel size.
+    if let (Kind::Carousel, Some(children)) = (kind, &req.children) {
+        if !(limits.carousel_min..=limits.carousel_max).contains(&children.len()) {
+            out.push(CatalogError::new(Id::CarouselItemCount));
+        }
+    }
+    // 4. Caption.
+    if let Some(caption) = &req.caption {
+        let length = text::length(caption, limits.caption_count_by);
+        if length > limits.caption_max_chars {
+            out.push(
+                CatalogError::new(Id::CaptionTooLong)
+                    .with(ph::SUBMITTED_CAPTION_LENGTH, length.to_string())
+                    .with(
+                        ph::MAXIMUM_CAPTION_LENGTH,
+                        limits.caption_max_chars.to_string(),
+                    ),
+            );
+        }
+        if text::hashtags(caption).len() > limits.hashtags_max {
+            out.push(
+                CatalogError::new(Id::TooManyMentions)
+                    .with(ph::MAX_TAG_COUNT, limits.hashtags_max.to_string()),
+            );
+        }
+        if text::mentions(caption).len() > limits.mentions_max {
+            out.push(
+                CatalogError::new(Id::TooManyMentions)
+                    .with(ph::MAX_TAG_COUNT, limits.mentions_max.to_string()),
+            );
+        }
+    }
+    // 5a. Product tag positions.
+    if !req.product_tags.is_empty() {
+        let positioned = |t: &crate::request::ProductTag| t.x.is_some() || t.y.is_some();
+        if kind.is_video() && req.product_tags.iter().any(positioned) {
+            out.push(CatalogError::new(Id::ProductTagPositionOnVideo));
+        }
+        if kind.is_image()
+            && req
+                .product_tags
+                .iter()
+                .any(|t| t.x.is_none() || t.y.is_none())
+        {
+            out.push(CatalogError::new(Id::ProductTagPositionRequired));
+        }
+    }
+    out
+}
+
+/// Rule 5b: every tagged product is in the account's catalogs and approved.
+pub fn check_products(req: &Request, known: &[KnownProduct]) -> Vec<CatalogError> {
+    let bad = req.product_tags.iter().any(|t| {
+        !known
+            .iter()
+            .any(|p| p.id == t.product_id && p.review_status == "approved")
+    });
+    if bad {
+        vec![CatalogError::new(Id::ProductTagInvalid)]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Rules 6-7: the media behind the URL, `size` bytes long, as the probe found it.
+pub fn check_media(
+    req: &Request,
+    kind: Kind,
+    facts: &MediaFacts,
+    size: u64,
+    limits: &Limits,
+) -> Vec<CatalogError> {
+    if kind.is_image() {
+        check_image(kind, facts, size, limits)
+    } else if kind.is_video() {
+        check_video(req, kind, facts, size, limits)
+    } else {
+        Vec::new()
+    }
+}
+
+fn check_image(kind: Kind, facts: &MediaFacts, size: u64, limits: &Limits) -> Vec<CatalogError> {
+    let mut out = Vec::new();
+    if size > limits.image_max_bytes {
+        out.push(
+            CatalogError::new(Id::ImageTooLarge)
+                .with(ph::SIZE, render::size(limits.image_max_bytes)),
+        );
+    }
+    let image = match facts {
+        MediaFacts::Image(i) => Some(i),
+        _ => None,
+    };
+    if image.is_none_or(|i| i.format != ImageFormat::Jpeg) {
+        out.push(
+            CatalogError::new(Id::UnsupportedImageFormat)
+                .with(ph::CURRENT_IMAGE_FORMAT, render::image_format(facts))
+                .with(ph::FORMAT, "JPEG"),
+        );
+    }
+    if let Some(i) = image {
+        // Stories are cropped to 9:16 by Instagram; only feed and carousel images have a range.
+        if kind != Kind::StoryImage && i.display_height > 0 {
+            let ratio = f64::from(i.display_width) / f64::from(i.display_height);
+            if ratio < limits.image_aspect_min || ratio > limits.image_aspect_max {
+                out.push(CatalogError::new(Id::AspectRatioUnsupported).with(
+                    ph::SUBMITTED_RATIO,
+                    render::ratio(i.display_width, i.display_height),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn video_error(property: &str) -> CatalogError {
+    CatalogError::new(Id::UnsupportedVideoFormat).with(ph::VIDEO, property)
+}
+
+fn check_video(
+    req: &Request,
+    kind: Kind,
+    facts: &MediaFacts,
+    size: u64,
+    limits: &Limits,
+) -> Vec<CatalogError> {
+    let MediaFacts::Video(v) = facts else {
+        return vec![video_error("container")];
+    };
+    let mut out = Vec::new();
+    if v.container == VideoContainer::ThreeGp {
+        out.push(video_error("container"));
+    }
+    if !matches!(v.video_codec, Some(VideoCodec::H264 | VideoCodec::Hevc)) {
+        out.push(video_error("codec"));
+    }
+    if v.audio.as_ref().is_some_and(|a| a.codec != AudioCodec::Aac) {
+        out.push(video_error("audio_codec"));
+    }
+    if v.frame_rate
+        .is_some_and(|f| f < limits.frame_rate_min - 0.01 || f > limits.frame_rate_max + 0.01)
+    {
+        out.push(video_error("frame_rate"));
+    }
+    if v.display_width > limits.video_max_width {
+        out.push(video_error("resolution"));
+    }
+    let (duration, max_bytes): (Millis, u64) = match kind {
+        Kind::Reel => (limits.reel_duration, limits.reel_max_bytes),
+        Kind::StoryVideo => (limits.story_video_duration, limits.story_video_max_bytes),
+        _ => (
+            limits.carousel_video_duration,
+            limits.carousel_video_max_bytes,
+        ),
+    };
+    if v.duration_ms
+        .is_some_and(|d| d < duration.min || d > duration.max)
+    {
+        out.push(video_error("duration"));
+    }
+    if size > max_bytes {
+        out.push(video_error("file_size"));
+    }
+    if limits.require_moov_first && v.moov_before_mdat == Some(false) {
+        out.push(video_error("moov_position"));
+    }
+    if limits.forbid_edit_lists && v.has_edit_list {
+        out.push(video_error("edit_list"));
+    }
+    if let (Some(offset), Some(d)) = (req.thumb_offset, v.duration_ms) {
+        if offset < 0 || offset as u64 >= d {
+            out.push(
+                CatalogError::new(Id::ThumbOffsetOutOfRange).with(ph::VIDEO_LENGTH, d.to_string()),
+            );
+        }
+    }
+    out
+}
+
+/// Every violation of a request with (optionally) its probed media and the account's products.
+pub fn check_all(
+    req: &Request,
+    media: Option<(&MediaFacts, u64)>,
+    products: &[KnownProduct],
+    limits: &Limits,
+) -> Vec<CatalogError> {
+    let mut out = check_request(req, limits);
+    let Ok(kind) = kind(req) else {
+        return out;
+    };
+    out.extend(check_products(req, products));
+    if let Some((facts, size)) = media {
+        out.extend(check_media(req, kind, facts, size, limits));
+    }
+    out
+}
+
+/// The first violation: the error Instagram answers with.
+pub fn first(
+    req: &Request,
+    media: Option<(&MediaFacts, u64)>,
+    products: &[KnownProduct],
+    limits: &Limits,
+) -> Result<(), CatalogError> {
+    match check_all(req, media, products, limits).into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
