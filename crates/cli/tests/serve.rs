@@ -46,7 +46,7 @@ impl Running {
 async fn media_host() -> String {
     let photo = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../media/tests/fixtures/jpeg_baseline.jpg"
+        "/../media/tests/fixtures/jpeg_square.jpg"
     ))
     .unwrap();
     let app = axum::Router::new().route(

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use instapub_errors::Profile;
+use instapub_rules::Limits;
 
 /// Where state is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +49,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest file `PUT /_sandbox/files/{name}` accepts (a reel is up to 300 MB).
     pub max_file_bytes: usize,
+    /// The publishing rules' numbers (caption, sizes, durations...).
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -63,6 +66,7 @@ impl Default for Config {
             allow_private_fetch: false,
             max_body_bytes: 1 << 20,
             max_file_bytes: 310 * 1024 * 1024,
+            limits: Limits::documented(),
         }
     }
 }

@@ -91,7 +91,7 @@ pub async fn video(
 pub fn video_bytes(bytes: &[u8], max_bytes: u64) -> Result<Inspected, CatalogError> {
     if bytes.len() as u64 > max_bytes {
         return Err(
-            CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "file size")
+            CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "file_size")
         );
     }
     match probe_bytes(bytes) {
@@ -119,7 +119,7 @@ pub fn fetch_error(e: FetchError, url: &str, max_bytes: u64, video: bool) -> Cat
     match e {
         FetchError::Timeout => CatalogError::new(Id::DownloadTimeout),
         FetchError::TooLarge { .. } if video => {
-            CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "file size")
+            CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "file_size")
         }
         FetchError::TooLarge { .. } => {
             CatalogError::new(Id::ImageTooLarge).with(placeholder::SIZE, human_size(max_bytes))

@@ -36,7 +36,6 @@ pub mod faults;
 pub mod fetch;
 pub mod graph;
 pub mod inspect;
-pub mod limits;
 pub mod openapi;
 pub mod params;
 pub mod processing;

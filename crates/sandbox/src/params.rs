@@ -58,6 +58,14 @@ impl Params {
         Ok(Params { map })
     }
 
+    /// Parameters stored with [`Params::to_json`].
+    pub fn from_json(text: &str) -> Params {
+        match serde_json::from_str(text) {
+            Ok(Value::Object(map)) => Params { map },
+            _ => Params::default(),
+        }
+    }
+
     /// Parameters from an explicit list (tests and internal calls).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         Params {

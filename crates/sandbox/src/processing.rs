@@ -10,8 +10,10 @@ use instapub_errors::{CatalogError, Id};
 
 use crate::app::App;
 use crate::error::ApiError;
+use crate::graph::create_media::rules_request;
+use crate::inspect;
+use crate::params::Params;
 use crate::store::{self, Container, Kind};
-use crate::{inspect, limits};
 
 /// Starts processing a container in the background.
 pub fn spawn(app: Arc<App>, container: Container) {
@@ -24,9 +26,9 @@ pub fn spawn(app: Arc<App>, container: Container) {
 /// Starts processing uploaded bytes in the background.
 pub fn spawn_bytes(app: Arc<App>, container: Container, bytes: Vec<u8>) {
     tokio::spawn(async move {
-        let max = max_bytes(container.kind);
+        let max = max_bytes(&app, container.kind);
         let result =
-            inspect::video_bytes(&bytes, max).map(|found| serde_json::to_string(&found.facts).ok());
+            inspect::video_bytes(&bytes, max).and_then(|found| judge(&app, &container, found));
         record(&app, &container, result).await;
     });
 }
@@ -49,11 +51,31 @@ async fn record(app: &App, container: &Container, result: Result<Option<String>,
 }
 
 /// The largest video of a kind.
-fn max_bytes(kind: Kind) -> u64 {
+fn max_bytes(app: &App, kind: Kind) -> u64 {
+    let limits = &app.config.limits;
     match kind {
-        Kind::Reels => limits::REEL_MAX_BYTES,
-        _ => limits::STORY_MAX_BYTES,
+        Kind::Reels => limits.reel_max_bytes,
+        Kind::Stories { .. } => limits.story_video_max_bytes,
+        _ => limits.carousel_video_max_bytes,
     }
+}
+
+/// Applies the publishing rules to a processed video.
+fn judge(
+    app: &App,
+    container: &Container,
+    found: inspect::Inspected,
+) -> Result<Option<String>, CatalogError> {
+    let req = rules_request(&Params::from_json(&container.params)).map_err(|e| e.0)?;
+    let kind = instapub_rules::kind(&req)?;
+    let limits = &app.config.limits;
+    if let Some(e) = instapub_rules::check_media(&req, kind, &found.facts, found.size, limits)
+        .into_iter()
+        .next()
+    {
+        return Err(e);
+    }
+    Ok(serde_json::to_string(&found.facts).ok())
 }
 
 /// Fetches and probes the container's video.
@@ -61,8 +83,8 @@ async fn process(app: &App, container: &Container) -> Result<Option<String>, Cat
     let Some(url) = container.media_url.as_deref() else {
         return Ok(None);
     };
-    let found = inspect::video(&app.fetcher, url, max_bytes(container.kind)).await?;
-    Ok(serde_json::to_string(&found.facts).ok())
+    let found = inspect::video(&app.fetcher, url, max_bytes(app, container.kind)).await?;
+    judge(app, container, found)
 }
 
 /// Resumes containers a previous run left IN_PROGRESS.

@@ -93,7 +93,7 @@ async fn restricted_and_spam_flagged_accounts() {
         .put(format!("{}/_sandbox/files/photo.jpg", sb.base_url()))
         .bearer_auth(sb.admin_key())
         .header("content-type", "image/jpeg")
-        .body(fixture("jpeg_baseline.jpg"))
+        .body(fixture("jpeg_square.jpg"))
         .send()
         .await
         .unwrap();

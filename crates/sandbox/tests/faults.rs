@@ -32,8 +32,8 @@ async fn fault(sb: &Sandbox, rule: Value) -> String {
 
 async fn setup() -> (Sandbox, Graph, MediaHost) {
     let media = MediaHost::start(vec![
-        ("photo.jpg", fixture("jpeg_baseline.jpg")),
-        ("reel.mp4", fixture("mp4_h264_aac_faststart.mp4")),
+        ("photo.jpg", fixture("jpeg_square.jpg")),
+        ("reel.mp4", fixture("mp4_reel_valid.mp4")),
     ])
     .await;
     let sb = Sandbox::start().await;

@@ -14,13 +14,18 @@ use instapub_sandbox::Sandbox;
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 async fn host() -> MediaHost {
-    let mut big = fixture("jpeg_baseline.jpg");
+    let mut big = fixture("jpeg_square.jpg");
     big.resize(8 * 1024 * 1024 + 1, 0);
     MediaHost::start(vec![
-        ("photo.jpg", fixture("jpeg_baseline.jpg")),
+        ("photo.jpg", fixture("jpeg_square.jpg")),
         ("big.jpg", big),
-        ("reel.mp4", fixture("mp4_h264_aac_faststart.mp4")),
+        ("reel.mp4", fixture("mp4_reel_valid.mp4")),
         ("empty.jpg", Vec::new()),
+        ("wide.jpg", fixture("jpeg_baseline.jpg")),
+        ("photo.png", fixture("png_rgb.png")),
+        ("noise.jpg", fixture("unknown.bin")),
+        ("movie.mkv", fixture("mkv_h264.mkv")),
+        ("short.mp4", fixture("mp4_h264_aac_faststart.mp4")),
     ])
     .await
 }
@@ -634,4 +639,177 @@ async fn twenty_concurrent_publishes_of_one_container_make_one_media() {
     assert_eq!(ids.len(), 1);
     let list = g.get(&format!("/{user}/media"), &[]).await;
     assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_publishing_rules_answer_like_instagram() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let path = format!("/{}/media", sb.user_id());
+    // Images are checked during the request.
+    let r = g
+        .post(&path, &[("image_url", &media.url("photo.png"))])
+        .await;
+    r.expect_error(400, 36001, Some(2207005));
+    assert_eq!(
+        r.body["error"]["error_user_msg"],
+        "The image format png is not supported. Supported formats are: JPEG."
+    );
+    let r = g
+        .post(&path, &[("image_url", &media.url("noise.jpg"))])
+        .await;
+    r.expect_error(400, 36001, Some(2207005));
+    assert!(
+        r.text.contains("The image format unknown is not supported"),
+        "{}",
+        r.text
+    );
+    let r = g
+        .post(&path, &[("image_url", &media.url("wide.jpg"))])
+        .await;
+    r.expect_error(400, 36003, Some(2207009));
+    assert!(
+        r.text.contains("aspect ratio 2\\/1 cannot be published"),
+        "{}",
+        r.text
+    );
+    let caption = "x".repeat(2201);
+    g.post(
+        &path,
+        &[
+            ("image_url", &media.url("photo.jpg")),
+            ("caption", &caption),
+        ],
+    )
+    .await
+    .expect_error(400, 36004, Some(2207010));
+    let mentions: String = (0..21).map(|i| format!("@user{i} ")).collect();
+    g.post(
+        &path,
+        &[
+            ("image_url", &media.url("photo.jpg")),
+            ("caption", &mentions),
+        ],
+    )
+    .await
+    .expect_error(400, 100, Some(2207040));
+    // Videos are checked in processing: the container ends in ERROR and publishing says why.
+    let cases = [
+        (media.url("movie.mkv"), None, 352, 2207026, "container"),
+        (media.url("short.mp4"), None, 352, 2207026, "frame_rate"),
+        (media.url("reel.mp4"), Some("3500"), 1, 2207057, "3500"),
+    ];
+    for (url, thumb, code, subcode, detail) in cases {
+        let mut params = vec![("media_type", "REELS"), ("video_url", url.as_str())];
+        if let Some(t) = thumb {
+            params.push(("thumb_offset", t));
+        }
+        let r = g.post(&path, &params).await;
+        r.expect_ok();
+        let c = r.id();
+        assert_eq!(g.wait_processed(&c).await, "ERROR");
+        let s = g.get(&format!("/{c}"), &[("fields", "status")]).await;
+        assert_eq!(
+            s.body["status"],
+            format!("Error: Media upload has failed with error code {subcode}")
+        );
+        let p = g
+            .post(
+                &format!("/{}/media_publish", sb.user_id()),
+                &[("creation_id", &c)],
+            )
+            .await;
+        p.expect_error(400, code, Some(subcode));
+        assert!(
+            p.body["error"]["error_user_msg"]
+                .as_str()
+                .unwrap()
+                .contains(detail),
+            "{}",
+            p.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn product_tags_are_checked_against_the_catalog() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id().to_owned();
+    let catalog = sb
+        .app()
+        .store
+        .call(move |c| {
+            store::insert_catalog(
+                c,
+                &user,
+                "Main",
+                &[
+                    store::NewProduct {
+                        retailer_id: None,
+                        name: "Mug".into(),
+                        review_status: "approved".into(),
+                    },
+                    store::NewProduct {
+                        retailer_id: None,
+                        name: "Hat".into(),
+                        review_status: "rejected".into(),
+                    },
+                ],
+            )
+        })
+        .await
+        .unwrap();
+    let (mug, hat) = (
+        catalog.products[0].id.clone(),
+        catalog.products[1].id.clone(),
+    );
+    let path = format!("/{}/media", sb.user_id());
+    let photo = media.url("photo.jpg");
+    let tags = |id: &str, xy: bool| {
+        if xy {
+            format!("[{{product_id:'{id}',x:0.5,y:0.5}}]")
+        } else {
+            format!("[{{product_id:'{id}'}}]")
+        }
+    };
+    g.post(
+        &path,
+        &[("image_url", &photo), ("product_tags", &tags(&mug, true))],
+    )
+    .await
+    .expect_ok();
+    g.post(
+        &path,
+        &[("image_url", &photo), ("product_tags", &tags(&mug, false))],
+    )
+    .await
+    .expect_error(400, 100, Some(2207036));
+    g.post(
+        &path,
+        &[("image_url", &photo), ("product_tags", &tags(&hat, true))],
+    )
+    .await
+    .expect_error(400, 100, Some(2207037));
+    g.post(
+        &path,
+        &[
+            ("image_url", &photo),
+            ("product_tags", &tags("424242", true)),
+        ],
+    )
+    .await
+    .expect_error(400, 100, Some(2207037));
+    g.post(
+        &path,
+        &[
+            ("media_type", "REELS"),
+            ("video_url", &media.url("reel.mp4")),
+            ("product_tags", &tags(&mug, true)),
+        ],
+    )
+    .await
+    .expect_error(400, 100, Some(2207035));
 }

@@ -54,7 +54,7 @@ async fn a_chunked_upload_resumes_and_then_publishes() {
     )
     .await
     .expect_error(400, 9007, Some(2207027));
-    let video = fixture("mp4_h264_aac_faststart.mp4");
+    let video = fixture("mp4_reel_valid.mp4");
     let size = video.len().to_string();
     let (first, second) = video.split_at(1000);
     let ok = rupload(
@@ -131,7 +131,7 @@ async fn a_chunked_upload_resumes_and_then_publishes() {
 
 #[tokio::test]
 async fn an_upload_by_file_url_and_the_unauthorized_case() {
-    let media = MediaHost::start(vec![("reel.mp4", fixture("mp4_h264_aac_faststart.mp4"))]).await;
+    let media = MediaHost::start(vec![("reel.mp4", fixture("mp4_reel_valid.mp4"))]).await;
     let sb = Sandbox::start().await;
     let g = Graph::new(sb.base_url(), sb.access_token());
     let (id, uri) = resumable(&g, &sb).await;

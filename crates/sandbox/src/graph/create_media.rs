@@ -1,19 +1,73 @@
 //! `POST /{ig-user-id}/media`: create a container.
 //!
-//! Images are fetched and checked during the request, so their errors come back here. Videos
-//! (REELS, video STORIES, VIDEO carousel items) are accepted at once as IN_PROGRESS and
-//! processed in the background ([`crate::processing`]). A CAROUSEL's children must exist,
-//! belong to the caller, be carousel items and be FINISHED.
+//! The request is checked by `instapub-rules` first (media type, required parameters,
+//! carousel size, caption, product tags). Images are then fetched, probed and checked during
+//! the request, so their errors come back here. Videos (REELS, video STORIES, VIDEO carousel
+//! items) are accepted at once as IN_PROGRESS and processed in the background
+//! ([`crate::processing`]). A CAROUSEL's children must exist, belong to the caller, be carousel
+//! items and be FINISHED.
 
 use axum::response::Response;
 use instapub_errors::{placeholder, Id};
-use serde_json::json;
+use instapub_rules::{KnownProduct, ProductTag, Request};
+use serde_json::{json, Value};
 
 use super::{store_failed, Ctx};
 use crate::error::{graph_ok, ApiError, ApiResult};
-use crate::params::required;
+use crate::params::{invalid, Params};
 use crate::store::{self, Kind, NewContainer, State};
-use crate::{inspect, limits, processing};
+use crate::{inspect, processing};
+
+/// The rules' view of a create request.
+pub fn rules_request(p: &Params) -> ApiResult<Request> {
+    let product_tags = match p.json("product_tags")? {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|t| {
+                let id = match &t["product_id"] {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    _ => return Err(invalid("product_tags", "a list of {product_id, x?, y?}")),
+                };
+                Ok(ProductTag {
+                    product_id: id,
+                    x: t["x"].as_f64(),
+                    y: t["y"].as_f64(),
+                })
+            })
+            .collect::<ApiResult<_>>()?,
+        Some(_) => return Err(invalid("product_tags", "a list of {product_id, x?, y?}")),
+    };
+    let resumable = match p.str("upload_type").as_deref() {
+        None => false,
+        Some("resumable") => true,
+        Some(_) => return Err(invalid("upload_type", "resumable")),
+    };
+    Ok(Request {
+        media_type: p.str("media_type"),
+        is_carousel_item: p.bool("is_carousel_item")?.unwrap_or(false),
+        image_url: p.str("image_url"),
+        video_url: p.str("video_url"),
+        resumable,
+        caption: p.str("caption"),
+        children: p.id_list("children")?,
+        product_tags,
+        thumb_offset: p.i64("thumb_offset")?,
+    })
+}
+
+fn store_kind(kind: instapub_rules::Kind) -> Kind {
+    use instapub_rules::Kind as R;
+    match kind {
+        R::Image | R::CarouselImage => Kind::Image,
+        R::Reel => Kind::Reels,
+        R::StoryImage => Kind::Stories { video: false },
+        R::StoryVideo => Kind::Stories { video: true },
+        R::CarouselVideo => Kind::Video,
+        R::Carousel => Kind::Carousel,
+    }
+}
 
 pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     ctx.caller.require_publish()?;
@@ -21,93 +75,72 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     if account.restricted {
         return Err(ApiError::new(Id::AccountRestricted));
     }
-    let p = &ctx.params;
-    let is_item = p.bool("is_carousel_item")?.unwrap_or(false);
-    let resumable = match p.str("upload_type").as_deref() {
-        None => false,
-        Some("resumable") => true,
-        Some(_) => return Err(crate::params::invalid("upload_type", "resumable")),
-    };
-    let kind = match p.str("media_type").as_deref() {
-        None | Some("IMAGE") => Kind::Image,
-        Some("CAROUSEL") => Kind::Carousel,
-        Some("REELS") => Kind::Reels,
-        Some("VIDEO") => Kind::Video,
-        Some("STORIES") => Kind::Stories {
-            video: p.has("video_url") || resumable,
-        },
-        Some(other) => {
-            return Err(ApiError::new(Id::UnknownMediaType).with(placeholder::MEDIA_TYPE, other))
+    let limits = &ctx.app.config.limits;
+    let req = rules_request(&ctx.params)?;
+    if let Some(e) = instapub_rules::check_request(&req, limits)
+        .into_iter()
+        .next()
+    {
+        return Err(ApiError(e));
+    }
+    let rules_kind = instapub_rules::kind(&req).map_err(ApiError)?;
+    if !req.product_tags.is_empty() {
+        let products = known_products(ctx).await?;
+        if let Some(e) = instapub_rules::check_products(&req, &products)
+            .into_iter()
+            .next()
+        {
+            return Err(ApiError(e));
         }
-    };
+    }
+    let kind = store_kind(rules_kind);
     let now = ctx.app.clock.now_ms();
-    let params_json = p.to_json();
+    let params_json = ctx.params.to_json();
     let account_id = account.id.clone();
-
+    let base = NewContainer {
+        account_id,
+        kind,
+        is_carousel_item: req.is_carousel_item || kind == Kind::Video,
+        media_url: None,
+        params: params_json,
+        children: Vec::new(),
+        facts: None,
+        state: State::Finished,
+        error: None,
+        created_at: now,
+        ready_at: now,
+        awaiting_upload: false,
+    };
     let new = match kind {
         Kind::Carousel => {
-            let children = p.id_list("children")?.ok_or_else(|| required("children"))?;
-            let count = children.len();
-            if !(limits::CAROUSEL_MIN..=limits::CAROUSEL_MAX).contains(&count) {
-                return Err(ApiError::new(Id::CarouselItemCount));
-            }
+            let children = req.children.clone().unwrap_or_default();
             check_children(ctx, &children, now).await?;
-            NewContainer {
-                account_id,
-                kind,
-                is_carousel_item: false,
-                media_url: None,
-                params: params_json,
-                children,
-                facts: None,
-                state: State::Finished,
-                error: None,
-                created_at: now,
-                ready_at: now,
-                awaiting_upload: false,
-            }
+            NewContainer { children, ..base }
         }
         Kind::Image | Kind::Stories { video: false } => {
-            let url = p.str("image_url").ok_or_else(|| required("image_url"))?;
-            let found = inspect::image(&ctx.app.fetcher, &url, limits::IMAGE_MAX_BYTES)
+            let url = req.image_url.clone().unwrap_or_default();
+            let found = inspect::image(&ctx.app.fetcher, &url, limits.image_max_bytes)
                 .await
                 .map_err(ApiError::from)?;
+            let violations =
+                instapub_rules::check_media(&req, rules_kind, &found.facts, found.size, limits);
+            if let Some(e) = violations.into_iter().next() {
+                return Err(ApiError(e));
+            }
             NewContainer {
-                account_id,
-                kind,
-                is_carousel_item: is_item,
                 media_url: Some(url),
-                params: params_json,
-                children: Vec::new(),
                 facts: serde_json::to_string(&found.facts).ok(),
-                state: State::Finished,
-                error: None,
-                created_at: now,
-                ready_at: now,
-                awaiting_upload: false,
+                ..base
             }
         }
         Kind::Reels | Kind::Video | Kind::Stories { video: true } => {
-            let url = if resumable {
-                None
-            } else {
-                Some(p.str("video_url").ok_or_else(|| required("video_url"))?)
-            };
             let processing_ms = ctx.app.config.video_processing.as_millis() as i64;
             NewContainer {
-                account_id,
-                kind,
-                // VIDEO containers are carousel items whatever the flag says (Meta: 2207089).
-                is_carousel_item: is_item || kind == Kind::Video,
-                media_url: url,
-                params: params_json,
-                children: Vec::new(),
-                facts: None,
+                media_url: req.video_url.clone(),
                 state: State::InProgress,
-                error: None,
-                created_at: now,
                 ready_at: now + processing_ms,
-                awaiting_upload: resumable,
+                awaiting_upload: req.resumable,
+                ..base
             }
         }
     };
@@ -130,6 +163,25 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
         processing::spawn(ctx.app.clone(), container.clone());
     }
     Ok(graph_ok(&json!({ "id": container.id })))
+}
+
+/// The products of the caller's catalogs, for 2207037.
+async fn known_products(ctx: &Ctx) -> ApiResult<Vec<KnownProduct>> {
+    let id = ctx.caller.account.id.clone();
+    let catalogs = ctx
+        .app
+        .store
+        .call(move |c| store::catalogs(c, &id))
+        .await
+        .map_err(store_failed)?;
+    Ok(catalogs
+        .into_iter()
+        .flat_map(|k| k.products)
+        .map(|p| KnownProduct {
+            id: p.id,
+            review_status: p.review_status,
+        })
+        .collect())
 }
 
 /// Children must be this account's FINISHED carousel items.

@@ -21,6 +21,7 @@
 
 use axum::response::Response;
 use instapub_errors::Id;
+use instapub_rules::audio::{self, AudioParams, Mode};
 use serde_json::{json, Value};
 
 use super::{store_failed, Ctx};
@@ -114,70 +115,28 @@ fn matches(t: &Track, q: &str) -> bool {
     t.title.to_lowercase().contains(&q) || t.artist.to_lowercase().contains(&q)
 }
 
-/// The ads call's audio replacement modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Auto,
-    Search,
-    Default,
-}
-
-/// An ads discovery request whose parameters passed checks 2 and 4-5 (pure checks).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AdsRequest {
-    pub mode: Mode,
-    pub search_query: Option<String>,
-    pub ig_media_id: String,
-    pub partnership_ad_code: Option<String>,
-}
-
 fn err(id: Id) -> ApiError {
     ApiError::new(id)
 }
 
-/// Checks 2 (purpose) — run before the permission checks.
-pub fn check_purpose(p: &crate::params::Params) -> ApiResult<()> {
-    match p.str("purpose").as_deref() {
-        Some("AUDIO_COPYRIGHT_REPLACEMENT") => Ok(()),
-        _ => Err(err(Id::AudioPurposeInvalid)),
+/// The rules' view of the request's parameters.
+fn audio_params(p: &crate::params::Params) -> AudioParams {
+    AudioParams {
+        user_id: p.str("user_id"),
+        ig_user_id: p.str("ig_user_id"),
+        purpose: p.str("purpose"),
+        audio_replacement_mode: p.str("audio_replacement_mode"),
+        search_query: p.str("search_query"),
+        ig_media_id: p.str("ig_media_id"),
     }
-}
-
-/// Checks 4 and the first half of 5, which depend on the parameters only.
-pub fn check_ads_params(p: &crate::params::Params) -> ApiResult<AdsRequest> {
-    let mode = match p.str("audio_replacement_mode") {
-        None => return Err(err(Id::AudioModeMissing)),
-        Some(m) => match m.to_ascii_lowercase().as_str() {
-            "auto" => Mode::Auto,
-            "search" => Mode::Search,
-            "default" => Mode::Default,
-            _ => return Err(err(Id::AudioModeInvalid)),
-        },
-    };
-    let search_query = p.str("search_query");
-    match (mode, &search_query) {
-        (Mode::Search, None) => return Err(err(Id::AudioSearchQueryMissing)),
-        (Mode::Auto | Mode::Default, Some(_)) => return Err(err(Id::AudioSearchQueryNotAllowed)),
-        _ => {}
-    }
-    let ig_media_id = p
-        .str("ig_media_id")
-        .ok_or_else(|| err(Id::AudioMediaIdMissing))?;
-    Ok(AdsRequest {
-        mode,
-        search_query,
-        ig_media_id,
-        partnership_ad_code: p.str("partnership_ad_code"),
-    })
 }
 
 pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     let p = &ctx.params;
     let base = ctx.app.base_url().to_owned();
+    let ap = audio_params(p);
     // 1. Whose request.
-    if p.has("user_id") && p.has("ig_user_id") {
-        return Err(err(Id::AudioBothUserIds));
-    }
+    audio::check_user_ids(&ap).map_err(ApiError)?;
     let user = p
         .str("ig_user_id")
         .or_else(|| p.str("user_id"))
@@ -192,7 +151,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
         return Err(invalid("product", "ADS"));
     }
     // 2. Purpose; 3. permissions and the feature gate.
-    check_purpose(p)?;
+    audio::check_purpose(&ap).map_err(ApiError)?;
     if !ctx.caller.has_permission("ads_management") {
         return Err(err(Id::AdsManagementMissing));
     }
@@ -200,9 +159,10 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
         return Err(err(Id::AdsAudioSwapUnavailable));
     }
     // 4, 5a. Parameters.
-    let req = check_ads_params(p)?;
+    let req = audio::check_ads_params(&ap).map_err(ApiError)?;
+    let partnership_ad_code = p.str("partnership_ad_code");
     // 5b, 6, 7. The media and the partnership code.
-    let (media_id, code) = (req.ig_media_id.clone(), req.partnership_ad_code.clone());
+    let (media_id, code) = (req.ig_media_id.clone(), partnership_ad_code.clone());
     let now = ctx.app.clock.now_ms();
     let (media, code_row) = ctx
         .app
@@ -220,7 +180,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     let Some(media) = media else {
         return Err(object_not_found(&req.ig_media_id, "get"));
     };
-    if req.partnership_ad_code.is_some() {
+    if partnership_ad_code.is_some() {
         match code_row {
             None => return Err(err(Id::AudioPartnershipCodeInvalid)),
             Some((_, Some(expires_at))) if now >= expires_at => {
@@ -269,42 +229,4 @@ fn search(ctx: &Ctx, base: &str) -> ApiResult<Response> {
         .map(|t| track_json(t, base))
         .collect();
     Ok(graph_ok(&json!({ "audio": audio })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::params::Params;
-
-    fn ids(pairs: &[(&str, &str)]) -> Result<AdsRequest, Id> {
-        check_ads_params(&Params::from_pairs(pairs.iter().copied())).map_err(|e| e.id())
-    }
-
-    #[test]
-    fn the_pure_checks_in_order() {
-        assert_eq!(ids(&[]), Err(Id::AudioModeMissing));
-        assert_eq!(
-            ids(&[("audio_replacement_mode", "loud")]),
-            Err(Id::AudioModeInvalid)
-        );
-        assert_eq!(
-            ids(&[("audio_replacement_mode", "SEARCH")]),
-            Err(Id::AudioSearchQueryMissing)
-        );
-        assert_eq!(
-            ids(&[("audio_replacement_mode", "auto"), ("search_query", "x")]),
-            Err(Id::AudioSearchQueryNotAllowed)
-        );
-        assert_eq!(
-            ids(&[("audio_replacement_mode", "Default")]),
-            Err(Id::AudioMediaIdMissing)
-        );
-        let ok = ids(&[
-            ("audio_replacement_mode", "search"),
-            ("search_query", "run"),
-            ("ig_media_id", "9"),
-        ]);
-        assert_eq!(ok.map(|r| r.mode), Ok(Mode::Search));
-        assert!(check_purpose(&Params::from_pairs([("purpose", "OTHER")])).is_err());
-    }
 }
