@@ -51,7 +51,8 @@ pub struct Fetcher {
 impl Fetcher {
     pub fn new(timeout: Duration, allow_private: bool) -> Result<Fetcher, FetchError> {
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS {
+            // `previous()` holds the first URL and every redirect target so far.
+            if attempt.previous().len() > MAX_REDIRECTS {
                 return attempt.error(FetchError::Network("too many redirects".into()));
             }
             match check_url(attempt.url(), allow_private) {

@@ -813,3 +813,22 @@ async fn product_tags_are_checked_against_the_catalog() {
     .await
     .expect_error(400, 100, Some(2207035));
 }
+
+#[tokio::test]
+async fn redirects_are_followed_up_to_a_limit() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let path = format!("/{}/media", sb.user_id());
+    let max = instapub_sandbox::fetch::MAX_REDIRECTS as u32;
+    // `/hop/N/...` takes N + 1 redirects.
+    g.post(
+        &path,
+        &[("image_url", &media.redirected(max - 1, "photo.jpg"))],
+    )
+    .await
+    .expect_ok();
+    g.post(&path, &[("image_url", &media.redirected(max, "photo.jpg"))])
+        .await
+        .expect_error(400, 9004, Some(2207052));
+}

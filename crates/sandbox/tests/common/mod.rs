@@ -49,9 +49,19 @@ impl MediaHost {
             tokio::time::sleep(Duration::from_secs(2)).await;
             serve(state, name).await
         }
+        /// `/hop/N/NAME` redirects N times, then to `/f/NAME`.
+        async fn hop(Path((n, name)): Path<(u32, String)>) -> impl IntoResponse {
+            let next = if n == 0 {
+                format!("/f/{name}")
+            } else {
+                format!("/hop/{}/{name}", n - 1)
+            };
+            (StatusCode::FOUND, [(axum::http::header::LOCATION, next)])
+        }
         let app = Router::new()
             .route("/f/{name}", get(serve))
             .route("/slow/{name}", get(slow))
+            .route("/hop/{n}/{name}", get(hop))
             .with_state(files);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -70,6 +80,11 @@ impl MediaHost {
 
     pub fn url(&self, name: &str) -> String {
         format!("{}/f/{name}", self.base)
+    }
+
+    /// A URL that redirects `n` times before serving `name`.
+    pub fn redirected(&self, n: u32, name: &str) -> String {
+        format!("{}/hop/{n}/{name}", self.base)
     }
 
     pub fn slow(&self, name: &str) -> String {
