@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod codes;
 mod explain;
 mod serve;
@@ -28,6 +29,10 @@ enum Command {
     Codes(codes::Args),
     /// Run the sandbox: a local, stateful emulator of the Content Publishing API.
     Serve(serve::Args),
+    /// Preflight: probe files or URLs and report every rule Instagram would reject them by.
+    ///
+    /// Exit status: 0 all accepted, 1 something rejected, 2 an input could not be used.
+    Check(check::Args),
 }
 
 /// A failure the CLI reports to a person: a message and an exit status.
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Codes(args) => codes::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

@@ -1,0 +1,295 @@
+//! `instapub check`: preflight. Probes each file or URL and applies the publishing rules, so a
+//! user learns before Instagram does what would be rejected, as the exact error Instagram
+//! would return.
+//!
+//! Exit status: 0 all would be accepted, 1 something would be rejected, 2 an input could not
+//! be used (missing file, failed download, unreadable bytes).
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use instapub_errors::{fbtrace_id, CatalogError, Profile};
+use instapub_media::{probe_bytes, MediaFacts};
+use instapub_rules::{check_media, check_request, kind, Kind, Limits, Request};
+use serde::Serialize;
+
+use crate::Failure;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum As {
+    Image,
+    Reel,
+    Story,
+    Carousel,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or http(s) URLs to check.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// What to publish them as (default: image for images, reel for videos; carousel checks
+    /// all inputs as one carousel).
+    #[arg(long = "as", value_enum)]
+    as_: Option<As>,
+    /// The caption to check.
+    #[arg(long, conflicts_with = "caption_file")]
+    caption: Option<String>,
+    /// Read the caption from a file.
+    #[arg(long, value_name = "FILE")]
+    caption_file: Option<std::path::PathBuf>,
+    /// thumb_offset in milliseconds (reels).
+    #[arg(long, value_name = "MS", allow_hyphen_values = true)]
+    thumb_offset: Option<i64>,
+    /// Print one JSON document: each input's facts and violations as full envelopes.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Violation {
+    id: instapub_errors::Id,
+    status: u16,
+    /// One line for people.
+    reason: String,
+    /// The body Instagram would send.
+    envelope: serde_json::Value,
+}
+
+#[derive(Debug, Serialize)]
+struct Checked {
+    input: String,
+    size: u64,
+    facts: MediaFacts,
+    violations: Vec<Violation>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    accepted: bool,
+    inputs: Vec<Checked>,
+    /// Violations of the request as a whole (caption, carousel size).
+    request: Vec<Violation>,
+}
+
+pub fn run(args: Args) -> Result<u8, Failure> {
+    let limits = Limits::documented();
+    let caption = match (&args.caption, &args.caption_file) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some(path)) => Some(std::fs::read_to_string(path).map_err(|e| {
+            Failure::usage(format!(
+                "cannot read the caption file {}: {e}",
+                path.display()
+            ))
+        })?),
+        (None, None) => None,
+    };
+    let cap = limits
+        .reel_max_bytes
+        .max(limits.image_max_bytes)
+        .max(limits.story_video_max_bytes);
+    let mut loaded = Vec::new();
+    for input in &args.inputs {
+        let bytes = load(input, cap)?;
+        let facts = match probe_bytes(&bytes) {
+            Ok(p) => p.facts,
+            Err(instapub_media::ProbeError::Empty) => {
+                return Err(Failure::usage(format!("{input} is empty")))
+            }
+            Err(e) => return Err(Failure::usage(format!("cannot read {input}: {e}"))),
+        };
+        loaded.push((input.clone(), bytes.len() as u64, facts));
+    }
+    let carousel = args.as_ == Some(As::Carousel);
+    let mut report = Report {
+        accepted: true,
+        inputs: Vec::new(),
+        request: Vec::new(),
+    };
+    if carousel {
+        let parent = Request {
+            media_type: Some("CAROUSEL".into()),
+            caption: caption.clone(),
+            children: Some(args.inputs.clone()),
+            ..Request::default()
+        };
+        report.request = check_request(&parent, &limits)
+            .into_iter()
+            .map(violation)
+            .collect();
+    }
+    for (input, size, facts) in loaded {
+        let is_video = matches!(facts, MediaFacts::Video(_) | MediaFacts::Unsupported { .. });
+        let media_type = match (args.as_, is_video) {
+            (Some(As::Carousel), true) => Some("VIDEO"),
+            (Some(As::Carousel), false) => None,
+            (Some(As::Reel), _) | (None, true) => Some("REELS"),
+            (Some(As::Story), _) => Some("STORIES"),
+            (Some(As::Image), _) | (None, false) => None,
+        };
+        let video =
+            media_type.is_some_and(|t| t != "STORIES") || (args.as_ == Some(As::Story) && is_video);
+        let req = Request {
+            media_type: media_type.map(str::to_owned),
+            is_carousel_item: carousel,
+            image_url: (!video).then(|| input.clone()),
+            video_url: video.then(|| input.clone()),
+            caption: if carousel { None } else { caption.clone() },
+            thumb_offset: args.thumb_offset,
+            ..Request::default()
+        };
+        let mut errors = if carousel {
+            Vec::new()
+        } else {
+            check_request(&req, &limits)
+        };
+        let k = kind(&req).unwrap_or(Kind::Image);
+        errors.extend(check_media(&req, k, &facts, size, &limits));
+        report.inputs.push(Checked {
+            input,
+            size,
+            facts,
+            violations: errors.into_iter().map(violation).collect(),
+        });
+    }
+    report.accepted =
+        report.request.is_empty() && report.inputs.iter().all(|c| c.violations.is_empty());
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::usage(format!("cannot serialize the report: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", human(&report));
+    }
+    Ok(if report.accepted { 0 } else { 1 })
+}
+
+fn violation(e: CatalogError) -> Violation {
+    let entry = e.entry();
+    let env = e.render(Profile::Documented, fbtrace_id(random_bits(), 0));
+    let reason = e
+        .user_message(Profile::Documented)
+        .unwrap_or_else(|| env.message.clone());
+    Violation {
+        id: entry.id,
+        status: env.status,
+        reason,
+        envelope: serde_json::from_str(&env.to_json()).unwrap_or_default(),
+    }
+}
+
+/// Random bits for example trace ids (these envelopes were never sent), from the standard
+/// library's randomly seeded hasher.
+fn random_bits() -> u128 {
+    use std::hash::{BuildHasher, Hasher};
+    let state = std::collections::hash_map::RandomState::new();
+    let mut a = state.build_hasher();
+    a.write_u8(1);
+    let mut b = state.build_hasher();
+    b.write_u8(2);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+fn human(r: &Report) -> String {
+    let mut out = String::new();
+    for v in &r.request {
+        out.push_str(&format!("request: ✗ {} {}: {}\n", v.id, key(v), v.reason));
+    }
+    for c in &r.inputs {
+        let verdict = if c.violations.is_empty() {
+            "✓ accepted"
+        } else {
+            "✗ rejected"
+        };
+        out.push_str(&format!(
+            "{}: {verdict} ({})\n",
+            c.input,
+            summary(&c.facts, c.size)
+        ));
+        for v in &c.violations {
+            out.push_str(&format!("  ✗ {} {}: {}\n", v.id, key(v), v.reason));
+            out.push_str(&format!("    {}\n", v.envelope));
+        }
+    }
+    out
+}
+
+fn key(v: &Violation) -> String {
+    let e = v.id.entry();
+    format!("({})", e.key())
+}
+
+fn summary(facts: &MediaFacts, size: u64) -> String {
+    match facts {
+        MediaFacts::Image(i) => format!(
+            "{:?} {}x{}, {} bytes",
+            i.format, i.display_width, i.display_height, size
+        ),
+        MediaFacts::Video(v) => format!(
+            "{:?} {}x{}, {} ms, {:?}, {} bytes",
+            v.container,
+            v.display_width,
+            v.display_height,
+            v.duration_ms.unwrap_or(0),
+            v.video_codec,
+            size
+        ),
+        MediaFacts::Unsupported { container } => format!("{container:?} container, {size} bytes"),
+        MediaFacts::Unknown => format!("unknown format, {size} bytes"),
+    }
+}
+
+/// Reads a file or downloads a URL, at most `cap + 1` bytes (one more than any limit, so a
+/// too-large file is seen as such without reading all of it).
+fn load(input: &str, cap: u64) -> Result<Vec<u8>, Failure> {
+    if input.starts_with("http://") || input.starts_with("https://") {
+        return download(input, cap);
+    }
+    let path = Path::new(input);
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::usage(format!("cannot open {input}: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::usage(format!("cannot read {input}: {e}")))?;
+    Ok(bytes)
+}
+
+fn download(url: &str, cap: u64) -> Result<Vec<u8>, Failure> {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let fail = |e: reqwest::Error| Failure::usage(format!("cannot download {url}: {e}"));
+        let mut response = reqwest::get(url).await.map_err(fail)?;
+        if !response.status().is_success() {
+            return Err(Failure::usage(format!(
+                "cannot download {url}: HTTP {}",
+                response.status()
+            )));
+        }
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(response.content_length().unwrap_or(0));
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} {bytes}/{total_bytes} {bar:30}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message(url.to_owned());
+            bar
+        });
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(fail)? {
+            bytes.extend_from_slice(&chunk);
+            if let Some(b) = &bar {
+                b.set_position(bytes.len() as u64);
+            }
+            // Past every limit: the verdict (too large) is known; stop downloading.
+            if bytes.len() as u64 > cap {
+                break;
+            }
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        Ok(bytes)
+    })
+}
