@@ -31,13 +31,18 @@ pub async fn node(ctx: &Ctx, node: Node) -> ApiResult<Response> {
             media_fields(&m, &account, &fields)?
         }
         Node::Account(a) => {
-            let id = a.id.clone();
-            let count = ctx
-                .app
-                .store
-                .call(move |c| store::media_count(c, &id))
-                .await
-                .map_err(store_failed)?;
+            // Counting is a query; run it only when asked (and after the fields are valid).
+            user_fields(&a, 0, &fields)?;
+            let count = if fields.iter().any(|f| f == "media_count") {
+                let id = a.id.clone();
+                ctx.app
+                    .store
+                    .call(move |c| store::media_count(c, &id))
+                    .await
+                    .map_err(store_failed)?
+            } else {
+                0
+            };
             user_fields(&a, count, &fields)?
         }
     };
