@@ -1,0 +1,26 @@
+//! # instapub-client: a resilient client for Instagram's Content Publishing API
+//!
+//! - [`graph`]: one typed call per endpoint, against graph.facebook.com or a sandbox;
+//!   failures keep the parsed Graph error and its catalog classification;
+//! - [`publish`]: publish an image, reel, story or carousel end to end, recovering exactly as
+//!   the catalog's action for each error says, and never publishing twice.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use instapub_client::{Graph, Post, Publisher, Timing};
+//!
+//! let graph = Arc::new(Graph::new("https://graph.facebook.com/v25.0", "EAA...")?);
+//! let publisher = Publisher::new(graph, "17841400000000001", Timing::meta());
+//! let done = publisher
+//!     .publish(&Post::Image { url: "https://cdn.example.com/p/1.jpg".into() }, Some("Hello"))
+//!     .await?;
+//! println!("published {:?}", done.media_id);
+//! # Ok(()) }
+//! ```
+
+pub mod graph;
+pub mod publish;
+
+pub use graph::{CallError, Graph, PublishingLimit, Usage, GRAPH_FACEBOOK};
+pub use publish::{Attempt, Post, Progress, PublishError, Published, Publisher, Reason, Timing};

@@ -1,0 +1,338 @@
+//! Every action class against an in-process sandbox with fault rules, asserting the requests
+//! the sandbox saw (its request log), not only the outcome.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use instapub_client::{Graph, Post, Publisher, Reason, Timing};
+use instapub_errors::{Action, Id};
+use instapub_sandbox::Sandbox;
+use serde_json::{json, Value};
+
+struct Env {
+    sb: Sandbox,
+    photo: String,
+    reel: String,
+    movie: String,
+}
+
+async fn admin(sb: &Sandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let r = reqwest::Client::new()
+        .request(method, format!("{}/_sandbox{path}", sb.base_url()))
+        .bearer_auth(sb.admin_key())
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_str(&r.text().await.unwrap()).unwrap()
+}
+
+async fn host(sb: &Sandbox, name: &str, fixture: &str) -> String {
+    let bytes = std::fs::read(format!(
+        "{}/../media/tests/fixtures/{fixture}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let r = reqwest::Client::new()
+        .put(format!("{}/_sandbox/files/{name}", sb.base_url()))
+        .bearer_auth(sb.admin_key())
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    v["url"].as_str().unwrap().to_owned()
+}
+
+async fn env() -> Env {
+    let sb = Sandbox::start().await;
+    let photo = host(&sb, "photo.jpg", "jpeg_square.jpg").await;
+    let reel = host(&sb, "reel.mp4", "mp4_reel_valid.mp4").await;
+    let movie = host(&sb, "movie.mkv", "mkv_h264.mkv").await;
+    Env {
+        sb,
+        photo,
+        reel,
+        movie,
+    }
+}
+
+fn publisher(e: &Env) -> Publisher {
+    let graph = Arc::new(Graph::new(e.sb.base_url(), e.sb.access_token()).unwrap());
+    Publisher::new(graph, e.sb.user_id(), Timing::fast())
+}
+
+async fn fault(e: &Env, rule: Value) {
+    let r = admin(&e.sb, reqwest::Method::POST, "/faults", rule).await;
+    assert!(r["id"].is_string(), "{r}");
+}
+
+/// `(method, last path segment, status)` of every Graph request the sandbox saw.
+async fn log(e: &Env) -> Vec<(String, String, u16)> {
+    let v = admin(&e.sb, reqwest::Method::GET, "/requests", json!({})).await;
+    v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let path = r["path"].as_str().unwrap();
+            let last = path.rsplit('/').next().unwrap_or("").to_owned();
+            let edge = if last.chars().all(|c| c.is_ascii_digit()) {
+                "node".to_owned()
+            } else {
+                last
+            };
+            (
+                r["method"].as_str().unwrap().to_owned(),
+                edge,
+                r["status"].as_u64().unwrap() as u16,
+            )
+        })
+        .collect()
+}
+
+fn count(log: &[(String, String, u16)], method: &str, edge: &str) -> usize {
+    log.iter()
+        .filter(|(m, e, _)| m == method && e == edge)
+        .count()
+}
+
+fn image(e: &Env) -> Post {
+    Post::Image {
+        url: e.photo.clone(),
+    }
+}
+
+#[tokio::test]
+async fn a_transient_fault_twice_then_success() {
+    let e = env().await;
+    fault(
+        &e,
+        json!({"match": {"endpoint": "create_media"}, "error": {"subcode": 2207001}, "times": 2}),
+    )
+    .await;
+    let done = publisher(&e).publish(&image(&e), Some("hi")).await.unwrap();
+    assert!(done.media_id.is_some());
+    let l = log(&e).await;
+    assert_eq!(count(&l, "POST", "media"), 3, "{l:?}");
+    assert_eq!(count(&l, "POST", "media_publish"), 1);
+}
+
+#[tokio::test]
+async fn builder_not_found_once_then_success() {
+    let e = env().await;
+    fault(
+        &e,
+        json!({"match": {"endpoint": "media_publish"}, "error": {"subcode": 2207008}, "times": 1}),
+    )
+    .await;
+    publisher(&e).publish(&image(&e), None).await.unwrap();
+    let l = log(&e).await;
+    assert_eq!(count(&l, "POST", "media"), 1, "{l:?}");
+    assert_eq!(count(&l, "POST", "media_publish"), 2);
+}
+
+#[tokio::test]
+async fn builder_not_found_past_the_budget_recreates_the_container() {
+    let e = env().await;
+    // Action::RetryThenRecreate allows 2 retries: the first publish and 2 retries fail.
+    fault(
+        &e,
+        json!({"match": {"endpoint": "media_publish"}, "error": {"subcode": 2207008}, "times": 3}),
+    )
+    .await;
+    let done = publisher(&e).publish(&image(&e), None).await.unwrap();
+    assert!(done.media_id.is_some());
+    let l = log(&e).await;
+    assert_eq!(count(&l, "POST", "media"), 2, "a new container: {l:?}");
+    assert_eq!(count(&l, "POST", "media_publish"), 4);
+    // Before re-creating, it looked whether the first container was published after all.
+    assert!(done.attempts.iter().any(|a| a.step == "check"));
+}
+
+#[tokio::test]
+async fn an_expired_container_is_recreated() {
+    let e = env().await;
+    fault(
+        &e,
+        json!({"match": {"endpoint": "media_publish"}, "error": {"subcode": 2207020}, "times": 1}),
+    )
+    .await;
+    let done = publisher(&e).publish(&image(&e), None).await.unwrap();
+    assert!(done.media_id.is_some());
+    let l = log(&e).await;
+    assert_eq!(count(&l, "POST", "media"), 2, "{l:?}");
+    assert!(done
+        .attempts
+        .iter()
+        .any(|a| a.entry == Some(Id::ContainerExpired)));
+}
+
+#[tokio::test]
+async fn an_error_video_container_is_reported_with_its_action() {
+    let e = env().await;
+    let err = publisher(&e)
+        .publish(
+            &Post::Reel {
+                url: e.movie.clone(),
+                thumb_offset: None,
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.entry, Some(Id::UnsupportedVideoFormat));
+    assert!(matches!(err.action, Some(Action::FixRequest { .. })));
+    assert_eq!(err.reason, Reason::Refused);
+    assert!(
+        err.message
+            .starts_with("The video format is not supported."),
+        "{}",
+        err.message
+    );
+    let l = log(&e).await;
+    assert_eq!(
+        count(&l, "POST", "media"),
+        1,
+        "no pointless re-creation: {l:?}"
+    );
+    assert_eq!(count(&l, "POST", "media_publish"), 0);
+}
+
+#[tokio::test]
+async fn a_reel_is_polled_until_finished() {
+    let sb = Sandbox::builder()
+        .video_processing(std::time::Duration::from_millis(0))
+        .start()
+        .await
+        .unwrap();
+    let reel = host(&sb, "reel.mp4", "mp4_reel_valid.mp4").await;
+    let graph = Arc::new(Graph::new(sb.base_url(), sb.access_token()).unwrap());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    let done = Publisher::new(graph, sb.user_id(), Timing::fast())
+        .on_progress(move |p| s2.lock().unwrap().push(p.step))
+        .publish(
+            &Post::Reel {
+                url: reel,
+                thumb_offset: Some(1000),
+            },
+            Some("reel"),
+        )
+        .await
+        .unwrap();
+    assert!(done.media_id.is_some());
+    assert!(seen.lock().unwrap().contains(&"publish"));
+    assert!(done
+        .attempts
+        .iter()
+        .any(|a| a.step == "poll" && a.outcome == "FINISHED"));
+}
+
+#[tokio::test]
+async fn a_carousel_creates_children_first() {
+    let e = env().await;
+    let items = vec![
+        (e.photo.clone(), false),
+        (e.reel.clone(), true),
+        (e.photo.clone(), false),
+    ];
+    let done = publisher(&e)
+        .publish(&Post::Carousel { items }, Some("three"))
+        .await
+        .unwrap();
+    let media = e.sb.app().clone();
+    let id = done.media_id.unwrap();
+    let m = media
+        .store
+        .call(move |c| instapub_sandbox::store::media(c, &id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.media_type, "CAROUSEL_ALBUM");
+    assert_eq!(m.children.len(), 3);
+    let l = log(&e).await;
+    assert_eq!(count(&l, "POST", "media"), 4, "{l:?}");
+}
+
+#[tokio::test]
+async fn quota_exhausted_is_known_before_publishing() {
+    let e = env().await;
+    admin(
+        &e.sb,
+        reqwest::Method::PATCH,
+        &format!("/accounts/{}", e.sb.user_id()),
+        json!({"quota_total": 0}),
+    )
+    .await;
+    let err = publisher(&e).publish(&image(&e), None).await.unwrap_err();
+    assert_eq!(err.reason, Reason::QuotaExhausted { usage: 0, total: 0 });
+    assert_eq!(err.entry, Some(Id::PublishingQuotaReached));
+    let l = log(&e).await;
+    assert_eq!(count(&l, "GET", "content_publishing_limit"), 1);
+    assert_eq!(
+        count(&l, "POST", "media_publish"),
+        0,
+        "no call that must fail: {l:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_restricted_account_stops_at_once() {
+    let e = env().await;
+    admin(
+        &e.sb,
+        reqwest::Method::PATCH,
+        &format!("/accounts/{}", e.sb.user_id()),
+        json!({"restricted": true}),
+    )
+    .await;
+    let err = publisher(&e).publish(&image(&e), None).await.unwrap_err();
+    assert_eq!(err.entry, Some(Id::AccountRestricted));
+    assert_eq!(err.action, Some(Action::UserMustActInApp));
+    assert_eq!(err.message, "The Instagram account is restricted.");
+    assert_eq!(count(&log(&e).await, "POST", "media"), 1, "no retries");
+    assert_eq!(err.attempts.len(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_publish_answer_is_not_published_twice() {
+    let e = env().await;
+    fault(
+        &e,
+        json!({"match": {"endpoint": "media_publish"}, "network": "reset", "times": 1}),
+    )
+    .await;
+    let done = publisher(&e).publish(&image(&e), None).await.unwrap();
+    // The sandbox published it; the client learned so from the container and stopped.
+    assert_eq!(done.media_id, None);
+    let l = log(&e).await;
+    assert_eq!(count(&l, "POST", "media_publish"), 1, "{l:?}");
+    let list = e.sb.app().clone();
+    let user = e.sb.user_id().to_owned();
+    let media = list
+        .store
+        .call(move |c| instapub_sandbox::store::account_media(c, &user, 10))
+        .await
+        .unwrap();
+    assert_eq!(media.len(), 1);
+}
+
+#[tokio::test]
+async fn an_outage_on_publish_checks_before_retrying() {
+    let e = env().await;
+    fault(
+        &e,
+        json!({"match": {"endpoint": "media_publish"}, "error": {"code": 2}, "times": 1}),
+    )
+    .await;
+    let done = publisher(&e).publish(&image(&e), None).await.unwrap();
+    assert!(done.media_id.is_some());
+    let l = log(&e).await;
+    assert_eq!(count(&l, "POST", "media_publish"), 2, "{l:?}");
+    assert!(done
+        .attempts
+        .iter()
+        .any(|a| a.step == "check" && a.outcome == "FINISHED"));
+}
