@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod codes;
 mod explain;
+mod publish;
 mod serve;
 
 /// Tools for publishing to Instagram through Meta's Graph API.
@@ -33,6 +34,9 @@ enum Command {
     ///
     /// Exit status: 0 all accepted, 1 something rejected, 2 an input could not be used.
     Check(check::Args),
+    /// Publish files or URLs as an image, reel, story or carousel, recovering from errors the
+    /// way the catalog says. Exit status: 0 published, 1 refused, 2 unusable input.
+    Publish(publish::Args),
 }
 
 /// A failure the CLI reports to a person: a message and an exit status.
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Codes(args) => codes::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
+        Command::Publish(args) => publish::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

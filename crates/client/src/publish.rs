@@ -60,6 +60,8 @@ pub struct Timing {
     pub max_retries: u32,
     /// Slow down when usage headers pass this percentage.
     pub slow_down_at: u64,
+    /// Carousel children created at the same time.
+    pub child_concurrency: usize,
 }
 
 impl Timing {
@@ -73,6 +75,7 @@ impl Timing {
             max_containers: 3,
             max_retries: 4,
             slow_down_at: 90,
+            child_concurrency: 4,
         }
     }
 
@@ -310,19 +313,43 @@ impl Run<'_> {
                 vec![pair("media_type", "STORIES"), pair(key, url)]
             }
             Post::Carousel { items } => {
+                // Children are created concurrently, `child_concurrency` at a time, each with its
+                // own attempt log, merged in order afterwards.
                 let mut children = Vec::new();
-                for (url, video) in items {
-                    let p = if *video {
-                        vec![
-                            pair("media_type", "VIDEO"),
-                            pair("video_url", url),
-                            pair("is_carousel_item", "true"),
-                        ]
-                    } else {
-                        vec![pair("image_url", url), pair("is_carousel_item", "true")]
-                    };
-                    let child = self.create("create_child", &p).await?;
-                    children.push(child);
+                let publisher = self.p;
+                for batch in items.chunks(publisher.timing.child_concurrency.max(1)) {
+                    let runs = batch.iter().map(|(url, video)| {
+                        let params = if *video {
+                            vec![
+                                pair("media_type", "VIDEO"),
+                                pair("video_url", url),
+                                pair("is_carousel_item", "true"),
+                            ]
+                        } else {
+                            vec![pair("image_url", url), pair("is_carousel_item", "true")]
+                        };
+                        async move {
+                            let mut run = Run {
+                                p: publisher,
+                                attempts: Vec::new(),
+                            };
+                            let result = run.create("create_child", &params).await;
+                            (result, run.attempts)
+                        }
+                    });
+                    for (result, attempts) in futures_util::future::join_all(runs).await {
+                        self.attempts.extend(attempts);
+                        match result {
+                            Ok(child) => children.push(child),
+                            Err(Flow::Fail(mut e)) => {
+                                let mut all = std::mem::take(&mut self.attempts);
+                                all.append(&mut e.attempts);
+                                e.attempts = all;
+                                return Err(Flow::Fail(e));
+                            }
+                            Err(other) => return Err(other),
+                        }
+                    }
                 }
                 for child in &children {
                     self.wait_finished(child).await?;

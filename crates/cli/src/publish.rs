@@ -1,0 +1,209 @@
+//! `instapub publish`: publishes files or URLs as an image, reel, story or carousel, with the
+//! client's recovery, a progress line on stderr, and the explain-style message on failure.
+//!
+//! Local files need a URL Instagram can fetch: against a sandbox (`--admin-key`) they are
+//! uploaded to it first (`PUT /_sandbox/files`); against the real API pass URLs.
+
+use std::sync::Arc;
+
+use instapub_client::{Graph, Post, Publisher, Reason, Timing};
+
+use crate::Failure;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum As {
+    Image,
+    Reel,
+    Story,
+    Carousel,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or http(s) URLs.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// What to publish (default: image for one image, reel for one video).
+    #[arg(long = "as", value_enum)]
+    as_: Option<As>,
+    #[arg(long, conflicts_with = "caption_file")]
+    caption: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    caption_file: Option<std::path::PathBuf>,
+    /// thumb_offset in milliseconds (reels).
+    #[arg(long, value_name = "MS")]
+    thumb_offset: Option<i64>,
+    /// Graph base URL, e.g. a sandbox's `http://127.0.0.1:8000`.
+    #[arg(
+        long,
+        env = "INSTAPUB_BASE_URL",
+        default_value = "https://graph.facebook.com/v25.0"
+    )]
+    base_url: String,
+    /// Access token.
+    #[arg(long, env = "INSTAPUB_TOKEN", hide_env_values = true)]
+    token: String,
+    /// IG user id to publish as.
+    #[arg(long, env = "INSTAPUB_USER")]
+    user: String,
+    /// A sandbox's admin key: local files are uploaded to it first.
+    #[arg(long, env = "INSTAPUB_ADMIN_KEY", hide_env_values = true)]
+    admin_key: Option<String>,
+    /// Wait as a real client would (Meta's guidance), instead of sandbox-fast timing.
+    #[arg(long)]
+    real_timing: bool,
+}
+
+fn is_url(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+fn is_video(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".mp4", ".mov", ".m4v"].iter().any(|e| lower.ends_with(e))
+}
+
+pub fn run(args: Args) -> Result<u8, Failure> {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(publish(args))
+}
+
+async fn publish(args: Args) -> Result<u8, Failure> {
+    let caption = match (&args.caption, &args.caption_file) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some(p)) => Some(std::fs::read_to_string(p).map_err(|e| {
+            Failure::usage(format!("cannot read the caption file {}: {e}", p.display()))
+        })?),
+        (None, None) => None,
+    };
+    let mut urls = Vec::new();
+    for input in &args.inputs {
+        urls.push(if is_url(input) {
+            input.clone()
+        } else {
+            upload(&args, input).await?
+        });
+    }
+    let kind = match (args.as_, urls.len()) {
+        (Some(k), _) => k,
+        (None, 1) if is_video(&args.inputs[0]) => As::Reel,
+        (None, 1) => As::Image,
+        (None, _) => return Err(Failure::usage("several inputs: say --as carousel")),
+    };
+    let post = match kind {
+        As::Image => Post::Image { url: one(&urls)? },
+        As::Reel => Post::Reel {
+            url: one(&urls)?,
+            thumb_offset: args.thumb_offset,
+        },
+        As::Story => Post::Story {
+            url: one(&urls)?,
+            video: is_video(&args.inputs[0]),
+        },
+        As::Carousel => Post::Carousel {
+            items: urls
+                .iter()
+                .zip(&args.inputs)
+                .map(|(u, i)| (u.clone(), is_video(i)))
+                .collect(),
+        },
+    };
+    let graph = Graph::new(&args.base_url, &args.token)
+        .map_err(|e| Failure::usage(format!("cannot build the HTTP client: {e}")))?;
+    let timing = if args.real_timing {
+        Timing::meta()
+    } else {
+        Timing::fast()
+    };
+    let publisher = Publisher::new(Arc::new(graph), &args.user, timing)
+        .on_progress(|p| eprintln!("instapub: {}: {}", p.step, p.detail));
+    match publisher.publish(&post, caption.as_deref()).await {
+        Ok(done) => {
+            match &done.media_id {
+                Some(id) => println!("published media {id} (container {})", done.container_id),
+                None => println!(
+                    "published container {} (the answer was lost; its status says PUBLISHED)",
+                    done.container_id
+                ),
+            }
+            Ok(0)
+        }
+        Err(e) => {
+            let mut msg = String::new();
+            if let Some(id) = e.entry {
+                let entry = id.entry();
+                msg.push_str(&format!(
+                    "✗ {} ({}): {}\n",
+                    entry.id,
+                    entry.key(),
+                    e.message
+                ));
+                msg.push_str(&format!("  What happened: {}\n", entry.summary));
+                msg.push_str(&format!("  How to fix it: {}\n", entry.solution));
+            } else {
+                msg.push_str(&format!("✗ {}\n", e.message));
+            }
+            if let Some(a) = e.action {
+                msg.push_str(&format!("  What to do: {}\n", a.describe()));
+            }
+            if let Reason::QuotaExhausted { usage, total } = e.reason {
+                msg.push_str(&format!(
+                    "  Quota: {usage} of {total} posts used in the last 24 h\n"
+                ));
+            }
+            msg.push_str(&format!("  Steps taken: {}\n", e.attempts.len()));
+            eprint!("{msg}");
+            Ok(1)
+        }
+    }
+}
+
+fn one(urls: &[String]) -> Result<String, Failure> {
+    match urls {
+        [u] => Ok(u.clone()),
+        _ => Err(Failure::usage("this kind of post takes exactly one input")),
+    }
+}
+
+/// Puts a local file on the sandbox and returns its URL there.
+async fn upload(args: &Args, path: &str) -> Result<String, Failure> {
+    let Some(key) = &args.admin_key else {
+        return Err(Failure::usage(format!(
+            "{path} is a local file: Instagram fetches media by URL. Pass a public URL, or publish to a sandbox with --admin-key so the file can be uploaded to it"
+        )));
+    };
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::usage(format!("cannot read {path}: {e}")))?;
+    let name: String = std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "media".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let base = args.base_url.trim_end_matches('/');
+    let root = base.split("/v").next().unwrap_or(base);
+    let r = reqwest::Client::new()
+        .put(format!("{root}/_sandbox/files/{name}"))
+        .bearer_auth(key)
+        .body(bytes)
+        .send()
+        .await
+        .map_err(|e| Failure::usage(format!("cannot upload {path} to the sandbox: {e}")))?;
+    let status = r.status();
+    let text = r.text().await.unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    match v["url"].as_str() {
+        Some(u) if status.is_success() => Ok(u.to_owned()),
+        _ => Err(Failure::usage(format!(
+            "the sandbox refused the upload of {path}: {text}"
+        ))),
+    }
+}

@@ -1,0 +1,119 @@
+//! `instapub publish` as a process, against `instapub serve` as a process.
+
+#![allow(clippy::unwrap_used)]
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../media/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+async fn serve() -> (Child, Value) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instapub"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--json",
+            "--db",
+            ":memory:",
+            "--video-processing-ms",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    (child, serde_json::from_str(&line).unwrap())
+}
+
+async fn publish(info: &Value, args: &[&str], with_key: bool) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_instapub"));
+    cmd.arg("publish")
+        .args(args)
+        .env("INSTAPUB_BASE_URL", info["base_url"].as_str().unwrap())
+        .env("INSTAPUB_TOKEN", info["access_token"].as_str().unwrap())
+        .env("INSTAPUB_USER", info["user_id"].as_str().unwrap());
+    if with_key {
+        cmd.env("INSTAPUB_ADMIN_KEY", info["admin_key"].as_str().unwrap());
+    } else {
+        cmd.env_remove("INSTAPUB_ADMIN_KEY");
+    }
+    tokio::time::timeout(Duration::from_secs(60), cmd.output())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn local_files_are_uploaded_then_published() {
+    let (_server, info) = serve().await;
+    let o = publish(
+        &info,
+        &[&fixture("jpeg_square.jpg"), "--caption", "hello"],
+        true,
+    )
+    .await;
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.starts_with("published media 179"), "{out}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("instapub: publish:"),
+        "progress on stderr"
+    );
+    let o = publish(
+        &info,
+        &[
+            &fixture("jpeg_square.jpg"),
+            &fixture("mp4_reel_valid.mp4"),
+            "--as",
+            "carousel",
+        ],
+        true,
+    )
+    .await;
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[tokio::test]
+async fn refusals_are_explained_and_unusable_input_is_status_2() {
+    let (_server, info) = serve().await;
+    let o = publish(&info, &[&fixture("png_rgb.png")], true).await;
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("UnsupportedImageFormat (36001/2207005)"),
+        "{err}"
+    );
+    assert!(err.contains("What to do: fix the request"), "{err}");
+    // A local file without a sandbox to upload it to.
+    let o = publish(&info, &[&fixture("jpeg_square.jpg")], false).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Instagram fetches media by URL"));
+}
