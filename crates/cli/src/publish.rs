@@ -147,10 +147,26 @@ async fn publish(args: Args) -> Result<u8, Failure> {
             if let Some(a) = e.action {
                 msg.push_str(&format!("  What to do: {}\n", a.describe()));
             }
-            if let Reason::QuotaExhausted { usage, total } = e.reason {
+            if let Reason::QuotaExhausted {
+                usage,
+                total,
+                frees_at,
+            } = e.reason
+            {
                 msg.push_str(&format!(
-                    "  Quota: {usage} of {total} posts used in the last 24 h\n"
+                    "  Quota: {usage} of {total} posts used in the last 24 h"
                 ));
+                if let Some(t) = frees_at {
+                    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(t);
+                    let wait = when
+                        .duration_since(std::time::SystemTime::now())
+                        .map(|d| d.as_secs() / 60)
+                        .unwrap_or(0);
+                    msg.push_str(&format!(
+                        "; a slot frees in about {wait} min (Unix time {t})"
+                    ));
+                }
+                msg.push('\n');
             }
             msg.push_str(&format!("  Steps taken: {}\n", e.attempts.len()));
             eprint!("{msg}");

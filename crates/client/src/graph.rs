@@ -241,6 +241,123 @@ impl Graph {
     }
 }
 
+impl Graph {
+    /// `content_publishing_limit` usage counted after `since` (Unix seconds).
+    pub async fn publishing_usage_since(&self, user: &str, since: u64) -> Result<u64, CallError> {
+        let v = self
+            .send(
+                self.http
+                    .get(format!("{}/{user}/content_publishing_limit", self.base))
+                    .query(&[
+                        ("fields", "quota_usage".to_owned()),
+                        ("since", since.to_string()),
+                    ]),
+            )
+            .await?;
+        Ok(v["data"][0]["quota_usage"].as_u64().unwrap_or(0))
+    }
+
+    /// `GET /{ig-user-id}/available_catalogs`.
+    pub async fn available_catalogs(&self, user: &str) -> Result<Vec<Value>, CallError> {
+        let v = self
+            .send(
+                self.http
+                    .get(format!("{}/{user}/available_catalogs", self.base)),
+            )
+            .await?;
+        Ok(v["data"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// `GET /{ig-user-id}/catalog_product_search?catalog_id=&q=`.
+    pub async fn catalog_product_search(
+        &self,
+        user: &str,
+        catalog_id: &str,
+        q: Option<&str>,
+    ) -> Result<Vec<Value>, CallError> {
+        let mut query = vec![("catalog_id", catalog_id)];
+        if let Some(q) = q {
+            query.push(("q", q));
+        }
+        let v = self
+            .send(
+                self.http
+                    .get(format!("{}/{user}/catalog_product_search", self.base))
+                    .query(&query),
+            )
+            .await?;
+        Ok(v["data"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// `GET /ig_audio` with the given parameters: the `audio` list (search or ads discovery).
+    pub async fn ig_audio(&self, params: &[(&str, &str)]) -> Result<Vec<Value>, CallError> {
+        let v = self
+            .send(
+                self.http
+                    .get(format!("{}/ig_audio", self.base))
+                    .query(params),
+            )
+            .await?;
+        Ok(v["audio"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// `POST /{ig-user-id}/media` with `upload_type=resumable`: the container id and the
+    /// upload URI.
+    pub async fn create_resumable(
+        &self,
+        user: &str,
+        params: &Params,
+    ) -> Result<(String, String), CallError> {
+        let mut p = params.clone();
+        p.push(("upload_type".into(), "resumable".into()));
+        let v = self
+            .send(
+                self.http
+                    .post(format!("{}/{user}/media", self.base))
+                    .form(&p),
+            )
+            .await?;
+        let uri = v["uri"]
+            .as_str()
+            .ok_or_else(|| CallError::Decode(format!("no uri in {v}")))?
+            .to_owned();
+        Ok((Self::id_of(&v)?, uri))
+    }
+
+    /// Sends bytes to a resumable upload URI, starting at `offset` of a `file_size` file.
+    pub async fn upload(
+        &self,
+        uri: &str,
+        bytes: Vec<u8>,
+        offset: u64,
+        file_size: u64,
+    ) -> Result<(), CallError> {
+        let req = self
+            .http
+            .post(uri)
+            .header("Authorization", format!("OAuth {}", self.token))
+            .header("offset", offset.to_string())
+            .header("file_size", file_size.to_string())
+            .body(bytes);
+        let response = req
+            .send()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))?;
+        if (200..300).contains(&status) {
+            return Ok(());
+        }
+        match GraphError::parse(Some(status), &body) {
+            Ok(g) => Err(CallError::Graph(Box::new(g))),
+            Err(e) => Err(CallError::Decode(format!("HTTP {status}: {e}"))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

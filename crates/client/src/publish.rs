@@ -125,8 +125,14 @@ pub struct Published {
 pub enum Reason {
     /// Graph refused, and the catalog says retrying cannot help.
     Refused,
-    /// The account's publishing quota is used up (read from content_publishing_limit, or 2207042).
-    QuotaExhausted { usage: u64, total: u64 },
+    /// The account's publishing quota is used up (read from content_publishing_limit, or
+    /// 2207042). `frees_at` (Unix seconds, to the minute) is when the oldest post in the 24 h
+    /// window leaves it, when it could be found.
+    QuotaExhausted {
+        usage: u64,
+        total: u64,
+        frees_at: Option<u64>,
+    },
     /// Retries or re-creations ran out.
     GaveUp,
     /// No usable answer from Graph.
@@ -414,9 +420,11 @@ impl Run<'_> {
         let c = e.classification();
         let reason = match (&e, c.and_then(|c| c.action)) {
             (CallError::Network(_), _) => Reason::Network,
-            (_, Some(Action::WaitForPublishingWindow)) => {
-                Reason::QuotaExhausted { usage: 0, total: 0 }
-            }
+            (_, Some(Action::WaitForPublishingWindow)) => Reason::QuotaExhausted {
+                usage: 0,
+                total: 0,
+                frees_at: None,
+            },
             _ => Reason::Refused,
         };
         self.fail(reason, c, e.to_string())
@@ -512,26 +520,23 @@ impl Run<'_> {
     async fn check_quota(&mut self) -> Result<(), Flow> {
         match self.p.graph.publishing_limit(&self.p.user).await {
             Ok(l) if l.quota_usage >= l.quota_total => {
+                let frees_at = self.quota_frees_at(l.quota_total).await;
                 self.note(
                     "quota",
                     None,
-                    format!("{}/{} used", l.quota_usage, l.quota_total),
+                    format!(
+                        "{}/{} used; a slot frees at {frees_at:?}",
+                        l.quota_usage, l.quota_total
+                    ),
                     Some(Id::PublishingQuotaReached),
                 );
                 let c = classify(Some(9), Some(2207042));
-                let mut e = self.fail(
-                    Reason::QuotaExhausted {
-                        usage: l.quota_usage,
-                        total: l.quota_total,
-                    },
-                    Some(c),
-                    String::new(),
-                );
-                e.reason = Reason::QuotaExhausted {
+                let reason = Reason::QuotaExhausted {
                     usage: l.quota_usage,
                     total: l.quota_total,
+                    frees_at,
                 };
-                Err(Flow::Fail(e))
+                Err(Flow::Fail(self.fail(reason, Some(c), String::new())))
             }
             Ok(l) => {
                 self.note(
@@ -548,6 +553,29 @@ impl Run<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// When the oldest post in the 24 h window leaves it: bisects `since` (to the minute) for
+    /// the earliest time after which fewer than `total` posts were published.
+    async fn quota_frees_at(&mut self, total: u64) -> Option<u64> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        let (mut lo, mut hi) = (now.saturating_sub(86_400), now);
+        // usage(lo) >= total by assumption; usage(hi) = 0 < total when total > 0.
+        if total == 0 {
+            return None;
+        }
+        while hi - lo > 60 {
+            let mid = lo + (hi - lo) / 2;
+            match self.p.graph.publishing_usage_since(&self.p.user, mid).await {
+                Ok(u) if u >= total => lo = mid,
+                Ok(_) => hi = mid,
+                Err(_) => return None,
+            }
+        }
+        Some(hi + 86_400)
     }
 
     /// media_publish, with the recovery the catalog gives for each failure.

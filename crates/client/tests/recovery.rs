@@ -267,7 +267,14 @@ async fn quota_exhausted_is_known_before_publishing() {
     )
     .await;
     let err = publisher(&e).publish(&image(&e), None).await.unwrap_err();
-    assert_eq!(err.reason, Reason::QuotaExhausted { usage: 0, total: 0 });
+    assert_eq!(
+        err.reason,
+        Reason::QuotaExhausted {
+            usage: 0,
+            total: 0,
+            frees_at: None
+        }
+    );
     assert_eq!(err.entry, Some(Id::PublishingQuotaReached));
     let l = log(&e).await;
     assert_eq!(count(&l, "GET", "content_publishing_limit"), 1);
@@ -335,4 +342,95 @@ async fn an_outage_on_publish_checks_before_retrying() {
         .attempts
         .iter()
         .any(|a| a.step == "check" && a.outcome == "FINISHED"));
+}
+
+#[tokio::test]
+async fn quota_exhausted_until_the_oldest_post_leaves_the_window() {
+    let e = env().await;
+    admin(
+        &e.sb,
+        reqwest::Method::PATCH,
+        &format!("/accounts/{}", e.sb.user_id()),
+        json!({"quota_total": 1}),
+    )
+    .await;
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    publisher(&e).publish(&image(&e), None).await.unwrap();
+    let err = publisher(&e).publish(&image(&e), None).await.unwrap_err();
+    let Reason::QuotaExhausted {
+        usage,
+        total,
+        frees_at: Some(t),
+    } = err.reason
+    else {
+        panic!("{:?}", err.reason);
+    };
+    assert_eq!((usage, total), (1, 1));
+    // The first post was published just now: a slot frees 24 h later, to the minute.
+    assert!(
+        t >= before + 86_400 - 60 && t <= before + 86_400 + 120,
+        "{t} vs {before}"
+    );
+    assert_eq!(count(&log(&e).await, "POST", "media_publish"), 1);
+}
+
+#[tokio::test]
+async fn the_other_typed_calls() {
+    let e = env().await;
+    let graph = Graph::new(e.sb.base_url(), e.sb.access_token()).unwrap();
+    let user = e.sb.user_id();
+    admin(
+        &e.sb,
+        reqwest::Method::POST,
+        "/catalogs",
+        json!({"user_id": user, "name": "Main", "products": [{"retailer_id": "mug-1", "name": "Mug"}]}),
+    )
+    .await;
+    let catalogs = graph.available_catalogs(user).await.unwrap();
+    let catalog = catalogs[0]["catalog_id"].as_str().unwrap().to_owned();
+    let products = graph
+        .catalog_product_search(user, &catalog, Some("mug"))
+        .await
+        .unwrap();
+    assert_eq!(products[0]["retailer_id"], "mug-1");
+    let audio = graph
+        .ig_audio(&[("audio_type", "music"), ("user_id", user)])
+        .await
+        .unwrap();
+    assert!(!audio.is_empty());
+    // Resumable upload in two chunks (a wrong offset is refused), then the normal flow.
+    let bytes = std::fs::read(format!(
+        "{}/../media/tests/fixtures/mp4_reel_valid.mp4",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let (id, uri) = graph
+        .create_resumable(user, &vec![("media_type".into(), "REELS".into())])
+        .await
+        .unwrap();
+    let size = bytes.len() as u64;
+    graph
+        .upload(&uri, bytes[..100].to_vec(), 0, size)
+        .await
+        .unwrap();
+    assert!(graph
+        .upload(&uri, bytes[100..].to_vec(), 0, size)
+        .await
+        .is_err());
+    graph
+        .upload(&uri, bytes[100..].to_vec(), 100, size)
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if graph.container_status(&id).await.unwrap().status_code == "FINISHED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(graph.publish(user, &id).await.is_ok());
+    assert_eq!(graph.publishing_limit(user).await.unwrap().quota_usage, 1);
+    assert!(graph.usage().app_call_count > 0, "usage headers were read");
 }
