@@ -434,3 +434,33 @@ async fn the_other_typed_calls() {
     assert_eq!(graph.publishing_limit(user).await.unwrap().quota_usage, 1);
     assert!(graph.usage().app_call_count > 0, "usage headers were read");
 }
+
+#[tokio::test]
+async fn usage_near_the_limit_slows_the_client_down() {
+    let e = env().await;
+    admin(
+        &e.sb,
+        reqwest::Method::PATCH,
+        "/app",
+        json!({"account_calls_per_hour": 8}),
+    )
+    .await;
+    let graph = Arc::new(Graph::new(e.sb.base_url(), e.sb.access_token()).unwrap());
+    let timing = Timing {
+        slow_down_at: 30,
+        ..Timing::fast()
+    };
+    let steps = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s2 = steps.clone();
+    Publisher::new(graph, e.sb.user_id(), timing)
+        .on_progress(move |p| s2.lock().unwrap().push(p.step))
+        .publish(&image(&e), None)
+        .await
+        .unwrap();
+    // create, poll and quota calls used 3 of 8 (38%), then more: the publish waited first.
+    assert!(
+        steps.lock().unwrap().contains(&"pace"),
+        "{:?}",
+        steps.lock().unwrap()
+    );
+}
