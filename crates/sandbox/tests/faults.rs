@@ -6,24 +6,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{fixture, Graph, MediaHost};
+use common::{admin, fixture, Graph, MediaHost};
 use instapub_sandbox::Sandbox;
 use serde_json::{json, Value};
-
-async fn admin(sb: &Sandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let r = reqwest::Client::new()
-        .request(method, format!("{}/_sandbox{path}", sb.base_url()))
-        .bearer_auth(sb.admin_key())
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
-    assert!(status.is_success(), "{v}");
-    v
-}
 
 async fn fault(sb: &Sandbox, rule: Value) -> String {
     let v = admin(sb, reqwest::Method::POST, "/faults", rule).await;

@@ -5,20 +5,9 @@
 
 mod common;
 
-use common::Graph;
+use common::{admin, Graph};
 use instapub_sandbox::Sandbox;
 use serde_json::{json, Value};
-
-async fn admin(sb: &Sandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let r = reqwest::Client::new()
-        .request(method, format!("{}/_sandbox{path}", sb.base_url()))
-        .bearer_auth(sb.admin_key())
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    serde_json::from_str(&r.text().await.unwrap()).unwrap()
-}
 
 #[tokio::test]
 async fn the_audio_search() {

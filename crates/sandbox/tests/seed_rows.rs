@@ -9,21 +9,10 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{fixture, Graph, MediaHost, Reply};
+use common::{admin, fixture, Graph, MediaHost, Reply};
 use instapub_errors::{Source, ENTRIES};
 use instapub_sandbox::Sandbox;
 use serde_json::{json, Value};
-
-async fn admin(sb: &Sandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let r = reqwest::Client::new()
-        .request(method, format!("{}/_sandbox{path}", sb.base_url()))
-        .bearer_auth(sb.admin_key())
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    serde_json::from_str(&r.text().await.unwrap()).unwrap()
-}
 
 /// The key of a seed row: `code/subcode`, or `code` for the 403/200 row.
 fn key(r: &Reply) -> String {

@@ -227,3 +227,21 @@ impl Graph {
         panic!("container {container} stayed IN_PROGRESS");
     }
 }
+
+/// A control-plane call with the sandbox's admin key; the answer as JSON.
+pub async fn admin(
+    sb: &instapub_sandbox::Sandbox,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
+    let r = reqwest::Client::new()
+        .request(method, format!("{}/_sandbox{path}", sb.base_url()))
+        .bearer_auth(sb.admin_key())
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_str(&r.text().await.unwrap()).unwrap()
+}
