@@ -69,6 +69,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         allow_private_fetch: args.allow_private_fetch,
         ..Config::default()
     };
+    let signals = Signals::install();
     let mut builder = Sandbox::builder().config(config);
     if let Some(path) = &args.scenario {
         let scenario = instapub_sandbox::scenario::Scenario::load(path).map_err(|e| Failure {
@@ -121,7 +122,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
             sandbox.access_token()
         );
     }
-    wait_for_signal().await;
+    signals.wait().await;
     eprintln!("instapub: shutting down");
     sandbox.shutdown().await;
     Ok(0)
@@ -133,24 +134,50 @@ fn absolute(p: &std::path::Path) -> PathBuf {
         .unwrap_or_else(|_| p.to_path_buf())
 }
 
-async fn wait_for_signal() {
+/// SIGINT and SIGTERM, registered when created: create it before announcing readiness, so a
+/// supervisor that signals right after the startup line still gets a clean shutdown.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                term: signal(SignalKind::terminate()).ok(),
+                int: signal(SignalKind::interrupt()).ok(),
             }
         }
+        #[cfg(not(unix))]
+        {
+            Signals {}
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                _ = recv(&mut self.term) => {}
+                _ = recv(&mut self.int) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
