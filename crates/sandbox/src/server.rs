@@ -62,10 +62,12 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max as u64) {
+    if declared.is_some_and(|n| n > max as u64 + DISCARD_LIMIT) {
+        // Far too large to read through: answer at once (the client may see the connection
+        // close before it has sent everything).
         return too_large();
     }
-    let Ok(bytes) = axum::body::to_bytes(body, max).await else {
+    let Some(bytes) = read_body(body, max).await else {
         return too_large();
     };
     if let Some(rest) = upload {
@@ -165,6 +167,30 @@ fn broken(mut head: axum::http::response::Parts, body: Bytes, fault: Network) ->
             Response::from_parts(head, Body::from_stream(stream))
         }
     }
+}
+
+/// Up to this many bytes past the limit are read and thrown away before the 413 answer, so the
+/// client, still sending, receives the envelope instead of a broken connection.
+const DISCARD_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The body if it fits in `max` bytes; `None` when it does not (after discarding up to
+/// `max` + [`DISCARD_LIMIT`] bytes of it).
+async fn read_body(body: Body, max: usize) -> Option<Bytes> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    let mut total: u64 = 0;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.ok()?;
+        total += chunk.len() as u64;
+        if total > max as u64 + DISCARD_LIMIT {
+            return None;
+        }
+        if total <= max as u64 {
+            buf.extend_from_slice(&chunk);
+        }
+    }
+    (total <= max as u64).then(|| Bytes::from(buf))
 }
 
 /// Records a Graph exchange in the request log and hands the response back in parts.
