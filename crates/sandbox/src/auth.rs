@@ -25,12 +25,7 @@ pub async fn authenticate(app: &App, token: Option<String>) -> ApiResult<Caller>
     }
     let found = app
         .store
-        .call(move |c| {
-            let Some(t) = store::token(c, &token)? else {
-                return Ok(None);
-            };
-            Ok(store::account(c, &t.account_id)?.map(|a| (t, a)))
-        })
+        .lookup(move |c| store::token_with_account(c, &token))
         .await
         .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
     let Some((token, account)) = found else {

@@ -2,8 +2,13 @@
 //!
 //! One connection behind a mutex serialises every write, which is what makes "a container is
 //! published at most once" and "quota is exact under concurrency" true: the check and the
-//! write of a publish happen in one transaction that nothing can interleave with. Calls run on
+//! write of a publish happen in one transaction that nothing can interleave with. Writes run on
 //! tokio's blocking pool ([`Store::call`]) so the async runtime never waits on disk.
+//!
+//! Reads of a file database use a few read-only connections, which WAL lets run beside the
+//! writer: scans on the blocking pool ([`Store::read`]), point lookups by key on the async
+//! thread when a reader is free ([`Store::lookup`]; the token and node lookups every Graph
+//! request makes). Every statement goes through a per-connection prepared-statement cache.
 //!
 //! Durability: WAL with `synchronous=NORMAL`. A commit is in the WAL file (the OS page cache)
 //! before the response is sent, so killing the process (SIGKILL) loses nothing acknowledged;
@@ -11,7 +16,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::config::Db;
@@ -27,10 +32,41 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Cheap to clone; all clones share one connection.
+/// Cheap to clone; all clones share one writer connection and a few read-only ones.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    readers: Arc<Readers>,
+}
+
+/// Read-only connections for a file database. In WAL mode readers never wait for the writer
+/// and see every transaction committed before they start, so a write acknowledged to one
+/// client is visible to the next request. An in-memory database has none (a second
+/// connection would open a different database); its reads share the writer.
+struct Readers {
+    conns: Vec<Mutex<Connection>>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+/// How many read-only connections a file database gets.
+const READERS: usize = 4;
+
+/// How long a connection waits for a lock before answering "busy" (off the async threads).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl Readers {
+    /// A reader nobody is using, if any.
+    fn free(&self) -> Option<std::sync::MutexGuard<'_, Connection>> {
+        let n = self.conns.len();
+        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        (0..n).find_map(|i| self.conns[(start + i) % n].try_lock().ok())
+    }
+
+    /// Waits for one reader (there is at least one).
+    fn wait(&self) -> std::sync::MutexGuard<'_, Connection> {
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.conns.len();
+        self.conns[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 const SCHEMA: &str = r#"
@@ -320,11 +356,72 @@ impl Store {
             }
         };
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.execute_batch(SCHEMA)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        let mut readers = Vec::new();
+        if let Db::File(path) = db {
+            for _ in 0..READERS {
+                let r = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                r.busy_timeout(std::time::Duration::ZERO)?;
+                r.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+                readers.push(Mutex::new(r));
+            }
+        }
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            readers: Arc::new(Readers {
+                conns: readers,
+                next: Default::default(),
+            }),
         })
+    }
+
+    /// Runs a read-only `f` on a reader connection on the blocking pool (the writer, for an
+    /// in-memory store). Anything that reads to decide a write belongs in [`Store::call`]
+    /// instead, so the decision and the write share one transaction.
+    pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        if self.readers.conns.is_empty() {
+            return self.call(move |c| f(c)).await;
+        }
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || {
+            let guard = readers.free().unwrap_or_else(|| readers.wait());
+            // Waiting for a busy database is fine here, off the async threads.
+            guard.busy_timeout(BUSY_TIMEOUT)?;
+            let result = f(&guard);
+            guard.busy_timeout(std::time::Duration::ZERO)?;
+            result
+        })
+        .await
+        .map_err(|_| StoreError::Worker)?
+    }
+
+    /// A point lookup by key (a token, a node), which SQLite answers from its page cache in
+    /// microseconds: run right here on the async thread when a reader is free, which is twice
+    /// the throughput of a trip through the blocking pool (bench/sandbox, status reads). When
+    /// no reader is free, or the database is busy (readers here never wait for a lock), it
+    /// goes to [`Store::read`]. Scans belong in `read`.
+    pub async fn lookup<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        if let Some(guard) = self.readers.free() {
+            match f(&guard) {
+                Err(StoreError::Sqlite(e))
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {}
+                done => return done,
+            }
+        }
+        self.read(move |c| f(c)).await
     }
 
     /// Runs `f` with the connection on the blocking pool.
@@ -347,11 +444,34 @@ impl Store {
 
 // ---- synchronous queries, used inside `Store::call` ------------------------------------------
 
+/// Prepared statements kept per connection (more than the queries this file has).
+const STATEMENT_CACHE: usize = 64;
+
+/// One optional row, through the connection's prepared-statement cache (parsing SQL costs
+/// more than running these lookups).
+fn one<T, P: rusqlite::Params>(
+    c: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&Row) -> rusqlite::Result<T>,
+) -> StoreResult<Option<T>> {
+    Ok(c.prepare_cached(sql)?.query_row(params, f).optional()?)
+}
+
+/// Exactly one row (an aggregate), through the statement cache.
+fn row<T, P: rusqlite::Params>(
+    c: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&Row) -> rusqlite::Result<T>,
+) -> StoreResult<T> {
+    Ok(c.prepare_cached(sql)?.query_row(params, f)?)
+}
+
 pub fn meta_get(c: &Connection, key: &str) -> StoreResult<Option<String>> {
-    Ok(
-        c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?,
-    )
+    one(c, "SELECT value FROM meta WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
 }
 
 pub fn meta_set(c: &Connection, key: &str, value: &str) -> StoreResult<()> {
@@ -410,21 +530,21 @@ pub fn insert_account(
 }
 
 pub fn account(c: &Connection, id: &str) -> StoreResult<Option<Account>> {
-    Ok(c.query_row(
+    one(
+        c,
         &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"),
         [id],
         account_row,
     )
-    .optional()?)
 }
 
 pub fn account_by_username(c: &Connection, username: &str) -> StoreResult<Option<Account>> {
-    Ok(c.query_row(
+    one(
+        c,
         &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE username = ?1"),
         [username],
         account_row,
     )
-    .optional()?)
 }
 
 pub fn accounts(c: &Connection) -> StoreResult<Vec<Account>> {
@@ -480,21 +600,21 @@ pub fn put_file(c: &Connection, name: &str, content_type: &str, bytes: &[u8]) ->
 }
 
 pub fn file(c: &Connection, name: &str) -> StoreResult<Option<(String, Vec<u8>)>> {
-    Ok(c.query_row(
+    one(
+        c,
         "SELECT content_type, bytes FROM files WHERE name = ?1",
         [name],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
-    .optional()?)
 }
 
 pub fn first_account(c: &Connection) -> StoreResult<Option<Account>> {
-    Ok(c.query_row(
+    one(
+        c,
         &format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY created_at, id LIMIT 1"),
         [],
         account_row,
     )
-    .optional()?)
 }
 
 pub fn insert_token(c: &Connection, t: &Token, now: i64) -> StoreResult<()> {
@@ -512,7 +632,8 @@ pub fn insert_token(c: &Connection, t: &Token, now: i64) -> StoreResult<()> {
 }
 
 pub fn token(c: &Connection, token: &str) -> StoreResult<Option<Token>> {
-    Ok(c.query_row(
+    one(
+        c,
         "SELECT token, account_id, permissions, expires_at FROM tokens WHERE token = ?1",
         [token],
         |r| {
@@ -525,18 +646,45 @@ pub fn token(c: &Connection, token: &str) -> StoreResult<Option<Token>> {
             })
         },
     )
-    .optional()?)
+}
+
+/// A token and its account, in one query (every Graph request asks this first).
+pub fn token_with_account(c: &Connection, token: &str) -> StoreResult<Option<(Token, Account)>> {
+    one(
+        c,
+        "SELECT t.token, t.account_id, t.permissions, t.expires_at, a.id, a.username, a.restricted, a.spam_flagged, a.quota_total, a.shopping_eligible, a.created_at FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token = ?1",
+        [token],
+        |r| {
+            let perms: String = r.get(2)?;
+            Ok((
+                Token {
+                    token: r.get(0)?,
+                    account_id: r.get(1)?,
+                    permissions: serde_json::from_str(&perms).unwrap_or_default(),
+                    expires_at: r.get(3)?,
+                },
+                Account {
+                    id: r.get(4)?,
+                    username: r.get(5)?,
+                    restricted: r.get(6)?,
+                    spam_flagged: r.get(7)?,
+                    quota_total: r.get(8)?,
+                    shopping_eligible: r.get(9)?,
+                    created_at: r.get(10)?,
+                },
+            ))
+        },
+    )
 }
 
 /// The first token of an account that has every given permission and does not expire.
 pub fn long_lived_token(c: &Connection, account_id: &str) -> StoreResult<Option<Token>> {
-    let t: Option<String> = c
-        .query_row(
-            "SELECT token FROM tokens WHERE account_id = ?1 AND expires_at IS NULL ORDER BY created_at LIMIT 1",
-            [account_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let t: Option<String> = one(
+        c,
+        "SELECT token FROM tokens WHERE account_id = ?1 AND expires_at IS NULL ORDER BY created_at LIMIT 1",
+        [account_id],
+        |r| r.get(0),
+    )?;
     match t {
         Some(t) => token(c, &t),
         None => Ok(None),
@@ -606,12 +754,12 @@ pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Contain
 }
 
 pub fn container(c: &Connection, id: &str) -> StoreResult<Option<Container>> {
-    Ok(c.query_row(
+    one(
+        c,
         &format!("SELECT {CONTAINER_COLS} FROM containers WHERE id = ?1"),
         [id],
         container_row,
     )
-    .optional()?)
 }
 
 /// Containers whose processing has not finished (to resume after a restart).
@@ -658,11 +806,11 @@ pub fn quota_usage(
     since: Option<i64>,
 ) -> StoreResult<u32> {
     let from = since.map_or(now - DAY_MS, |s| s.max(now - DAY_MS));
-    Ok(c.query_row(
+    row(c,
         "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND via_api = 1 AND published_at > ?2 AND published_at <= ?3",
         params![account_id, from, now],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// Publishes a container atomically: every check and the write in one transaction.
@@ -754,12 +902,12 @@ fn media_row(r: &Row) -> rusqlite::Result<Media> {
 }
 
 pub fn media(c: &Connection, id: &str) -> StoreResult<Option<Media>> {
-    Ok(c.query_row(
+    one(
+        c,
         &format!("SELECT {MEDIA_COLS} FROM media WHERE id = ?1"),
         [id],
         media_row,
     )
-    .optional()?)
 }
 
 /// An account's media, newest first, stories excluded (as Graph's /media edge does).
@@ -772,11 +920,12 @@ pub fn account_media(c: &Connection, account_id: &str, limit: u32) -> StoreResul
 }
 
 pub fn media_count(c: &Connection, account_id: &str) -> StoreResult<u32> {
-    Ok(c.query_row(
+    row(
+        c,
         "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND media_product_type != 'STORY'",
         [account_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// What kind of object an id names, for routing `GET /{id}`.
@@ -788,13 +937,34 @@ pub enum Node {
 }
 
 pub fn node(c: &Connection, id: &str) -> StoreResult<Option<Node>> {
-    if let Some(a) = account(c, id)? {
-        return Ok(Some(Node::Account(a)));
+    // Ids are handed out in ranges, so the likely table is asked first; the others are still
+    // asked, so ids from elsewhere (a scenario, an older database) are found too.
+    let n: i64 = id.parse().unwrap_or(0);
+    let order: [NodeTable; 3] = if n >= MEDIA_BASE {
+        [NodeTable::Media, NodeTable::Container, NodeTable::Account]
+    } else if n >= CONTAINER_BASE {
+        [NodeTable::Container, NodeTable::Media, NodeTable::Account]
+    } else {
+        [NodeTable::Account, NodeTable::Container, NodeTable::Media]
+    };
+    for table in order {
+        let found = match table {
+            NodeTable::Account => account(c, id)?.map(Node::Account),
+            NodeTable::Container => container(c, id)?.map(Node::Container),
+            NodeTable::Media => media(c, id)?.map(Node::Media),
+        };
+        if found.is_some() {
+            return Ok(found);
+        }
     }
-    if let Some(k) = container(c, id)? {
-        return Ok(Some(Node::Container(k)));
-    }
-    Ok(media(c, id)?.map(Node::Media))
+    Ok(None)
+}
+
+#[derive(Clone, Copy)]
+enum NodeTable {
+    Account,
+    Container,
+    Media,
 }
 
 // ---- shopping and audio ----------------------------------------------------------------------
@@ -901,12 +1071,11 @@ pub fn catalogs(c: &Connection, account_id: &str) -> StoreResult<Vec<Catalog>> {
 
 /// A product by id, with the account that owns its catalog.
 pub fn product(c: &Connection, id: &str) -> StoreResult<Option<(Product, String)>> {
-    Ok(c.query_row(
+    one(c,
         "SELECT p.id, p.catalog_id, p.retailer_id, p.name, p.review_status, k.account_id FROM products p JOIN catalogs k ON k.id = p.catalog_id WHERE p.id = ?1",
         [id],
         |r| Ok((product_row(r)?, r.get(5)?)),
     )
-    .optional()?)
 }
 
 /// Seeds a media object that was not published through the API (it does not count toward
@@ -954,23 +1123,24 @@ pub fn insert_partnership_code(
 
 /// A partnership ad code: its media id and expiry.
 pub fn partnership_code(c: &Connection, code: &str) -> StoreResult<Option<(String, Option<i64>)>> {
-    Ok(c.query_row(
+    one(
+        c,
         "SELECT media_id, expires_at FROM partnership_codes WHERE code = ?1",
         [code],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
-    .optional()?)
 }
 
 // ---- resumable upload -------------------------------------------------------------------------
 
 /// Bytes received so far for a resumable upload.
 pub fn upload_received(c: &Connection, container_id: &str) -> StoreResult<i64> {
-    Ok(c.query_row(
+    row(
+        c,
         "SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM upload_chunks WHERE container_id = ?1",
         [container_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 pub fn append_chunk(
@@ -1028,4 +1198,35 @@ pub fn upload_from_url(
         params![container_id, url, ready_at],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_lookup_waits_for_a_reader_when_all_are_taken() {
+        let dir = std::env::temp_dir().join(format!("instapub-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let path = dir.join("lookup.db");
+        let _ = std::fs::remove_file(&path);
+        let store = Store::open(&Db::File(path.clone())).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .call(|c| insert_account(c, "someone", 100, 0).map(drop))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+
+        // Every reader taken: the lookup cannot run inline and must wait on the blocking pool.
+        let held: Vec<_> = store.readers.conns.iter().map(|m| m.lock()).collect();
+        let s = store.clone();
+        let pending =
+            tokio::spawn(async move { s.lookup(|c| account_by_username(c, "someone")).await });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(!pending.is_finished(), "ran without a reader");
+        drop(held);
+        let found = pending.await.unwrap_or_else(|e| panic!("{e}"));
+        let account = found.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(account.map(|a| a.username).as_deref(), Some("someone"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

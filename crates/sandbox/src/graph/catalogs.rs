@@ -16,7 +16,7 @@ pub async fn available(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
     let catalogs = ctx
         .app
         .store
-        .call(move |c| store::catalogs(c, &id))
+        .read(move |c| store::catalogs(c, &id))
         .await
         .map_err(store_failed)?;
     let shop = format!("{} shop", account.username);
@@ -44,7 +44,7 @@ pub async fn search(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
     let catalogs = ctx
         .app
         .store
-        .call(move |c| store::catalogs(c, &id))
+        .read(move |c| store::catalogs(c, &id))
         .await
         .map_err(store_failed)?;
     let Some(catalog) = catalogs.into_iter().find(|k| k.id == catalog_id) else {

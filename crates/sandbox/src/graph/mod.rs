@@ -139,7 +139,7 @@ async fn route(
     let lookup_id = node_id.clone();
     let node = app
         .store
-        .call(move |c| store::node(c, &lookup_id))
+        .lookup(move |c| store::node(c, &lookup_id))
         .await
         .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
     let Some(node) = node else {
@@ -242,7 +242,7 @@ async fn media_type_of(ctx: &Ctx, endpoint: Endpoint) -> Option<String> {
             let found = ctx
                 .app
                 .store
-                .call(move |c| store::container(c, &id))
+                .lookup(move |c| store::container(c, &id))
                 .await
                 .ok()??;
             Some(found.kind.request_media_type().to_owned())

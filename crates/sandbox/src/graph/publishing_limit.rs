@@ -23,7 +23,7 @@ pub async fn handle(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
     let usage = ctx
         .app
         .store
-        .call(move |c| store::quota_usage(c, &id, now, since_ms))
+        .read(move |c| store::quota_usage(c, &id, now, since_ms))
         .await
         .map_err(store_failed)?;
     let mut entry = Map::new();

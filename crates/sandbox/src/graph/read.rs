@@ -37,7 +37,7 @@ pub async fn node(ctx: &Ctx, node: Node) -> ApiResult<Response> {
                 let id = a.id.clone();
                 ctx.app
                     .store
-                    .call(move |c| store::media_count(c, &id))
+                    .read(move |c| store::media_count(c, &id))
                     .await
                     .map_err(store_failed)?
             } else {
@@ -59,7 +59,7 @@ pub async fn account_media(ctx: &Ctx, account: &Account) -> ApiResult<Response> 
     let media = ctx
         .app
         .store
-        .call(move |c| store::account_media(c, &id, limit))
+        .read(move |c| store::account_media(c, &id, limit))
         .await
         .map_err(store_failed)?;
     let fields = ctx.params.fields();

@@ -1,0 +1,88 @@
+//! A file database reads through separate read-only connections (and point lookups run on the
+//! async threads). These tests hold that to read-your-writes: whatever one request was told
+//! is stored, the next request sees, from whichever connection serves it.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{fixture, Graph, MediaHost};
+use instapub_sandbox::config::Db;
+use instapub_sandbox::store::{self, Token};
+use instapub_sandbox::Sandbox;
+
+fn db_path(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("instapub-file-db-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("sandbox.db")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_write_is_read_back_at_once() {
+    let media = MediaHost::start(vec![("photo.jpg", fixture("jpeg_square.jpg"))]).await;
+    let path = db_path("ryw");
+    let sb = Sandbox::builder()
+        .db(Db::File(path.clone()))
+        .start()
+        .await
+        .unwrap();
+    let g = Graph::new(sb.base_url(), sb.access_token());
+    let user = sb.user_id().to_owned();
+    let url = media.url("photo.jpg");
+
+    // Concurrent writers, each reading its own write straight back.
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (g, user, url) = (g.clone(), user.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for _ in 0..5 {
+                let r = g
+                    .post(&format!("/{user}/media"), &[("image_url", url.as_str())])
+                    .await;
+                r.expect_ok();
+                let id = r.id();
+                assert_eq!(g.status_code(&id).await, "FINISHED", "container {id}");
+                let published = g
+                    .post(
+                        &format!("/{user}/media_publish"),
+                        &[("creation_id", id.as_str())],
+                    )
+                    .await;
+                published.expect_ok();
+                g.get(&format!("/{}", published.id()), &[("fields", "id")])
+                    .await
+                    .expect_ok();
+                ids.push(id);
+            }
+            ids
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    assert_eq!(all.len(), 80);
+
+    // A token written by the control side authenticates on the very next request.
+    let token = Token {
+        token: instapub_sandbox::app::new_access_token(),
+        account_id: user.clone(),
+        permissions: vec!["instagram_basic".into()],
+        expires_at: None,
+    };
+    let now = sb.app().clock.now_ms();
+    let stored = token.clone();
+    sb.app()
+        .store
+        .call(move |c| store::insert_token(c, &stored, now))
+        .await
+        .unwrap();
+    g.with_token(&token.token)
+        .get(&format!("/{user}"), &[("fields", "username")])
+        .await
+        .expect_ok();
+    drop(sb);
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
