@@ -337,7 +337,7 @@ async fn serve_file(app: &Arc<App>, name: &str) -> ApiResult<Response> {
         .await
         .map_err(store_failed)?;
     let Some((content_type, bytes)) = file else {
-        return Ok(StatusCode::NOT_FOUND.into_response());
+        return Err(not_found("file", name));
     };
     let mut response = (StatusCode::OK, bytes).into_response();
     if let Ok(v) = HeaderValue::from_str(&content_type) {

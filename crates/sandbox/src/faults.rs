@@ -36,6 +36,21 @@ pub enum Endpoint {
     Catalogs,
 }
 
+impl Endpoint {
+    /// Every operation a rule can name.
+    pub const ALL: [Endpoint; 9] = [
+        Endpoint::CreateMedia,
+        Endpoint::MediaPublish,
+        Endpoint::ContainerStatus,
+        Endpoint::ContentPublishingLimit,
+        Endpoint::MediaRead,
+        Endpoint::UserRead,
+        Endpoint::IgAudio,
+        Endpoint::Upload,
+        Endpoint::Catalogs,
+    ];
+}
+
 /// What a request looks like to the matcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
@@ -223,6 +238,26 @@ fn matches(m: &Match, s: &Subject) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_endpoint_once() {
+        // The match is exhaustive: a new variant does not compile until it is placed here,
+        // and the assertions then ask for it in `ALL`.
+        let position = |e: Endpoint| match e {
+            Endpoint::CreateMedia => 0,
+            Endpoint::MediaPublish => 1,
+            Endpoint::ContainerStatus => 2,
+            Endpoint::ContentPublishingLimit => 3,
+            Endpoint::MediaRead => 4,
+            Endpoint::UserRead => 5,
+            Endpoint::IgAudio => 6,
+            Endpoint::Upload => 7,
+            Endpoint::Catalogs => 8,
+        };
+        for (i, e) in Endpoint::ALL.into_iter().enumerate() {
+            assert_eq!(position(e), i);
+        }
+    }
 
     fn subject() -> Subject {
         Subject {

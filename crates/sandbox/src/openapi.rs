@@ -2,6 +2,7 @@
 //! the Graph routes and the control plane. Tools that speak OpenAPI (Prism, schemathesis, client
 //! generators) can use it; `tests/openapi.rs` checks that it is valid and covers every route.
 
+use crate::faults::Endpoint;
 use serde_json::{json, Map, Value};
 
 /// One operation: method, path, summary, tag, parameters, request body schema, success schema.
@@ -34,6 +35,51 @@ fn graph_error_schema() -> Value {
             }
         }}
     })
+}
+
+/// The rupload host's failure shape (`crate::upload`): the Graph error serialised as a string
+/// inside `debug_info.message`.
+fn upload_error_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["debug_info"],
+        "properties": {"debug_info": {
+            "type": "object",
+            "required": ["retriable", "type", "message"],
+            "properties": {
+                "retriable": {"type": "boolean"},
+                "type": {"type": "string"},
+                "message": {"type": "string"}
+            }
+        }}
+    })
+}
+
+/// Errors of a path: Graph envelopes, and on the upload host its own shape too (a body over
+/// the size limit is refused before the upload handler, with a Graph envelope).
+fn error_response(path: &str) -> Value {
+    if path.starts_with("/ig-api-upload") {
+        json!({"description": "The upload host's failure shape, or a Graph error envelope", "content": {"application/json": {"schema": {"anyOf": [
+            {"$ref": "#/components/schemas/UploadError"},
+            {"$ref": "#/components/schemas/GraphError"}
+        ]}}}})
+    } else {
+        json!({"description": "A Graph error envelope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GraphError"}}}})
+    }
+}
+
+/// A control-plane request body: the server refuses fields it does not know.
+fn strict(props: &[(&str, Value)], required: &[&str]) -> Value {
+    let mut v = object(props);
+    v["additionalProperties"] = json!(false);
+    if !required.is_empty() {
+        v["required"] = json!(required);
+    }
+    v
+}
+
+fn u32_() -> Value {
+    json!({"type": "integer", "minimum": 0, "maximum": u32::MAX})
 }
 
 fn object(props: &[(&str, Value)]) -> Value {
@@ -209,13 +255,16 @@ fn operations() -> Vec<Op> {
             summary: "Create an account (answers with a full-permission token)",
             tag: control,
             params: &[],
-            body: Some(object(&[
-                ("username", s()),
-                ("restricted", b()),
-                ("spam_flagged", b()),
-                ("quota_total", i()),
-                ("shopping_eligible", b()),
-            ])),
+            body: Some(strict(
+                &[
+                    ("username", s()),
+                    ("restricted", b()),
+                    ("spam_flagged", b()),
+                    ("quota_total", u32_()),
+                    ("shopping_eligible", b()),
+                ],
+                &[],
+            )),
             ok: object(&[("id", s()), ("username", s()), ("access_token", s())]),
         },
         Op {
@@ -233,12 +282,15 @@ fn operations() -> Vec<Op> {
             summary: "Change an account's flags or quota",
             tag: control,
             params: &[],
-            body: Some(object(&[
-                ("restricted", b()),
-                ("spam_flagged", b()),
-                ("quota_total", i()),
-                ("shopping_eligible", b()),
-            ])),
+            body: Some(strict(
+                &[
+                    ("restricted", b()),
+                    ("spam_flagged", b()),
+                    ("quota_total", u32_()),
+                    ("shopping_eligible", b()),
+                ],
+                &[],
+            )),
             ok: object(&[("id", s())]),
         },
         Op {
@@ -247,14 +299,17 @@ fn operations() -> Vec<Op> {
             summary: "Create a token with permissions and expiry",
             tag: control,
             params: &[],
-            body: Some(object(&[
-                ("user_id", s()),
-                (
-                    "permissions",
-                    json!({"type": "array", "items": {"type": "string"}}),
-                ),
-                ("expires_in", i()),
-            ])),
+            body: Some(strict(
+                &[
+                    ("user_id", s()),
+                    (
+                        "permissions",
+                        json!({"type": "array", "items": {"type": "string"}}),
+                    ),
+                    ("expires_in", i()),
+                ],
+                &["user_id"],
+            )),
             ok: object(&[("access_token", s()), ("user_id", s())]),
         },
         Op {
@@ -263,14 +318,21 @@ fn operations() -> Vec<Op> {
             summary: "Create a product catalog",
             tag: control,
             params: &[],
-            body: Some(object(&[
-                ("user_id", s()),
-                ("name", s()),
-                (
-                    "products",
-                    json!({"type": "array", "items": object(&[("retailer_id", s()), ("name", s()), ("review_status", s())])}),
-                ),
-            ])),
+            body: Some(strict(
+                &[
+                    ("user_id", s()),
+                    ("name", s()),
+                    (
+                        "products",
+                        json!({"type": "array", "items": strict(&[
+                            ("retailer_id", s()),
+                            ("name", s()),
+                            ("review_status", json!({"type": "string", "enum": crate::control::REVIEW_STATES})),
+                        ], &["name"])}),
+                    ),
+                ],
+                &["user_id", "name"],
+            )),
             ok: object(&[("id", s()), ("name", s())]),
         },
         Op {
@@ -279,13 +341,16 @@ fn operations() -> Vec<Op> {
             summary: "Seed an existing media object (e.g. a reel with copyrighted music)",
             tag: control,
             params: &[],
-            body: Some(object(&[
-                ("user_id", s()),
-                ("media_type", s()),
-                ("media_product_type", s()),
-                ("caption", s()),
-                ("copyrighted_music", b()),
-            ])),
+            body: Some(strict(
+                &[
+                    ("user_id", s()),
+                    ("media_type", s()),
+                    ("media_product_type", s()),
+                    ("caption", s()),
+                    ("copyrighted_music", b()),
+                ],
+                &["user_id", "media_type", "media_product_type"],
+            )),
             ok: id_only(),
         },
         Op {
@@ -294,7 +359,10 @@ fn operations() -> Vec<Op> {
             summary: "Create a partnership ad code for a media",
             tag: control,
             params: &[],
-            body: Some(object(&[("media_id", s()), ("expires_in", i())])),
+            body: Some(strict(
+                &[("media_id", s()), ("expires_in", i())],
+                &["media_id"],
+            )),
             ok: object(&[("code", s())]),
         },
         Op {
@@ -312,11 +380,14 @@ fn operations() -> Vec<Op> {
             summary: "Change app settings (call limits, ads audio swap)",
             tag: control,
             params: &[],
-            body: Some(object(&[
-                ("ads_audio_swap_enabled", b()),
-                ("app_calls_per_hour", i()),
-                ("account_calls_per_hour", i()),
-            ])),
+            body: Some(strict(
+                &[
+                    ("ads_audio_swap_enabled", b()),
+                    ("app_calls_per_hour", u32_()),
+                    ("account_calls_per_hour", u32_()),
+                ],
+                &[],
+            )),
             ok: object(&[("ads_audio_swap_enabled", b())]),
         },
         Op {
@@ -325,20 +396,33 @@ fn operations() -> Vec<Op> {
             summary: "Add a fault rule",
             tag: control,
             params: &[],
-            body: Some(object(&[
-                (
-                    "match",
-                    object(&[("endpoint", s()), ("user_id", s()), ("media_type", s())]),
-                ),
-                ("error", object(&[("subcode", i()), ("code", i())])),
-                (
-                    "network",
-                    json!({"type": "string", "enum": ["reset", "truncate", "slow_body"]}),
-                ),
-                ("times", i()),
-                ("probability", json!({"type": "number"})),
-                ("latency_ms", i()),
-            ])),
+            body: Some(strict(
+                &[
+                    (
+                        "match",
+                        strict(
+                            &[
+                                ("endpoint", json!({"type": "string", "enum": Endpoint::ALL})),
+                                ("user_id", s()),
+                                ("media_type", s()),
+                            ],
+                            &[],
+                        ),
+                    ),
+                    ("error", strict(&[("subcode", i()), ("code", i())], &[])),
+                    (
+                        "network",
+                        json!({"type": "string", "enum": ["reset", "truncate", "slow_body"]}),
+                    ),
+                    ("times", u32_()),
+                    (
+                        "probability",
+                        json!({"type": "number", "minimum": 0, "maximum": 1}),
+                    ),
+                    ("latency_ms", json!({"type": "integer", "minimum": 0})),
+                ],
+                &[],
+            )),
             ok: object(&[("id", s()), ("hits", i())]),
         },
         Op {
@@ -365,7 +449,10 @@ fn operations() -> Vec<Op> {
             summary: "Move the virtual clock forward",
             tag: control,
             params: &[],
-            body: Some(object(&[("seconds", i())])),
+            body: Some(strict(
+                &[("seconds", json!({"type": "integer", "minimum": 0}))],
+                &["seconds"],
+            )),
             ok: object(&[("now", i()), ("offset_seconds", i())]),
         },
         Op {
@@ -461,6 +548,12 @@ pub fn document(base_url: &str) -> Value {
         } else {
             json!([{"bearerToken": []}, {"queryToken": []}])
         };
+        // A binary answer (a hosted file) comes with the content type it was stored with.
+        let ok_media = if op.ok.get("format").is_some() {
+            "*/*"
+        } else {
+            "application/json"
+        };
         let mut operation = json!({
             "summary": op.summary,
             "tags": [op.tag],
@@ -468,8 +561,8 @@ pub fn document(base_url: &str) -> Value {
             "parameters": parameters,
             "security": security,
             "responses": {
-                "200": {"description": "Success", "content": {"application/json": {"schema": op.ok}}},
-                "default": {"description": "A Graph error envelope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GraphError"}}}}
+                "200": {"description": "Success", "content": {ok_media: {"schema": op.ok}}},
+                "default": error_response(op.path)
             }
         });
         if let Some(body) = op.body {
@@ -497,7 +590,7 @@ pub fn document(base_url: &str) -> Value {
         ],
         "paths": Value::Object(paths),
         "components": {
-            "schemas": {"GraphError": graph_error_schema()},
+            "schemas": {"GraphError": graph_error_schema(), "UploadError": upload_error_schema()},
             "securitySchemes": {
                 "bearerToken": {"type": "http", "scheme": "bearer", "description": "An access token"},
                 "queryToken": {"type": "apiKey", "in": "query", "name": "access_token"},

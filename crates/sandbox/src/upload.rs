@@ -4,7 +4,7 @@
 //! `file_size` headers (several chunks resume from where the upload stands), or a `file_url`
 //! header. When all bytes are in, the container is processed like any video.
 //!
-//! `GET` on the same path answers `{"id", "offset", "file_size"}` so a client can resume (our
+//! `GET` on the same path answers `{"id", "offset", "upload_complete"}` so a client can resume (our
 //! addition; Meta does not document one). Failures use Meta's rupload shape
 //! (`{"debug_info":{...}}`), rendered from catalog entries.
 

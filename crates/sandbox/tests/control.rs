@@ -100,6 +100,22 @@ async fn restricted_and_spam_flagged_accounts() {
     let file: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     let url = file["url"].as_str().unwrap().to_owned();
     assert_eq!(url, format!("{}/_sandbox/files/photo.jpg", sb.base_url()));
+    // A file that is not there is an envelope like every other control-plane miss.
+    let missing = admin
+        .http
+        .get(format!("{}/_sandbox/files/nope.jpg", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let body: Value = serde_json::from_str(&missing.text().await.unwrap()).unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nope.jpg"),
+        "{body}"
+    );
 
     let acct = admin
         .post(
