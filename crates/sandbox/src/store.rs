@@ -59,7 +59,12 @@ impl Readers {
     fn free(&self) -> Option<std::sync::MutexGuard<'_, Connection>> {
         let n = self.conns.len();
         let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        (0..n).find_map(|i| self.conns[(start + i) % n].try_lock().ok())
+        (0..n).find_map(|i| match self.conns[(start + i) % n].try_lock() {
+            Ok(guard) => Some(guard),
+            // A panic mid-read leaves nothing half-done on a read-only connection.
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        })
     }
 
     /// Waits for one reader (there is at least one).
