@@ -60,10 +60,12 @@ impl Params {
 
     /// Parameters stored with [`Params::to_json`].
     pub fn from_json(text: &str) -> Params {
-        match serde_json::from_str(text) {
-            Ok(Value::Object(map)) => Params { map },
-            _ => Params::default(),
-        }
+        // As a map, not a `Value`: a `Value` whose first key is serde_json's raw-value token
+        // (a form parameter may have any name) would be read as something else entirely.
+        // Found by the `params` fuzz target.
+        serde_json::from_str::<Map<String, Value>>(text)
+            .map(|map| Params { map })
+            .unwrap_or_default()
     }
 
     /// Parameters from an explicit list (tests and internal calls).
@@ -235,6 +237,18 @@ pub fn required(name: &str) -> ApiError {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    #[test]
+    fn stored_parameters_read_back_whatever_their_names() {
+        for query in [
+            "$serde_json::private::RawValue=",
+            "a=1&b=%7B%22x%22%3A1%7D",
+            "",
+        ] {
+            let p = Params::from_request(Some(query), &HeaderMap::new(), b"").unwrap_or_default();
+            assert_eq!(Params::from_json(&p.to_json()), p, "{query}");
+        }
+    }
 
     fn headers(ct: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
