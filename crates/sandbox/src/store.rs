@@ -498,14 +498,19 @@ fn next_id(c: &Connection, counter: &str, base: i64) -> StoreResult<String> {
 }
 
 fn account_row(r: &Row) -> rusqlite::Result<Account> {
+    account_at(r, 0)
+}
+
+/// An account from the `ACCOUNT_COLS` columns starting at column `at` (0 alone, later in a join).
+fn account_at(r: &Row, at: usize) -> rusqlite::Result<Account> {
     Ok(Account {
-        id: r.get(0)?,
-        username: r.get(1)?,
-        restricted: r.get(2)?,
-        spam_flagged: r.get(3)?,
-        quota_total: r.get(4)?,
-        shopping_eligible: r.get(5)?,
-        created_at: r.get(6)?,
+        id: r.get(at)?,
+        username: r.get(at + 1)?,
+        restricted: r.get(at + 2)?,
+        spam_flagged: r.get(at + 3)?,
+        quota_total: r.get(at + 4)?,
+        shopping_eligible: r.get(at + 5)?,
+        created_at: r.get(at + 6)?,
     })
 }
 
@@ -641,16 +646,19 @@ pub fn token(c: &Connection, token: &str) -> StoreResult<Option<Token>> {
         c,
         "SELECT token, account_id, permissions, expires_at FROM tokens WHERE token = ?1",
         [token],
-        |r| {
-            let perms: String = r.get(2)?;
-            Ok(Token {
-                token: r.get(0)?,
-                account_id: r.get(1)?,
-                permissions: serde_json::from_str(&perms).unwrap_or_default(),
-                expires_at: r.get(3)?,
-            })
-        },
+        token_row,
     )
+}
+
+/// A token from its four columns, which come first.
+fn token_row(r: &Row) -> rusqlite::Result<Token> {
+    let perms: String = r.get(2)?;
+    Ok(Token {
+        token: r.get(0)?,
+        account_id: r.get(1)?,
+        permissions: serde_json::from_str(&perms).unwrap_or_default(),
+        expires_at: r.get(3)?,
+    })
 }
 
 /// A token and its account, in one query (every Graph request asks this first).
@@ -659,26 +667,7 @@ pub fn token_with_account(c: &Connection, token: &str) -> StoreResult<Option<(To
         c,
         "SELECT t.token, t.account_id, t.permissions, t.expires_at, a.id, a.username, a.restricted, a.spam_flagged, a.quota_total, a.shopping_eligible, a.created_at FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token = ?1",
         [token],
-        |r| {
-            let perms: String = r.get(2)?;
-            Ok((
-                Token {
-                    token: r.get(0)?,
-                    account_id: r.get(1)?,
-                    permissions: serde_json::from_str(&perms).unwrap_or_default(),
-                    expires_at: r.get(3)?,
-                },
-                Account {
-                    id: r.get(4)?,
-                    username: r.get(5)?,
-                    restricted: r.get(6)?,
-                    spam_flagged: r.get(7)?,
-                    quota_total: r.get(8)?,
-                    shopping_eligible: r.get(9)?,
-                    created_at: r.get(10)?,
-                },
-            ))
-        },
+        |r| Ok((token_row(r)?, account_at(r, 4)?)),
     )
 }
 
