@@ -410,8 +410,8 @@ impl Store {
     }
 
     /// A point lookup by key (a token, a node), which SQLite answers from its page cache in
-    /// microseconds: run right here on the async thread when a reader is free, which is twice
-    /// the throughput of a trip through the blocking pool (bench/sandbox, status reads). When
+    /// microseconds: run right here on the async thread when a reader is free, saving the
+    /// hand-off to the blocking pool and back that costs more than the query. When
     /// no reader is free, or the database is busy (readers here never wait for a lock), it
     /// goes to [`Store::read`]. Scans belong in `read`.
     pub async fn lookup<T, F>(&self, f: F) -> StoreResult<T>
