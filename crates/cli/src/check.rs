@@ -10,18 +10,10 @@ use std::path::Path;
 
 use instapub_errors::{fbtrace_id, CatalogError, Profile};
 use instapub_media::{probe_bytes, MediaFacts};
-use instapub_rules::{check_media, check_request, kind, Kind, Limits, Request};
+use instapub_rules::{check_media, check_request, kind, Kind, Limits, Request, RequestType};
 use serde::Serialize;
 
-use crate::Failure;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum As {
-    Image,
-    Reel,
-    Story,
-    Carousel,
-}
+use crate::{As, Failure};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -108,7 +100,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     };
     if carousel {
         let parent = Request {
-            media_type: Some("CAROUSEL".into()),
+            media_type: Some(RequestType::Carousel.as_str().into()),
             caption: caption.clone(),
             children: Some(args.inputs.clone()),
             ..Request::default()
@@ -120,17 +112,10 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     }
     for (input, size, facts) in loaded {
         let is_video = matches!(facts, MediaFacts::Video(_) | MediaFacts::Unsupported { .. });
-        let media_type = match (args.as_, is_video) {
-            (Some(As::Carousel), true) => Some("VIDEO"),
-            (Some(As::Carousel), false) => None,
-            (Some(As::Reel), _) | (None, true) => Some("REELS"),
-            (Some(As::Story), _) => Some("STORIES"),
-            (Some(As::Image), _) | (None, false) => None,
-        };
-        let video =
-            media_type.is_some_and(|t| t != "STORIES") || (args.as_ == Some(As::Story) && is_video);
+        let wanted = As::or_default(args.as_, is_video).kind(is_video);
+        let video = wanted.is_video();
         let req = Request {
-            media_type: media_type.map(str::to_owned),
+            media_type: wanted.request_type().map(|t| t.as_str().to_owned()),
             is_carousel_item: carousel,
             image_url: (!video).then(|| input.clone()),
             video_url: video.then(|| input.clone()),

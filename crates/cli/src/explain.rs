@@ -154,8 +154,9 @@ fn explain(text: &str, from_file: bool, profile: Profile) -> Result<Report, Fail
     } else {
         return Err(Failure::usage(format!(
             "cannot read {:?} as a code, CODE/SUBCODE, entry name, envelope JSON or container \
-             status text; try `instapub explain 2207027` or `instapub codes`",
-            shorten(t)
+             status text; try `instapub explain {}` or `instapub codes`",
+            shorten(t),
+            Id::NotReady.entry().key()
         )));
     };
     let entry = classification.entry();

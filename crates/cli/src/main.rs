@@ -11,6 +11,35 @@ mod explain;
 mod publish;
 mod serve;
 
+/// What to publish inputs as (`--as`), for `check` and `publish`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum As {
+    Image,
+    Reel,
+    Story,
+    Carousel,
+}
+
+impl As {
+    /// What `--as` means when not given: a reel for a video, an image otherwise.
+    fn or_default(given: Option<As>, video: bool) -> As {
+        given.unwrap_or(if video { As::Reel } else { As::Image })
+    }
+
+    /// The container one input becomes (`video`: the input is a video).
+    fn kind(self, video: bool) -> instapub_rules::Kind {
+        use instapub_rules::Kind;
+        match (self, video) {
+            (As::Image, _) => Kind::Image,
+            (As::Reel, _) => Kind::Reel,
+            (As::Story, true) => Kind::StoryVideo,
+            (As::Story, false) => Kind::StoryImage,
+            (As::Carousel, true) => Kind::CarouselVideo,
+            (As::Carousel, false) => Kind::CarouselImage,
+        }
+    }
+}
+
 /// Tools for publishing to Instagram through Meta's Graph API.
 #[derive(Debug, Parser)]
 #[command(name = "instapub", version, about, propagate_version = true)]

@@ -8,15 +8,7 @@ use std::sync::Arc;
 
 use instapub_client::{Graph, Post, Publisher, Reason, Timing};
 
-use crate::Failure;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum As {
-    Image,
-    Reel,
-    Story,
-    Carousel,
-}
+use crate::{As, Failure};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

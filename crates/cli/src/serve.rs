@@ -72,7 +72,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
     let signals = Signals::install();
     let mut builder = Sandbox::builder().config(config);
     if let Some(path) = &args.scenario {
-        let scenario = instapub_sandbox::scenario::Scenario::load(path).map_err(|e| Failure {
+        let scenario = instapub_sandbox::Scenario::load(path).map_err(|e| Failure {
             status: 2,
             message: e.to_string(),
         })?;

@@ -178,7 +178,7 @@ async fn a_broken_scenario_is_refused_with_a_clear_message() {
     let out = refused(&bad).await;
     assert_ne!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown user \"nobody\""), "{err}");
+    assert!(err.contains("unknown account \"nobody\""), "{err}");
     std::fs::write(&bad, "{ accounts: [ {username: 1} ] ").unwrap();
     let out = refused(&bad).await;
     assert_eq!(out.status.code(), Some(2));

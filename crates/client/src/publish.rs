@@ -21,6 +21,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use instapub_errors::{classify, parse_status_text, Action, Classification, Id, Profile};
+use instapub_rules::{Kind, RequestType};
+
+/// The `media_type` a create request sends for a kind (`IMAGE` for a feed image, which may
+/// also send none).
+fn media_type(kind: Kind) -> &'static str {
+    kind.request_type().unwrap_or(RequestType::Image).as_str()
+}
 
 use crate::graph::{CallError, Graph, Params};
 
@@ -42,6 +49,20 @@ pub enum Post {
     Carousel {
         items: Vec<(String, bool)>,
     },
+}
+
+impl Post {
+    /// The container this post is created as (a carousel's children are created as
+    /// [`Kind::CarouselImage`] and [`Kind::CarouselVideo`]).
+    pub fn kind(&self) -> Kind {
+        match self {
+            Post::Image { .. } => Kind::Image,
+            Post::Reel { .. } => Kind::Reel,
+            Post::Story { video: true, .. } => Kind::StoryVideo,
+            Post::Story { video: false, .. } => Kind::StoryImage,
+            Post::Carousel { .. } => Kind::Carousel,
+        }
+    }
 }
 
 /// Delays and budgets. [`Timing::meta`] follows Meta's guidance; [`Timing::fast`] is for tests
@@ -308,7 +329,10 @@ impl Run<'_> {
         let params = match post {
             Post::Image { url } => with_caption(vec![pair("image_url", url)]),
             Post::Reel { url, thumb_offset } => {
-                let mut p = vec![pair("media_type", "REELS"), pair("video_url", url)];
+                let mut p = vec![
+                    pair("media_type", media_type(post.kind())),
+                    pair("video_url", url),
+                ];
                 if let Some(t) = thumb_offset {
                     p.push(pair("thumb_offset", &t.to_string()));
                 }
@@ -316,7 +340,7 @@ impl Run<'_> {
             }
             Post::Story { url, video } => {
                 let key = if *video { "video_url" } else { "image_url" };
-                vec![pair("media_type", "STORIES"), pair(key, url)]
+                vec![pair("media_type", media_type(post.kind())), pair(key, url)]
             }
             Post::Carousel { items } => {
                 // Children are created concurrently, `child_concurrency` at a time, each with its
@@ -327,7 +351,7 @@ impl Run<'_> {
                     let runs = batch.iter().map(|(url, video)| {
                         let params = if *video {
                             vec![
-                                pair("media_type", "VIDEO"),
+                                pair("media_type", media_type(Kind::CarouselVideo)),
                                 pair("video_url", url),
                                 pair("is_carousel_item", "true"),
                             ]
@@ -361,7 +385,7 @@ impl Run<'_> {
                     self.wait_finished(child).await?;
                 }
                 with_caption(vec![
-                    pair("media_type", "CAROUSEL"),
+                    pair("media_type", media_type(post.kind())),
                     pair("children", &children.join(",")),
                 ])
             }
@@ -530,7 +554,7 @@ impl Run<'_> {
                     ),
                     Some(Id::PublishingQuotaReached),
                 );
-                let c = classify(Some(9), Some(2207042));
+                let c = Id::PublishingQuotaReached.classification();
                 let reason = Reason::QuotaExhausted {
                     usage: l.quota_usage,
                     total: l.quota_total,
@@ -638,9 +662,10 @@ impl Run<'_> {
                         if self.published(container).await {
                             return Ok((container.to_owned(), None));
                         }
-                        return Err(Flow::Recreate(
-                            "media_publish kept failing with 2207008".into(),
-                        ));
+                        return Err(Flow::Recreate(format!(
+                            "media_publish kept failing with {}",
+                            Id::BuilderNotFound.entry().key()
+                        )));
                     }
                 }
                 Some(Action::Recreate) => {

@@ -242,15 +242,9 @@ async fn a_carousel_creates_children_first() {
         .publish(&Post::Carousel { items }, Some("three"))
         .await
         .unwrap();
-    let media = e.sb.app().clone();
     let id = done.media_id.unwrap();
-    let m = media
-        .store
-        .call(move |c| instapub_sandbox::store::media(c, &id))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(m.media_type, "CAROUSEL_ALBUM");
+    let m = e.sb.media(&id).await.unwrap().unwrap();
+    assert_eq!(m.media_type, instapub_rules::MediaType::CarouselAlbum);
     assert_eq!(m.children.len(), 3);
     let l = log(&e).await;
     assert_eq!(count(&l, "POST", "media"), 4, "{l:?}");
@@ -316,13 +310,7 @@ async fn a_lost_publish_answer_is_not_published_twice() {
     assert_eq!(done.media_id, None);
     let l = log(&e).await;
     assert_eq!(count(&l, "POST", "media_publish"), 1, "{l:?}");
-    let list = e.sb.app().clone();
-    let user = e.sb.user_id().to_owned();
-    let media = list
-        .store
-        .call(move |c| instapub_sandbox::store::account_media(c, &user, 10))
-        .await
-        .unwrap();
+    let media = e.sb.account_media(e.sb.user_id(), 10).await.unwrap();
     assert_eq!(media.len(), 1);
 }
 

@@ -19,7 +19,111 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::entry::{Action, Entry, ErrorType, Observed, Source};
+use crate::entry::{Action, ErrorType, Observed, Profile, Source};
+use crate::template::placeholder_names;
+
+/// One error the Graph API can return, with everything a program and a person need to know
+/// about it. Construct entries only in [`crate::catalog`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Entry {
+    /// The entry's stable name; everything else in the project refers to entries by it.
+    pub id: Id,
+    /// HTTP status of the response carrying this error (documented profile).
+    pub status: u16,
+    pub code: i64,
+    pub subcode: Option<i64>,
+    pub error_type: ErrorType,
+    /// The developer `message` field. May hold `{placeholders}`.
+    pub message: &'static str,
+    /// `error_user_title`; `None` means the field is absent on the wire.
+    pub user_title: Option<&'static str>,
+    /// `error_user_msg` template with the seed's placeholders kept by name; `None` = absent.
+    pub user_msg: Option<&'static str>,
+    /// `is_transient`; `None` means the field is absent on the wire.
+    pub is_transient: Option<bool>,
+    /// Throttle and outage bodies put `is_transient` right after `type`, before `code`.
+    pub transient_first: bool,
+    /// One line, in our words: what happened.
+    pub summary: &'static str,
+    /// What to do about it, in our words.
+    pub solution: &'static str,
+    pub action: Action,
+    pub source: Source,
+    /// Which fields are documented or seen, and where (URLs or document names).
+    pub evidence: &'static str,
+    /// Meta's own "Recommended Solution" text for seed rows, verbatim.
+    pub meta_solution: Option<&'static str>,
+    /// Slips in Meta's table and other things worth knowing about this entry.
+    pub note: Option<&'static str>,
+    /// Differences seen in real traffic; emitted under [`Profile::Observed`].
+    pub observed: Option<Observed>,
+}
+
+impl Entry {
+    /// The HTTP status under a profile.
+    pub fn status_for(&self, profile: Profile) -> u16 {
+        self.pick(profile, |o| o.status).unwrap_or(self.status)
+    }
+
+    /// The code under a profile.
+    pub fn code_for(&self, profile: Profile) -> i64 {
+        self.pick(profile, |o| o.code).unwrap_or(self.code)
+    }
+
+    /// The developer message template under a profile.
+    pub fn message_for(&self, profile: Profile) -> &'static str {
+        self.pick(profile, |o| o.message).unwrap_or(self.message)
+    }
+
+    /// The user title under a profile.
+    pub fn user_title_for(&self, profile: Profile) -> Option<&'static str> {
+        self.pick(profile, |o| o.user_title).or(self.user_title)
+    }
+
+    /// The user message template under a profile.
+    pub fn user_msg_for(&self, profile: Profile) -> Option<&'static str> {
+        self.pick(profile, |o| o.user_msg).or(self.user_msg)
+    }
+
+    fn pick<T>(&self, profile: Profile, f: impl Fn(&Observed) -> Option<T>) -> Option<T> {
+        match (profile, &self.observed) {
+            (Profile::Observed, Some(o)) => f(o),
+            _ => None,
+        }
+    }
+
+    /// `code/subcode` or `code`, as people write it.
+    pub fn key(&self) -> String {
+        match self.subcode {
+            Some(s) => format!("{}/{}", self.code, s),
+            None => self.code.to_string(),
+        }
+    }
+
+    /// Every `{placeholder}` name used by this entry's templates, in both profiles.
+    pub fn placeholders(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let observed = self.observed.unwrap_or(Observed::SAME);
+        for text in [
+            Some(self.message),
+            self.user_title,
+            self.user_msg,
+            observed.message,
+            observed.user_title,
+            observed.user_msg,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for name in placeholder_names(text) {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+}
 
 macro_rules! catalog {
     ($(

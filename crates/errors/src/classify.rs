@@ -14,8 +14,8 @@
 
 use serde::Serialize;
 
-use crate::catalog::{Id, ENTRIES};
-use crate::entry::{Action, Entry};
+use crate::catalog::{Entry, Id, ENTRIES};
+use crate::entry::Action;
 
 /// How a classification was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -137,6 +137,14 @@ pub fn lookup_subcode(subcode: i64) -> Option<Id> {
 /// Every entry with this code.
 pub fn entries_with_code(code: i64) -> impl Iterator<Item = &'static Entry> {
     ENTRIES.iter().filter(move |e| e.code == code)
+}
+
+impl Id {
+    /// How this entry's own (code, subcode) classifies: an exact match to itself.
+    pub fn classification(self) -> Classification {
+        let e = self.entry();
+        classify(Some(e.code), e.subcode)
+    }
 }
 
 /// Classifies a (code, subcode) pair; see the module docs for the order.

@@ -9,8 +9,10 @@ use std::io;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Id;
-use crate::entry::{Entry, Profile};
+pub use crate::template::{placeholder_names, render_template};
+
+use crate::catalog::{Entry, Id};
+use crate::entry::Profile;
 
 /// Placeholder names used in the catalog's templates, as constants so callers don't retype them.
 pub mod placeholder {
@@ -68,57 +70,6 @@ pub mod placeholder {
         OFFSET,
         RECEIVED,
     ];
-}
-
-/// The `{name}` placeholders in a template, in order of appearance.
-pub fn placeholder_names(template: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) => {
-                let name = &after[..end];
-                if !name.is_empty()
-                    && name
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
-                {
-                    out.push(name);
-                }
-                rest = &after[end + 1..];
-            }
-            None => break,
-        }
-    }
-    out
-}
-
-/// Substitutes `{name}` placeholders. A placeholder without a value stays as written, which
-/// is visible and honest (Meta itself sometimes renders odd values, e.g. an empty ratio).
-pub fn render_template(template: &str, params: &[(String, String)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let name = &after[..end];
-        match params.iter().find(|(k, _)| k == name) {
-            Some((_, value)) => out.push_str(value),
-            None => {
-                out.push('{');
-                out.push_str(name);
-                out.push('}');
-            }
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// An error the project decided to return: a catalog entry and its placeholder values.
@@ -226,6 +177,25 @@ impl Envelope {
 }
 
 impl Envelope {
+    /// The `WWW-Authenticate` header Graph sends with this error (RFC 6750 error names):
+    /// `OAuth "Facebook Platform" "invalid_token" "message"` for token errors,
+    /// `insufficient_scope` for permission errors, `invalid_request` for the rest.
+    pub fn www_authenticate(&self) -> String {
+        let kind = match self.code {
+            104 | 190 => "invalid_token",
+            10 | 200..=299 => "insufficient_scope",
+            _ => "invalid_request",
+        };
+        // A header value: printable ASCII only, no quotes or backslashes, bounded.
+        let msg: String = self
+            .message
+            .chars()
+            .filter(|c| (c.is_ascii_graphic() || *c == ' ') && *c != '"' && *c != '\\')
+            .take(200)
+            .collect();
+        format!(r#"OAuth "Facebook Platform" "{kind}" "{msg}""#)
+    }
+
     /// The resumable-upload (rupload) failure shape, as Meta documents it:
     /// `{"debug_info":{"retriable":false,"type":"ProcessingFailedError","message":"{\"success\":false,\"error\":{\"message\":\"...\"}}"}}`.
     pub fn to_upload_json(&self) -> String {

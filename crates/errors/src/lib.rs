@@ -29,10 +29,11 @@ pub mod container;
 pub mod entry;
 pub mod envelope;
 pub mod parse;
+pub mod template;
 
-pub use catalog::{Id, ENTRIES};
+pub use catalog::{Entry, Id, ENTRIES};
 pub use classify::{classify, lookup, lookup_subcode, Classification, Family, Match};
 pub use container::ContainerStatus;
-pub use entry::{Action, Entry, ErrorType, Observed, Profile, Source};
+pub use entry::{Action, ErrorType, Observed, Profile, Source};
 pub use envelope::{fbtrace_id, placeholder, CatalogError, Envelope};
 pub use parse::{parse_code_number, parse_status_text, GraphError, ParseError};

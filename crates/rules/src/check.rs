@@ -19,23 +19,34 @@ use instapub_media::{AudioCodec, ImageFormat, MediaFacts, VideoCodec, VideoConta
 
 use crate::limits::{Limits, Millis};
 use crate::render;
-use crate::request::{Kind, KnownProduct, Request};
+use crate::request::{KnownProduct, Request};
 use crate::text;
+use crate::vocabulary::{Kind, RequestType};
 
 /// The kind of container a request creates (rule 1).
 pub fn kind(req: &Request) -> Result<Kind, CatalogError> {
-    Ok(match req.media_type.as_deref() {
-        None | Some("IMAGE") if req.is_carousel_item => Kind::CarouselImage,
-        None | Some("IMAGE") => Kind::Image,
-        Some("REELS") => Kind::Reel,
-        Some("STORIES") if req.video_url.is_some() || req.resumable => Kind::StoryVideo,
-        Some("STORIES") => Kind::StoryImage,
-        Some("VIDEO") => Kind::CarouselVideo,
-        Some("CAROUSEL") => Kind::Carousel,
-        Some(other) => {
-            return Err(CatalogError::new(Id::UnknownMediaType).with(ph::MEDIA_TYPE, other))
-        }
+    let Some(sent) = req.media_type.as_deref() else {
+        return Ok(image_kind(req));
+    };
+    let Some(t) = RequestType::parse(sent) else {
+        return Err(CatalogError::new(Id::UnknownMediaType).with(ph::MEDIA_TYPE, sent));
+    };
+    Ok(match t {
+        RequestType::Image => image_kind(req),
+        RequestType::Reels => Kind::Reel,
+        RequestType::Stories if req.video_url.is_some() || req.resumable => Kind::StoryVideo,
+        RequestType::Stories => Kind::StoryImage,
+        RequestType::Video => Kind::CarouselVideo,
+        RequestType::Carousel => Kind::Carousel,
     })
+}
+
+fn image_kind(req: &Request) -> Kind {
+    if req.is_carousel_item {
+        Kind::CarouselImage
+    } else {
+        Kind::Image
+    }
 }
 
 /// Rules 1-4 and the position half of 5: everything decidable from the request alone.

@@ -9,7 +9,8 @@
 //! - [`text`]: how caption characters, hashtags and mentions are counted;
 //! - [`render`]: how placeholder values are written;
 //! - [`audio`]: the `ig_audio` parameter rules;
-//! - [`request`]: the request model.
+//! - [`request`]: the request model;
+//! - [`vocabulary`]: what is published, and every wire string that names it.
 
 pub mod audio;
 pub mod check;
@@ -17,7 +18,9 @@ pub mod limits;
 pub mod render;
 pub mod request;
 pub mod text;
+pub mod vocabulary;
 
 pub use check::{check_all, check_media, check_products, check_request, first, kind};
 pub use limits::Limits;
-pub use request::{Kind, KnownProduct, ProductTag, Request};
+pub use request::{KnownProduct, ProductTag, Request};
+pub use vocabulary::{Kind, MediaType, ProductType, RequestType};

@@ -2,30 +2,6 @@
 
 use serde::Serialize;
 
-/// What a container is, from `media_type` and `is_carousel_item`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Kind {
-    /// A feed image (no `media_type`).
-    Image,
-    Reel,
-    StoryImage,
-    StoryVideo,
-    CarouselImage,
-    /// `media_type=VIDEO`: a carousel video item.
-    CarouselVideo,
-    Carousel,
-}
-
-impl Kind {
-    pub fn is_video(self) -> bool {
-        matches!(self, Kind::Reel | Kind::StoryVideo | Kind::CarouselVideo)
-    }
-
-    pub fn is_image(self) -> bool {
-        matches!(self, Kind::Image | Kind::StoryImage | Kind::CarouselImage)
-    }
-}
-
 /// A product tag (`product_tags` entry).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProductTag {

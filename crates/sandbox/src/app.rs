@@ -1,60 +1,19 @@
-//! The sandbox's shared state and its first-start bootstrap (admin key, demo account, token).
+//! The sandbox's shared state ([`App`]) and its first-start bootstrap: the admin key, the demo
+//! account and its token.
 
 use std::sync::{Arc, OnceLock};
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::faults::Faults;
-use crate::fetch::Fetcher;
+use crate::pipeline::fetch::Fetcher;
 use crate::requests::RequestLog;
 use crate::store::{self, Account, Store, StoreError, Token};
+use crate::tokens::{full_token, new_admin_key};
 use crate::usage::Usage;
-
-/// Permissions of the demo token: everything the sandbox's endpoints can ask for.
-pub const DEMO_PERMISSIONS: &[&str] = &[
-    "instagram_basic",
-    "instagram_content_publish",
-    "pages_read_engagement",
-    "pages_show_list",
-    "business_management",
-    "ads_management",
-    "catalog_management",
-    "instagram_shopping_tag_products",
-];
-
-/// Every permission the sandbox knows, as a token's permission list.
-pub fn all_permissions() -> Vec<String> {
-    DEMO_PERMISSIONS.iter().map(|p| p.to_string()).collect()
-}
-
-/// A non-expiring token with every permission for an account (`token` fixes its value).
-pub fn full_token(account_id: &str, token: Option<String>) -> Token {
-    Token {
-        token: token.unwrap_or_else(new_access_token),
-        account_id: account_id.to_owned(),
-        permissions: all_permissions(),
-        expires_at: None,
-    }
-}
 
 /// The demo account's username.
 pub const DEMO_USERNAME: &str = "instapub_demo";
-
-/// Why a sandbox could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error("cannot open the store: {0}")]
-    Store(#[from] StoreError),
-    #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("cannot build the media fetcher: {0}")]
-    Fetcher(#[from] crate::fetch::FetchError),
-    #[error("{0}")]
-    Scenario(#[from] crate::scenario::ScenarioError),
-}
 
 /// Everything a request handler can reach.
 pub struct App {
@@ -83,24 +42,21 @@ pub struct Demo {
 
 impl App {
     /// Opens the store and creates, on first start, the admin key and the demo account.
-    pub async fn open(config: Config) -> Result<Arc<App>, StartError> {
+    pub async fn open(config: Config, fetcher: Fetcher) -> Result<Arc<App>, StoreError> {
         let store = Store::open(&config.db)?;
-        let fetcher = Fetcher::new(config.fetch_timeout, config.allow_private_fetch)?;
         let wanted_key = config.admin_key.clone();
         let quota = config.quota_total;
         let (offset, admin_key, demo) = store
             .call(move |c| {
                 let tx = c.transaction()?;
-                let offset: i64 = store::meta_get(&tx, "clock_offset_ms")?
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
+                let offset = store::clock_offset(&tx)?;
                 let now = Clock::with_offset(offset).now_ms();
-                let admin_key = match (wanted_key, store::meta_get(&tx, "admin_key")?) {
+                let admin_key = match (wanted_key, store::admin_key(&tx)?) {
                     (Some(k), _) => k,
                     (None, Some(k)) => k,
-                    (None, None) => random_secret("sbx_admin_", 32),
+                    (None, None) => new_admin_key(),
                 };
-                store::meta_set(&tx, "admin_key", &admin_key)?;
+                store::set_admin_key(&tx, &admin_key)?;
                 let account = match store::first_account(&tx)? {
                     Some(a) => a,
                     None => store::insert_account(&tx, DEMO_USERNAME, quota, now)?,
@@ -145,22 +101,8 @@ impl App {
     pub async fn advance_clock(&self, ms: i64) -> Result<i64, StoreError> {
         let offset = self.clock.advance_ms(ms);
         self.store
-            .call(move |c| store::meta_set(c, "clock_offset_ms", &offset.to_string()))
+            .call(move |c| store::set_clock_offset(c, offset))
             .await?;
         Ok(self.clock.now_ms())
     }
-}
-
-/// A token in the shape of a Meta user token (`EAA...`).
-pub fn new_access_token() -> String {
-    random_secret("EAAI", 96)
-}
-
-fn random_secret(prefix: &str, len: usize) -> String {
-    let mut s = String::with_capacity(prefix.len() + len);
-    s.push_str(prefix);
-    for _ in 0..len {
-        s.push(fastrand::alphanumeric());
-    }
-    s
 }

@@ -5,7 +5,7 @@
 use instapub_errors::{placeholder, Id};
 
 use crate::app::App;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{object_not_found, ApiError, ApiResult};
 use crate::store::{self, Account, Token};
 
 /// The authenticated caller of a request.
@@ -66,13 +66,6 @@ impl Caller {
             Err(object_not_found(node_id, method))
         }
     }
-}
-
-/// 100/33 for `node_id` and an HTTP method.
-pub fn object_not_found(node_id: &str, method: &str) -> ApiError {
-    ApiError::new(Id::ObjectNotFound)
-        .with(placeholder::METHOD, method.to_ascii_lowercase())
-        .with(placeholder::NODE_ID, node_id)
 }
 
 /// Meta's token-expiry date format: `Tuesday, 01-Dec-25 06:00:00 PST`, Pacific time.

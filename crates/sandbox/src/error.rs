@@ -1,11 +1,15 @@
-//! How a catalog error becomes an HTTP response: the envelope from `instapub-errors`, under
-//! the sandbox's profile, with a fresh `fbtrace_id` and Graph's headers.
+//! Errors as the sandbox answers them: how a catalog error becomes an HTTP response (the
+//! envelope from `instapub-errors`, under the sandbox's profile, with a fresh `fbtrace_id` and
+//! Graph's headers), and the helpers every handler uses to name the common ones. No module
+//! builds these errors any other way.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use instapub_errors::envelope::GraphFormatter;
-use instapub_errors::{fbtrace_id, CatalogError, Id, Profile};
+use instapub_errors::{fbtrace_id, placeholder, CatalogError, Id, Profile};
 use serde::Serialize;
+
+use crate::store::StoreError;
 
 /// The result type of every Graph handler.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -37,21 +41,7 @@ impl ApiError {
         if let Ok(v) = HeaderValue::from_str(&trace) {
             headers.insert("x-fb-trace-id", v);
         }
-        let kind = match envelope.code {
-            190 | 104 => "invalid_token",
-            10 | 200..=299 => "insufficient_scope",
-            _ => "invalid_request",
-        };
-        let msg: String = envelope
-            .message
-            .chars()
-            .filter(|c| c.is_ascii_graphic() || *c == ' ')
-            .filter(|c| *c != '"' && *c != '\\')
-            .take(200)
-            .collect();
-        if let Ok(v) =
-            HeaderValue::from_str(&format!(r#"OAuth "Facebook Platform" "{kind}" "{msg}""#))
-        {
+        if let Ok(v) = HeaderValue::from_str(&envelope.www_authenticate()) {
             headers.insert(header::WWW_AUTHENTICATE, v);
         }
         response
@@ -89,5 +79,48 @@ pub fn graph_ok<T: Serialize>(value: &T) -> Response {
         // The formatter writes only ASCII.
         Ok(()) => json_body(String::from_utf8_lossy(&buf).into_owned()),
         Err(_) => ApiError::new(Id::ServiceUnavailable).into_response_with(Profile::Documented),
+    }
+}
+
+/// 100/33 for `node_id` and an HTTP method: a node that does not exist, is not the caller's,
+/// or does not support the method.
+pub fn object_not_found(node_id: &str, method: &str) -> ApiError {
+    ApiError::new(Id::ObjectNotFound)
+        .with(placeholder::METHOD, method.to_ascii_lowercase())
+        .with(placeholder::NODE_ID, node_id)
+}
+
+/// The store failed: Graph's temporary-outage answer.
+pub fn store_failed(e: StoreError) -> ApiError {
+    tracing::error!(error = %e, "the store failed");
+    ApiError::new(Id::ServiceUnavailable)
+}
+
+/// A body that cannot be read as its content type says.
+pub fn malformed(reason: &str) -> ApiError {
+    ApiError::new(Id::MalformedBody).with(placeholder::REASON, reason)
+}
+
+/// A parameter with a value of the wrong form.
+pub fn invalid(name: &str, expected: &str) -> ApiError {
+    ApiError::new(Id::InvalidParameterValue)
+        .with(placeholder::PARAM, name)
+        .with(placeholder::EXPECTED, expected)
+}
+
+/// A missing required parameter.
+pub fn required(name: &str) -> ApiError {
+    ApiError::new(Id::ParameterRequired).with(placeholder::PARAM, name)
+}
+
+/// `8 MiB`, `300 MiB`: how Meta writes sizes in its messages.
+pub fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{bytes} bytes")
     }
 }

@@ -10,15 +10,19 @@
 //! # }
 //! ```
 //!
-//! Layout (data flows top to bottom):
-//! - [`server`]: HTTP, body limits, every failure as a Graph envelope;
-//! - [`params`], [`auth`]: parameters merged from query/form/JSON, the caller's token;
-//! - [`graph`]: one module per endpoint;
-//! - [`inspect`], [`fetch`], [`processing`]: real media download and probing, background video
-//!   processing;
-//! - [`store`], [`clock`]: SQLite state and the virtual clock;
-//! - [`control`], [`requests`], [`faults`], [`usage`]: the `/_sandbox` control plane, the
-//!   request log, fault injection and rate-limit accounting.
+//! Stage what a test needs with the typed helpers ([`Sandbox::create_account`],
+//! [`Sandbox::add_fault`], [`Sandbox::advance_clock`], ...), the HTTP control plane under
+//! `/_sandbox`, or a [`Scenario`] file; all three go through the same validated operations.
+//!
+//! Inside (data flows top to bottom; no module imports one above it):
+//! - `server`: HTTP, body limits, every failure as a Graph envelope; `route`: the route table;
+//! - `params`, `auth`: parameters merged from query/form/JSON, the caller's token;
+//! - `graph/`: one module per Graph endpoint (and the upload host); `control/`: the
+//!   `/_sandbox` control plane, its staging operations, scenario files, the OpenAPI document;
+//! - `pipeline/`: real media download and probing, background video processing;
+//! - `store/`: SQLite state, one file per aggregate; `clock`: the virtual clock;
+//! - `error`: every error helper; `faults`, `usage`, `requests`: fault injection, rate-limit
+//!   accounting, the request log.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,44 +30,76 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub mod app;
-pub mod auth;
-pub mod clock;
-pub mod config;
-pub mod control;
-pub mod error;
-pub mod faults;
-pub mod fetch;
-pub mod graph;
-pub mod inspect;
-pub mod openapi;
-pub mod params;
-pub mod processing;
-pub mod requests;
-pub mod scenario;
-pub mod server;
-pub mod store;
-pub mod upload;
-pub mod usage;
+mod app;
+mod auth;
+mod clock;
+mod config;
+mod control;
+mod error;
+mod faults;
+mod graph;
+mod params;
+mod pipeline;
+mod requests;
+mod route;
+mod server;
+mod store;
+mod tokens;
+mod usage;
 
-pub use app::{App, StartError};
 pub use config::{Config, Db};
+pub use control::scenario::{AccountOut, Applied, CatalogOut, Scenario, ScenarioError};
+pub use control::stage::{
+    AccountPatch, AppSettings, NewAccount, NewCatalog, NewCatalogProduct, NewMedia,
+    NewPartnershipCode, NewToken, PartnershipCode, StageError,
+};
+pub use faults::{FaultError, Match as FaultMatch, Network, NewRule as NewFault, Rule as Fault};
 pub use instapub_errors::Profile;
+pub use pipeline::fetch::{FetchError, MAX_REDIRECTS};
+pub use requests::Logged as LoggedRequest;
+pub use route::Endpoint;
+pub use store::{Account, Catalog, Media, Product, StoreError, Token};
+
+use app::App;
+use control::stage;
+
+/// Internals exposed for the fuzz targets and property tests; not a stable API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::params::{access_token, parse_relaxed_json, Params};
+}
+
+/// Why a sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot build the media fetcher: {0}")]
+    Fetcher(#[from] FetchError),
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+}
 
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
     app: Arc<App>,
     base_url: String,
-    scenario: Option<scenario::Applied>,
+    scenario: Option<Applied>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
 
-/// Settings for [`Sandbox`]; start from [`Sandbox::builder`].
+/// Settings for [`Sandbox`]; start from [`Sandbox::builder`], whose defaults suit tests.
 #[derive(Debug, Clone)]
 pub struct Builder {
     config: Config,
-    scenario: Option<scenario::Scenario>,
+    scenario: Option<Scenario>,
 }
 
 impl Sandbox {
@@ -78,7 +114,8 @@ impl Sandbox {
         }
     }
 
-    /// Test-friendly defaults: `127.0.0.1:0`, in-memory store, no minimum processing time.
+    /// Test-friendly defaults: `127.0.0.1:0`, in-memory store, no minimum processing time;
+    /// everything else as [`Config::default`] (what `instapub serve` uses).
     pub fn builder() -> Builder {
         Builder {
             config: Config {
@@ -117,20 +154,153 @@ impl Sandbox {
     }
 
     /// What the start-up scenario created (ids by name), if one was given.
-    pub fn scenario(&self) -> Option<&scenario::Applied> {
+    pub fn scenario(&self) -> Option<&Applied> {
         self.scenario.as_ref()
     }
 
-    /// The shared state (store, clock, settings).
-    pub fn app(&self) -> &Arc<App> {
-        &self.app
+    /// The settings it runs with.
+    pub fn config(&self) -> &Config {
+        &self.app.config
     }
 
-    /// Moves the virtual clock forward: containers expire, the quota window slides.
+    /// The virtual time, in ms since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.app.clock.now_ms()
+    }
+
+    /// Moves the virtual clock forward: containers expire, the quota window slides, tokens
+    /// run out.
+    ///
+    /// # Panics
+    /// If the store cannot persist the clock (a broken database file).
     pub async fn advance_clock(&self, by: Duration) {
-        if let Err(e) = self.app.advance_clock(by.as_millis() as i64).await {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        if let Err(e) = self.app.advance_clock(ms).await {
             panic!("cannot persist the clock: {e}");
         }
+    }
+
+    /// Creates an account (as `POST /_sandbox/accounts`); returns it and its full-permission
+    /// token.
+    pub async fn create_account(
+        &self,
+        account: NewAccount,
+    ) -> Result<(Account, Token), StageError> {
+        let quota = self.app.config.quota_total;
+        let now = self.now_ms();
+        self.app
+            .store
+            .transact(move |c| stage::create_account(c, &account, quota, now))
+            .await
+    }
+
+    /// Changes an account's flags or quota (as `PATCH /_sandbox/accounts/{id}`).
+    pub async fn update_account(
+        &self,
+        id: &str,
+        patch: AccountPatch,
+    ) -> Result<Account, StageError> {
+        let id = id.to_owned();
+        self.app
+            .store
+            .transact(move |c| stage::update_account(c, &id, &patch))
+            .await
+    }
+
+    /// Creates a token (as `POST /_sandbox/tokens`).
+    pub async fn create_token(&self, token: NewToken) -> Result<Token, StageError> {
+        let now = self.now_ms();
+        self.app
+            .store
+            .transact(move |c| stage::create_token(c, &token, now))
+            .await
+    }
+
+    /// Creates a product catalog (as `POST /_sandbox/catalogs`).
+    pub async fn create_catalog(&self, catalog: NewCatalog) -> Result<Catalog, StageError> {
+        self.app
+            .store
+            .transact(move |c| stage::create_catalog(c, &catalog))
+            .await
+    }
+
+    /// Seeds a media object not published through the API (as `POST /_sandbox/media`).
+    pub async fn create_media(&self, media: NewMedia) -> Result<Media, StageError> {
+        let now = self.now_ms();
+        self.app
+            .store
+            .transact(move |c| stage::create_media(c, &media, now))
+            .await
+    }
+
+    /// Creates a partnership ad code for a media object (as
+    /// `POST /_sandbox/partnership_ad_codes`).
+    pub async fn create_partnership_code(
+        &self,
+        code: NewPartnershipCode,
+    ) -> Result<PartnershipCode, StageError> {
+        let now = self.now_ms();
+        self.app
+            .store
+            .transact(move |c| stage::create_partnership_code(c, &code, now))
+            .await
+    }
+
+    /// Adds a fault rule (as `POST /_sandbox/faults`).
+    pub fn add_fault(&self, fault: NewFault) -> Result<Fault, StageError> {
+        stage::add_fault(&self.app, fault)
+    }
+
+    /// The fault rules, with how often each fired.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.app.faults.list()
+    }
+
+    /// Changes app settings (as `PATCH /_sandbox/app`).
+    pub async fn set_app(&self, settings: AppSettings) -> Result<(), StageError> {
+        stage::set_app(&self.app, &settings).await
+    }
+
+    /// Hosts a file; returns its URL (as `PUT /_sandbox/files/{name}`).
+    pub async fn put_file(
+        &self,
+        name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String, StageError> {
+        let (n, t) = (name.to_owned(), content_type.to_owned());
+        self.app
+            .store
+            .transact(move |c| stage::put_file(c, &n, &t, &bytes))
+            .await?;
+        Ok(format!("{}/_sandbox/files/{name}", self.base_url))
+    }
+
+    /// The recent Graph requests with their answers, oldest first (as
+    /// `GET /_sandbox/requests`).
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.app.log.recent()
+    }
+
+    /// A media object as the store keeps it.
+    pub async fn media(&self, id: &str) -> Result<Option<Media>, StoreError> {
+        let id = id.to_owned();
+        self.app.store.read(move |c| store::media(c, &id)).await
+    }
+
+    /// An account's media (stories excluded), newest first, at most `limit`.
+    pub async fn account_media(&self, user_id: &str, limit: u32) -> Result<Vec<Media>, StoreError> {
+        let id = user_id.to_owned();
+        self.app
+            .store
+            .read(move |c| store::account_media(c, &id, limit))
+            .await
+    }
+
+    /// An account by id.
+    pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        let id = id.to_owned();
+        self.app.store.read(move |c| store::account(c, &id)).await
     }
 
     /// Stops accepting requests and waits for the server to finish.
@@ -161,47 +331,58 @@ impl Builder {
         self
     }
 
+    /// The address to listen on. Default `127.0.0.1:0` (a free loopback port).
     pub fn listen(mut self, addr: std::net::SocketAddr) -> Self {
         self.config.listen = addr;
         self
     }
 
+    /// Where state is kept. Default [`Db::Memory`].
     pub fn db(mut self, db: Db) -> Self {
         self.config.db = db;
         self
     }
 
+    /// Which wire variant to emit where Meta's docs and real traffic differ. Default
+    /// [`Profile::Documented`].
     pub fn profile(mut self, profile: Profile) -> Self {
         self.config.profile = profile;
         self
     }
 
+    /// How long a media download may take before 2207003. Default 10 s.
     pub fn fetch_timeout(mut self, d: Duration) -> Self {
         self.config.fetch_timeout = d;
         self
     }
 
+    /// How long a video container stays `IN_PROGRESS` at least (virtual clock). Default zero
+    /// (`instapub serve`: 3 s).
     pub fn video_processing(mut self, d: Duration) -> Self {
         self.config.video_processing = d;
         self
     }
 
+    /// The publishing quota (posts per 24 h) of new accounts. Default 100.
     pub fn quota_total(mut self, n: u32) -> Self {
         self.config.quota_total = n;
         self
     }
 
+    /// The control-plane key. Default: generated on first start and kept in the store.
     pub fn admin_key(mut self, key: impl Into<String>) -> Self {
         self.config.admin_key = Some(key.into());
         self
     }
 
-    /// Objects to create at start (see [`scenario`]).
-    pub fn scenario(mut self, scenario: scenario::Scenario) -> Self {
+    /// Objects to create at start. Default none.
+    pub fn scenario(mut self, scenario: Scenario) -> Self {
         self.scenario = Some(scenario);
         self
     }
 
+    /// Allow media fetches from link-local and cloud-metadata addresses. Default `false`
+    /// (loopback is always allowed: tests host their media there).
     pub fn allow_private_fetch(mut self, allow: bool) -> Self {
         self.config.allow_private_fetch = allow;
         self
@@ -210,7 +391,11 @@ impl Builder {
     /// Opens the store, binds the port and starts serving.
     pub async fn start(self) -> Result<Sandbox, StartError> {
         let addr = self.config.listen;
-        let app = App::open(self.config).await?;
+        let fetcher = pipeline::fetch::Fetcher::new(
+            self.config.fetch_timeout,
+            self.config.allow_private_fetch,
+        )?;
+        let app = App::open(self.config, fetcher).await?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| StartError::Listen { addr, source })?;
@@ -219,10 +404,10 @@ impl Builder {
             .map_err(|source| StartError::Listen { addr, source })?;
         app.set_base_url(format!("http://{local}"));
         let applied = match self.scenario {
-            Some(s) => Some(scenario::apply(&app, s).await?),
+            Some(s) => Some(control::scenario::apply(&app, s).await?),
             None => None,
         };
-        let resumed = processing::resume(&app).await?;
+        let resumed = pipeline::processing::resume(&app).await?;
         if resumed > 0 {
             tracing::info!(resumed, "resumed processing of containers left in progress");
         }

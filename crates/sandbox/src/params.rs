@@ -6,10 +6,11 @@
 //! relaxed JSON (`[{username:'x',x:0.5}]`), or for `children` as a comma list.
 
 use axum::http::{header, HeaderMap};
-use instapub_errors::{placeholder, Id};
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ApiResult};
+use instapub_rules::{ProductTag, Request};
+
+use crate::error::{invalid, malformed, ApiResult};
 
 /// Longest parameter value parsed as JSON; real array parameters are a few hundred bytes.
 const MAX_JSON_PARAM: usize = 64 * 1024;
@@ -187,6 +188,47 @@ impl Params {
         serde_json::to_string(&self.map).unwrap_or_else(|_| "{}".into())
     }
 
+    /// The publishing rules' view of a create request (`POST /{ig-user-id}/media`).
+    pub fn container_request(&self) -> ApiResult<Request> {
+        let p = self;
+        let tags_expected = "a list of {product_id, x?, y?}";
+        let product_tags = match p.json("product_tags")? {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|t| {
+                    let id = match &t["product_id"] {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        _ => return Err(invalid("product_tags", tags_expected)),
+                    };
+                    Ok(ProductTag {
+                        product_id: id,
+                        x: t["x"].as_f64(),
+                        y: t["y"].as_f64(),
+                    })
+                })
+                .collect::<ApiResult<_>>()?,
+            Some(_) => return Err(invalid("product_tags", tags_expected)),
+        };
+        let resumable = match p.str("upload_type").as_deref() {
+            None => false,
+            Some("resumable") => true,
+            Some(_) => return Err(invalid("upload_type", "resumable")),
+        };
+        Ok(Request {
+            media_type: p.str("media_type"),
+            is_carousel_item: p.bool("is_carousel_item")?.unwrap_or(false),
+            image_url: p.str("image_url"),
+            video_url: p.str("video_url"),
+            resumable,
+            caption: p.str("caption"),
+            children: p.id_list("children")?,
+            product_tags,
+            thumb_offset: p.i64("thumb_offset")?,
+        })
+    }
+
     /// Names of all parameters present.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.map.keys().map(String::as_str)
@@ -217,26 +259,11 @@ pub fn parse_relaxed_json(text: &str) -> Option<Value> {
         .or_else(|| json5::from_str::<Value>(text).ok())
 }
 
-fn malformed(reason: &str) -> ApiError {
-    ApiError::new(Id::MalformedBody).with(placeholder::REASON, reason)
-}
-
-/// A parameter with a value of the wrong form.
-pub fn invalid(name: &str, expected: &str) -> ApiError {
-    ApiError::new(Id::InvalidParameterValue)
-        .with(placeholder::PARAM, name)
-        .with(placeholder::EXPECTED, expected)
-}
-
-/// A missing required parameter.
-pub fn required(name: &str) -> ApiError {
-    ApiError::new(Id::ParameterRequired).with(placeholder::PARAM, name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use instapub_errors::Id;
 
     #[test]
     fn stored_parameters_read_back_whatever_their_names() {

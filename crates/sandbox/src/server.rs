@@ -1,5 +1,6 @@
-//! The HTTP server: one fallback route that reads the body under a size limit, merges the
-//! parameters and hands the request to [`crate::graph`]. Every answer that is not a success
+//! The HTTP server: one fallback route that parses the route ([`crate::route`]), reads the body
+//! under the size limit of its API, and hands it to the Graph handlers ([`crate::graph`]), the
+//! upload host ([`crate::graph::upload`]) or the control plane ([`crate::control`]). Every answer that is not a success
 //! is a Graph envelope, including oversized or malformed bodies and handler panics.
 
 use std::sync::Arc;
@@ -14,10 +15,10 @@ use instapub_errors::{placeholder, Id, Profile};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::app::App;
-use crate::error::ApiError;
+use crate::error::{human_size, ApiError};
 use crate::faults::Network;
-use crate::inspect::human_size;
 use crate::params::Params;
+use crate::route::{self, Miss, Parsed, Route, Spec, Surface};
 
 /// The router for an app.
 pub fn router(app: Arc<App>) -> Router {
@@ -37,20 +38,11 @@ fn panic_response(profile: Profile) -> Response<Body> {
 async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
     let profile = app.config.profile;
     let (parts, body) = request.into_parts();
-    let control = parts
-        .uri
-        .path()
-        .strip_prefix("/_sandbox")
-        .map(str::to_owned);
-    let upload = parts
-        .uri
-        .path()
-        .strip_prefix("/ig-api-upload")
-        .map(str::to_owned);
-    let max = if control.is_some() || upload.is_some() {
-        app.config.max_file_bytes
-    } else {
-        app.config.max_body_bytes
+    let parsed = route::parse(&parts.method, parts.uri.path());
+    let surface = parsed.surface();
+    let max = match surface {
+        Surface::Graph => app.config.max_body_bytes,
+        Surface::Upload | Surface::Control => app.config.max_file_bytes,
     };
     let too_large = || {
         ApiError::new(Id::RequestBodyTooLarge)
@@ -70,44 +62,83 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
     let Some(bytes) = read_body(body, max).await else {
         return too_large();
     };
-    if let Some(rest) = upload {
-        let response = crate::upload::handle(
-            app.clone(),
-            &parts.method,
-            &rest,
-            parts.uri.query(),
-            &parts.headers,
-            &bytes,
-        )
-        .await;
-        // Log without the (possibly large) media bytes.
-        let (head, body) = log(&app, &parts, b"", response).await;
-        return Response::from_parts(head, Body::from(body));
-    }
-    if let Some(rest) = control {
-        return match crate::control::handle(app, &parts.method, &rest, &parts.headers, &bytes).await
-        {
-            Ok(response) => response,
-            Err(e) => e.into_response_with(profile),
-        };
-    }
-    let outcome = match Params::from_request(parts.uri.query(), &parts.headers, &bytes) {
-        Ok(params) => {
-            crate::graph::handle(
-                app.clone(),
-                &parts.method,
-                parts.uri.path(),
-                &parts.headers,
-                params,
-            )
-            .await
+    match (surface, parsed) {
+        (Surface::Upload, parsed) => {
+            let response = match parsed {
+                Parsed::Fixed {
+                    spec:
+                        Spec {
+                            route: Route::Upload(upload),
+                            ..
+                        },
+                    params,
+                } => {
+                    let id = params.first().copied().unwrap_or_default();
+                    crate::graph::upload::handle(
+                        app.clone(),
+                        *upload,
+                        id,
+                        parts.uri.query(),
+                        &parts.headers,
+                        &bytes,
+                    )
+                    .await
+                }
+                Parsed::Unknown(Miss::Upload(rest)) => {
+                    crate::graph::upload::not_expected(&rest, profile)
+                }
+                _ => crate::graph::upload::not_expected("", profile),
+            };
+            // Log without the (possibly large) media bytes.
+            let (head, body) = log(&app, &parts, b"", response).await;
+            Response::from_parts(head, Body::from(body))
         }
-        Err(e) => crate::graph::Outcome {
-            result: Err(e),
-            usage: None,
-            network: None,
-        },
-    };
+        (Surface::Control, parsed) => {
+            let result = match parsed {
+                Parsed::Fixed {
+                    spec:
+                        Spec {
+                            route: Route::Control(control),
+                            ..
+                        },
+                    params,
+                } => crate::control::handle(app, *control, &params, &parts.headers, &bytes).await,
+                Parsed::Unknown(Miss::Control(path)) => {
+                    // The key is checked before saying what does not exist.
+                    crate::control::authorize(&app, &parts.headers)
+                        .and(Err(
+                            ApiError::new(Id::UnknownPathComponents).with(placeholder::PATH, path)
+                        ))
+                }
+                _ => Err(ApiError::new(Id::ServiceUnavailable)),
+            };
+            result.unwrap_or_else(|e| e.into_response_with(profile))
+        }
+        (Surface::Graph, parsed) => {
+            let outcome = match Params::from_request(parts.uri.query(), &parts.headers, &bytes) {
+                Ok(params) => {
+                    crate::graph::handle(app.clone(), &parts.method, parsed, &parts.headers, params)
+                        .await
+                }
+                Err(e) => crate::graph::Outcome {
+                    result: Err(e),
+                    usage: None,
+                    network: None,
+                },
+            };
+            graph_response(&app, &parts, &bytes, outcome).await
+        }
+    }
+}
+
+/// A Graph answer with its usage headers, logged, with any network fault applied.
+async fn graph_response(
+    app: &App,
+    parts: &axum::http::request::Parts,
+    bytes: &[u8],
+    outcome: crate::graph::Outcome,
+) -> Response {
+    let profile = app.config.profile;
     let refused_by_app = matches!(&outcome.result, Err(e) if e.id() == Id::AppRateLimit);
     let mut response = outcome
         .result
@@ -124,7 +155,7 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
             headers.insert("x-business-use-case-usage", v);
         }
     }
-    let (head, body) = log(&app, &parts, &bytes, response).await;
+    let (head, body) = log(app, parts, bytes, response).await;
     match outcome.network {
         None => Response::from_parts(head, Body::from(body)),
         Some(fault) => broken(head, body, fault),

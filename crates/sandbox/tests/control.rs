@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{fixture, Graph, Reply};
+use crate::common::{fixture, Graph, Reply};
 use instapub_sandbox::{Profile, Sandbox};
 use serde_json::{json, Value};
 

@@ -2,11 +2,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{admin, fixture, Graph, MediaHost};
+use crate::common::{admin, fixture, Graph, MediaHost};
 use instapub_sandbox::Sandbox;
 use serde_json::{json, Value};
 

@@ -4,11 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{fixture, Graph, MediaHost};
-use instapub_sandbox::config::Db;
-use instapub_sandbox::store::{self, Token};
+use crate::common::{fixture, token, Graph, MediaHost};
+use instapub_sandbox::Db;
 use instapub_sandbox::Sandbox;
 
 fn db_path(name: &str) -> std::path::PathBuf {
@@ -66,20 +63,8 @@ async fn every_acknowledged_write_is_read_back_at_once() {
     assert_eq!(all.len(), 80);
 
     // A token written by the control side authenticates on the very next request.
-    let token = Token {
-        token: instapub_sandbox::app::new_access_token(),
-        account_id: user.clone(),
-        permissions: vec!["instagram_basic".into()],
-        expires_at: None,
-    };
-    let now = sb.app().clock.now_ms();
-    let stored = token.clone();
-    sb.app()
-        .store
-        .call(move |c| store::insert_token(c, &stored, now))
-        .await
-        .unwrap();
-    g.with_token(&token.token)
+    let fresh = token(&sb, &user, &["instagram_basic"], None).await;
+    g.with_token(&fresh)
         .get(&format!("/{user}"), &[("fields", "username")])
         .await
         .expect_ok();

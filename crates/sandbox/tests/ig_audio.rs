@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{admin, Graph};
+use crate::common::{admin, partnership_code, seeded_media, Graph};
 use instapub_sandbox::Sandbox;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn the_audio_search() {
@@ -57,47 +55,12 @@ async fn every_ads_discovery_rule_in_order() {
     let sb = Sandbox::start().await;
     let user = sb.user_id().to_owned();
     let g = Graph::new(sb.base_url(), sb.access_token());
-    let media = |v: Value| async {
-        admin(&sb, reqwest::Method::POST, "/media", v).await["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let reel = media(json!({"user_id": user, "media_type": "VIDEO", "media_product_type": "REELS", "copyrighted_music": true})).await;
-    let clean_reel =
-        media(json!({"user_id": user, "media_type": "VIDEO", "media_product_type": "REELS"})).await;
-    let photo =
-        media(json!({"user_id": user, "media_type": "IMAGE", "media_product_type": "FEED"})).await;
-    let code = admin(
-        &sb,
-        reqwest::Method::POST,
-        "/partnership_ad_codes",
-        json!({"media_id": reel}),
-    )
-    .await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let other_code = admin(
-        &sb,
-        reqwest::Method::POST,
-        "/partnership_ad_codes",
-        json!({"media_id": clean_reel}),
-    )
-    .await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let expiring = admin(
-        &sb,
-        reqwest::Method::POST,
-        "/partnership_ad_codes",
-        json!({"media_id": reel, "expires_in": 60}),
-    )
-    .await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let reel = seeded_media(&sb, &user, "VIDEO", "REELS", true).await;
+    let clean_reel = seeded_media(&sb, &user, "VIDEO", "REELS", false).await;
+    let photo = seeded_media(&sb, &user, "IMAGE", "FEED", false).await;
+    let code = partnership_code(&sb, &reel, None).await;
+    let other_code = partnership_code(&sb, &clean_reel, None).await;
+    let expiring = partnership_code(&sb, &reel, Some(60)).await;
     let no_ads = admin(
         &sb,
         reqwest::Method::POST,

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use axum::http::{header, HeaderMap, HeaderValue};
-use instapub_sandbox::params::{parse_relaxed_json, Params};
+use instapub_sandbox::internals::{parse_relaxed_json, Params};
 use instapub_sandbox::Sandbox;
 use proptest::prelude::*;
 use serde_json::Value;

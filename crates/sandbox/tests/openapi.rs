@@ -4,8 +4,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use instapub_sandbox::Sandbox;
 use serde_json::Value;
 

@@ -3,13 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::{fixture, Graph, MediaHost};
-use instapub_sandbox::store::{self, Token};
-use instapub_sandbox::Sandbox;
+use crate::common::{account, fixture, token, Graph, MediaHost};
+use instapub_sandbox::{NewCatalog, NewCatalogProduct, Sandbox};
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -34,42 +31,21 @@ fn graph(sb: &Sandbox) -> Graph {
     Graph::new(sb.base_url(), sb.access_token())
 }
 
-/// Adds an account with a full-permission token, straight into the store.
+/// Another account, with a token that may publish.
 async fn other_account(sb: &Sandbox, username: &str) -> (String, String) {
-    let username = username.to_owned();
-    let now = sb.app().clock.now_ms();
-    sb.app()
-        .store
-        .call(move |c| {
-            let a = store::insert_account(c, &username, 100, now)?;
-            let t = Token {
-                token: instapub_sandbox::app::new_access_token(),
-                account_id: a.id.clone(),
-                permissions: vec!["instagram_basic".into(), "instagram_content_publish".into()],
-                expires_at: None,
-            };
-            store::insert_token(c, &t, now)?;
-            Ok((a.id, t.token))
-        })
-        .await
-        .unwrap()
+    let (id, _) = account(sb, username).await;
+    let t = token(
+        sb,
+        &id,
+        &["instagram_basic", "instagram_content_publish"],
+        None,
+    )
+    .await;
+    (id, t)
 }
 
 async fn token_for(sb: &Sandbox, permissions: &[&str], expires_in: Option<Duration>) -> String {
-    let t = Token {
-        token: instapub_sandbox::app::new_access_token(),
-        account_id: sb.user_id().to_owned(),
-        permissions: permissions.iter().map(|p| p.to_string()).collect(),
-        expires_at: expires_in.map(|d| sb.app().clock.now_ms() + d.as_millis() as i64),
-    };
-    let now = sb.app().clock.now_ms();
-    let stored = t.clone();
-    sb.app()
-        .store
-        .call(move |c| store::insert_token(c, &stored, now))
-        .await
-        .unwrap();
-    t.token
+    token(sb, sb.user_id(), permissions, expires_in).await
 }
 
 async fn create_image(g: &Graph, user: &str, url: &str) -> String {
@@ -739,26 +715,21 @@ async fn product_tags_are_checked_against_the_catalog() {
     let g = graph(&sb);
     let user = sb.user_id().to_owned();
     let catalog = sb
-        .app()
-        .store
-        .call(move |c| {
-            store::insert_catalog(
-                c,
-                &user,
-                "Main",
-                &[
-                    store::NewProduct {
-                        retailer_id: None,
-                        name: "Mug".into(),
-                        review_status: "approved".into(),
-                    },
-                    store::NewProduct {
-                        retailer_id: None,
-                        name: "Hat".into(),
-                        review_status: "rejected".into(),
-                    },
-                ],
-            )
+        .create_catalog(NewCatalog {
+            user_id: Some(user),
+            name: "Main".into(),
+            products: vec![
+                NewCatalogProduct {
+                    name: "Mug".into(),
+                    ..NewCatalogProduct::default()
+                },
+                NewCatalogProduct {
+                    name: "Hat".into(),
+                    review_status: Some("rejected".into()),
+                    ..NewCatalogProduct::default()
+                },
+            ],
+            ..NewCatalog::default()
         })
         .await
         .unwrap();
@@ -820,7 +791,7 @@ async fn redirects_are_followed_up_to_a_limit() {
     let sb = Sandbox::start().await;
     let g = graph(&sb);
     let path = format!("/{}/media", sb.user_id());
-    let max = instapub_sandbox::fetch::MAX_REDIRECTS as u32;
+    let max = instapub_sandbox::MAX_REDIRECTS as u32;
     // `/hop/N/...` takes N + 1 redirects.
     g.post(
         &path,

@@ -4,15 +4,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{admin, fixture, Graph, MediaHost, Reply};
+use crate::common::{admin, fixture, partnership_code, seeded_media, Graph, MediaHost, Reply};
 use instapub_errors::{Source, ENTRIES};
 use instapub_sandbox::Sandbox;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The key of a seed row: `code/subcode`, or `code` for the 403/200 row.
 fn key(r: &Reply) -> String {
@@ -242,31 +240,10 @@ async fn all_37_seed_rows_through_the_sandbox() {
         record(g.post(&create, &[("image_url", &photo)]).await);
     }
     // ig_audio: permissions, the gate, then every parameter rule.
-    let seeded = |v: Value| {
-        let sb = &sb;
-        async move {
-            admin(sb, reqwest::Method::POST, "/media", v).await["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        }
-    };
-    let reel_cr = seeded(json!({"user_id": user, "media_type": "VIDEO", "media_product_type": "REELS", "copyrighted_music": true})).await;
-    let reel_plain =
-        seeded(json!({"user_id": user, "media_type": "VIDEO", "media_product_type": "REELS"}))
-            .await;
-    let image =
-        seeded(json!({"user_id": user, "media_type": "IMAGE", "media_product_type": "FEED"})).await;
-    let code_other = admin(
-        &sb,
-        reqwest::Method::POST,
-        "/partnership_ad_codes",
-        json!({"media_id": reel_plain}),
-    )
-    .await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let reel_cr = seeded_media(&sb, &user, "VIDEO", "REELS", true).await;
+    let reel_plain = seeded_media(&sb, &user, "VIDEO", "REELS", false).await;
+    let image = seeded_media(&sb, &user, "IMAGE", "FEED", false).await;
+    let code_other = partnership_code(&sb, &reel_plain, None).await;
     let no_ads = admin(
         &sb,
         reqwest::Method::POST,

@@ -2,11 +2,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::Graph;
+use crate::common::Graph;
 use instapub_sandbox::Sandbox;
 use tokio::io::AsyncWriteExt;
 

@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{fixture, Graph, MediaHost, Reply};
+use crate::common::{fixture, Graph, MediaHost, Reply};
 use instapub_sandbox::Sandbox;
 use serde_json::{json, Value};
 

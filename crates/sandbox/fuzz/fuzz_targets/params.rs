@@ -7,8 +7,7 @@
 #![no_main]
 
 use http::{header, HeaderMap, HeaderValue};
-use instapub_sandbox::graph::create_media::rules_request;
-use instapub_sandbox::params::{access_token, parse_relaxed_json, Params};
+use instapub_sandbox::internals::{access_token, parse_relaxed_json, Params};
 use libfuzzer_sys::fuzz_target;
 
 const CONTENT_TYPES: &[&str] = &[
@@ -51,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = parse_relaxed_json(&t);
         }
     }
-    if let Ok(request) = rules_request(&params) {
+    if let Ok(request) = params.container_request() {
         let _ = instapub_rules::check_request(&request, &instapub_rules::Limits::default());
     }
 });

@@ -2,7 +2,7 @@
 //! validation only; applying a scenario needs a store.
 #![no_main]
 
-use instapub_sandbox::scenario::Scenario;
+use instapub_sandbox::Scenario;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

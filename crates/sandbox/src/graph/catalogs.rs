@@ -5,13 +5,12 @@
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::{store_failed, Ctx};
-use crate::auth::object_not_found;
-use crate::error::{graph_ok, ApiResult};
-use crate::params::required;
-use crate::store::{self, Account};
+use super::ctx::Ctx;
+use crate::error::{graph_ok, object_not_found, required, store_failed, ApiResult};
+use crate::store;
 
-pub async fn available(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
+pub async fn available(ctx: &Ctx) -> ApiResult<Response> {
+    let account = &ctx.caller.account;
     let id = account.id.clone();
     let catalogs = ctx
         .app
@@ -34,7 +33,8 @@ pub async fn available(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
     Ok(graph_ok(&json!({ "data": data })))
 }
 
-pub async fn search(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
+pub async fn search(ctx: &Ctx) -> ApiResult<Response> {
+    let account = &ctx.caller.account;
     let catalog_id = ctx
         .params
         .str("catalog_id")

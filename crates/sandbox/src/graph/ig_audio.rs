@@ -22,12 +22,14 @@
 use axum::response::Response;
 use instapub_errors::Id;
 use instapub_rules::audio::{self, AudioParams, Mode};
+use instapub_rules::ProductType;
 use serde_json::{json, Value};
 
-use super::{store_failed, Ctx};
-use crate::auth::object_not_found;
-use crate::error::{graph_ok, ApiError, ApiResult};
-use crate::params::{invalid, required};
+use super::ctx::Ctx;
+use crate::error::{
+    graph_ok, invalid, object_not_found, required, store_failed, ApiError, ApiResult,
+};
+use crate::params::Params;
 use crate::store;
 
 /// One track of the built-in library.
@@ -120,7 +122,7 @@ fn err(id: Id) -> ApiError {
 }
 
 /// The rules' view of the request's parameters.
-fn audio_params(p: &crate::params::Params) -> AudioParams {
+fn audio_params(p: &Params) -> AudioParams {
     AudioParams {
         user_id: p.str("user_id"),
         ig_user_id: p.str("ig_user_id"),
@@ -155,7 +157,13 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     if !ctx.caller.has_permission("ads_management") {
         return Err(err(Id::AdsManagementMissing));
     }
-    if !crate::control::ads_audio_swap_enabled(&ctx.app).await? {
+    let enabled = ctx
+        .app
+        .store
+        .read(store::ads_audio_swap_enabled)
+        .await
+        .map_err(store_failed)?;
+    if !enabled {
         return Err(err(Id::AdsAudioSwapUnavailable));
     }
     // 4, 5a. Parameters.
@@ -194,7 +202,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     } else if media.account_id != ctx.caller.account.id {
         return Err(object_not_found(&req.ig_media_id, "get"));
     }
-    if media.media_product_type != "REELS" {
+    if media.media_product_type != ProductType::Reels {
         return Err(err(Id::AudioMediaNotReel));
     }
     if !media.copyrighted_music {

@@ -16,10 +16,8 @@ use axum::response::Response;
 use instapub_errors::{placeholder, Id};
 use serde_json::json;
 
-use super::{store_failed, Ctx};
-use crate::error::{graph_ok, ApiError, ApiResult};
-use crate::params::required;
-use crate::processing::stored_error;
+use super::ctx::Ctx;
+use crate::error::{graph_ok, required, store_failed, ApiError, ApiResult};
 use crate::store::{self, PublishRefusal};
 
 pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
@@ -56,7 +54,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
             }
             PublishRefusal::Expired => ApiError::new(Id::ContainerExpired),
             PublishRefusal::NotReady => ApiError::new(Id::NotReady),
-            PublishRefusal::Failed(stored) => stored_error(stored.as_deref()),
+            PublishRefusal::Failed(error) => ApiError(error),
             PublishRefusal::CarouselItem => ApiError::new(Id::CarouselItemStandalone),
             PublishRefusal::QuotaReached => ApiError::new(Id::PublishingQuotaReached),
         }),

@@ -5,14 +5,15 @@ use axum::response::Response;
 use instapub_errors::{placeholder, Id};
 use serde_json::{json, Map, Value};
 
-use super::{store_failed, Ctx};
-use crate::error::{graph_ok, ApiError, ApiResult};
-use crate::store::{self, Account};
+use super::ctx::Ctx;
+use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
+use crate::store;
 
 /// The window, in seconds, as `config.quota_duration` reports it.
 const QUOTA_DURATION_S: i64 = 86_400;
 
-pub async fn handle(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
+pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
+    let account = &ctx.caller.account;
     let now = ctx.app.clock.now_ms();
     let since_ms = ctx.params.i64("since")?.map(|s| s.saturating_mul(1000));
     let mut fields = ctx.params.fields();

@@ -6,12 +6,13 @@
 //! nonexisting field". Absent values (no caption) are left out, as Graph does.
 
 use axum::response::Response;
-use instapub_errors::{placeholder, ContainerStatus, Id};
+use instapub_errors::{placeholder, Id};
+use instapub_rules::ProductType;
 use serde_json::{json, Map, Value};
 
-use super::{store_failed, Ctx};
-use crate::error::{graph_ok, ApiError, ApiResult};
-use crate::store::{self, Account, Container, Media, Node, State};
+use super::ctx::Ctx;
+use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
+use crate::store::{self, Account, Container, Media, Node};
 
 /// Graph's internal node-type names, as its errors print them.
 const USER_NODE: &str = "ShadowIGUser";
@@ -49,7 +50,9 @@ pub async fn node(ctx: &Ctx, node: Node) -> ApiResult<Response> {
     Ok(graph_ok(&value))
 }
 
-pub async fn account_media(ctx: &Ctx, account: &Account) -> ApiResult<Response> {
+/// `GET /{ig-user-id}/media` (the node is the caller's own account).
+pub async fn account_media(ctx: &Ctx) -> ApiResult<Response> {
+    let account = &ctx.caller.account;
     let limit = ctx
         .params
         .i64("limit")?
@@ -98,30 +101,8 @@ fn select(
     Ok(Value::Object(out))
 }
 
-/// The container's status at `now` (EXPIRED is derived from the clock).
-pub fn container_status(c: &Container, now: i64) -> ContainerStatus {
-    if c.state == State::Published {
-        return ContainerStatus::Published;
-    }
-    if store::is_expired(c, now) {
-        return ContainerStatus::Expired;
-    }
-    match c.state {
-        State::Error => {
-            let sub = crate::processing::stored_error(c.error.as_deref())
-                .id()
-                .entry()
-                .subcode
-                .unwrap_or(0);
-            ContainerStatus::Error(sub)
-        }
-        State::Finished if now >= c.ready_at => ContainerStatus::Finished,
-        _ => ContainerStatus::InProgress,
-    }
-}
-
 fn container_fields(ctx: &Ctx, c: &Container, fields: &[String]) -> ApiResult<Value> {
-    let status = container_status(c, ctx.app.clock.now_ms());
+    let status = c.status(ctx.app.clock.now_ms());
     select(&c.id, fields, CONTAINER_NODE, |f| match f {
         "status_code" => Some(Some(json!(status.code()))),
         "status" => Some(Some(json!(status.text()))),
@@ -131,7 +112,7 @@ fn container_fields(ctx: &Ctx, c: &Container, fields: &[String]) -> ApiResult<Va
 
 fn media_fields(m: &Media, owner: &Account, fields: &[String]) -> ApiResult<Value> {
     let code = shortcode(&m.id);
-    let path = if m.media_product_type == "REELS" {
+    let path = if m.media_product_type == ProductType::Reels {
         "reel"
     } else {
         "p"
@@ -150,7 +131,9 @@ fn media_fields(m: &Media, owner: &Account, fields: &[String]) -> ApiResult<Valu
         "owner" => Some(Some(json!({ "id": m.account_id }))),
         "like_count" | "comments_count" => Some(Some(json!(0))),
         "is_comment_enabled" => Some(Some(json!(true))),
-        "is_shared_to_feed" => Some((m.media_product_type == "REELS").then(|| json!(true))),
+        "is_shared_to_feed" => {
+            Some((m.media_product_type == ProductType::Reels).then(|| json!(true)))
+        }
         "children" => Some((!m.children.is_empty()).then(
             || json!({ "data": m.children.iter().map(|c| json!({ "id": c })).collect::<Vec<_>>() }),
         )),

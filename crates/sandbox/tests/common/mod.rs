@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use instapub_sandbox::{NewAccount, NewMedia, NewPartnershipCode, NewToken, Sandbox};
 use serde_json::Value;
 
 /// A fixture file's bytes, from the media crate's committed fixtures.
@@ -101,6 +102,14 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Reads a response whole.
+    pub async fn read(r: reqwest::Response) -> Reply {
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, body, text }
+    }
+
     /// `(code, subcode)` of an error body.
     pub fn error(&self) -> (i64, Option<i64>) {
         let e = &self.body["error"];
@@ -161,10 +170,7 @@ impl Graph {
     }
 
     async fn reply(r: reqwest::Response) -> Reply {
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, body, text }
+        Reply::read(r).await
     }
 
     /// POST with form parameters (and the token as a parameter).
@@ -229,12 +235,7 @@ impl Graph {
 }
 
 /// A control-plane call with the sandbox's admin key; the answer as JSON.
-pub async fn admin(
-    sb: &instapub_sandbox::Sandbox,
-    method: reqwest::Method,
-    path: &str,
-    body: Value,
-) -> Value {
+pub async fn admin(sb: &Sandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
     let r = reqwest::Client::new()
         .request(method, format!("{}/_sandbox{path}", sb.base_url()))
         .bearer_auth(sb.admin_key())
@@ -244,4 +245,67 @@ pub async fn admin(
         .await
         .unwrap();
     serde_json::from_str(&r.text().await.unwrap()).unwrap()
+}
+
+/// A new account with a full-permission token: `(id, token)`.
+pub async fn account(sb: &Sandbox, username: &str) -> (String, String) {
+    let (a, t) = sb
+        .create_account(NewAccount {
+            username: username.to_owned(),
+            ..NewAccount::default()
+        })
+        .await
+        .unwrap();
+    (a.id, t.token)
+}
+
+/// A token of `user_id` with these permissions, expiring after `expires_in` if given.
+pub async fn token(
+    sb: &Sandbox,
+    user_id: &str,
+    permissions: &[&str],
+    expires_in: Option<Duration>,
+) -> String {
+    sb.create_token(NewToken {
+        user_id: Some(user_id.to_owned()),
+        permissions: Some(permissions.iter().map(|p| p.to_string()).collect()),
+        expires_in: expires_in.map(|d| d.as_secs() as i64),
+        ..NewToken::default()
+    })
+    .await
+    .unwrap()
+    .token
+}
+
+/// A media object of `user_id` that was not published through the API (a reel with or
+/// without copyrighted music, a photo): its id.
+pub async fn seeded_media(
+    sb: &Sandbox,
+    user_id: &str,
+    media_type: &str,
+    product_type: &str,
+    copyrighted_music: bool,
+) -> String {
+    sb.create_media(NewMedia {
+        user_id: Some(user_id.to_owned()),
+        media_type: media_type.to_owned(),
+        media_product_type: product_type.to_owned(),
+        copyrighted_music,
+        ..NewMedia::default()
+    })
+    .await
+    .unwrap()
+    .id
+}
+
+/// A partnership ad code for a media object, expiring after `expires_in` seconds if given.
+pub async fn partnership_code(sb: &Sandbox, media_id: &str, expires_in: Option<i64>) -> String {
+    sb.create_partnership_code(NewPartnershipCode {
+        media_id: media_id.to_owned(),
+        code: None,
+        expires_in,
+    })
+    .await
+    .unwrap()
+    .code
 }

@@ -11,7 +11,8 @@ use std::ops::ControlFlow;
 use instapub_errors::{placeholder, CatalogError, Id};
 use instapub_media::{probe_bytes, MediaFacts, Probe, ProbeError, Prober, Step};
 
-use crate::fetch::{FetchError, Fetcher};
+use super::fetch::{FetchError, Fetcher};
+use crate::error::human_size;
 
 /// Bytes of a video the prober may buffer; the facts of real files sit in the first MiBs.
 const VIDEO_PROBE_CAP: u64 = instapub_media::DEFAULT_CAP;
@@ -130,17 +131,5 @@ pub fn fetch_error(e: FetchError, url: &str, max_bytes: u64, video: bool) -> Cat
         | FetchError::Network(_) => {
             CatalogError::new(Id::MediaFetchFailed).with(placeholder::URI, url)
         }
-    }
-}
-
-/// `8 MiB`, `300 MiB`: how Meta writes sizes in its messages.
-pub fn human_size(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else if bytes >= MIB {
-        format!("{:.1} MiB", bytes as f64 / MIB as f64)
-    } else {
-        format!("{bytes} bytes")
     }
 }

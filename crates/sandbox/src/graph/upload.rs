@@ -10,15 +10,18 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use instapub_errors::{placeholder, CatalogError, Id, Profile};
 use serde_json::json;
 
 use crate::app::App;
+use crate::auth;
 use crate::error::{graph_ok, json_body, new_trace_id};
 use crate::params::{access_token, Params};
-use crate::{processing, store};
+use crate::pipeline::processing;
+use crate::route::UploadRoute;
+use crate::store;
 
 fn fail(error: CatalogError, profile: Profile) -> Response {
     let env = error.render(profile, new_trace_id());
@@ -34,39 +37,43 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Handles `/ig-api-upload/...` (`rest` is the path after that prefix).
+/// Handles a route of the upload host for container `id`.
 pub async fn handle(
     app: Arc<App>,
-    method: &Method,
-    rest: &str,
+    route: UploadRoute,
+    id: &str,
     query: Option<&str>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
     let profile = app.config.profile;
-    match run(&app, method, rest, query, headers, body).await {
+    match run(&app, route, id, query, headers, body).await {
         Ok(r) => r,
         Err(e) => fail(e, profile),
     }
 }
 
+/// A path or method the upload host does not serve (`rest`: the path after the prefix).
+pub fn not_expected(rest: &str, profile: Profile) -> Response {
+    fail(
+        CatalogError::new(Id::UploadNotExpected).with(placeholder::MEDIA_ID, rest),
+        profile,
+    )
+}
+
 async fn run(
     app: &Arc<App>,
-    method: &Method,
-    rest: &str,
+    route: UploadRoute,
+    id: &str,
     query: Option<&str>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response, CatalogError> {
-    let segs = crate::graph::segments(rest);
-    let [id] = segs.as_slice() else {
-        return Err(CatalogError::new(Id::UploadNotExpected).with(placeholder::MEDIA_ID, rest));
-    };
-    let id = id.to_string();
+    let id = id.to_owned();
     let params = Params::from_request(query, &HeaderMap::new(), b"").unwrap_or_default();
     let token = access_token(&params, headers);
     let unauthorized = || CatalogError::new(Id::UploadUnauthorized);
-    let caller = crate::auth::authenticate(app, token)
+    let caller = auth::authenticate(app, token)
         .await
         .map_err(|_| unauthorized())?;
     let lookup = id.clone();
@@ -87,14 +94,14 @@ async fn run(
     }
     let not_expected =
         || CatalogError::new(Id::UploadNotExpected).with(placeholder::MEDIA_ID, id.clone());
-    if *method == Method::GET {
+    if route == UploadRoute::Status {
         return Ok(graph_ok(&json!({
             "id": id,
             "offset": received,
             "upload_complete": !container.awaiting_upload,
         })));
     }
-    if *method != Method::POST || !container.awaiting_upload {
+    if !container.awaiting_upload {
         return Err(not_expected());
     }
     let ready_at = app.clock.now_ms() + app.config.video_processing.as_millis() as i64;

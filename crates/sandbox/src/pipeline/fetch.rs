@@ -37,7 +37,6 @@ pub enum FetchError {
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub bytes: Vec<u8>,
-    pub content_type: Option<String>,
 }
 
 /// Downloads media. Cheap to clone.
@@ -78,17 +77,12 @@ impl Fetcher {
     /// arrive, and with [`FetchError::Timeout`] when the whole download exceeds the time limit.
     pub async fn fetch(&self, url: &str, cap: u64) -> Result<Fetched, FetchError> {
         let mut bytes = Vec::new();
-        let content_type = self
-            .stream(url, cap, |chunk| {
-                bytes.extend_from_slice(chunk);
-                std::ops::ControlFlow::Continue(())
-            })
-            .await?
-            .content_type;
-        Ok(Fetched {
-            bytes,
-            content_type,
+        self.stream(url, cap, |chunk| {
+            bytes.extend_from_slice(chunk);
+            std::ops::ControlFlow::Continue(())
         })
+        .await?;
+        Ok(Fetched { bytes })
     }
 
     /// Streams `url` into `sink` chunk by chunk without keeping it, under the same cap and time
@@ -121,13 +115,7 @@ impl Fetcher {
         if response.content_length().is_some_and(|n| n > cap) {
             return Err(FetchError::TooLarge { limit: cap });
         }
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
         let mut total: u64 = 0;
-        let mut complete = true;
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(classify)?;
@@ -136,26 +124,18 @@ impl Fetcher {
                 return Err(FetchError::TooLarge { limit: cap });
             }
             if sink(&chunk).is_break() {
-                complete = false;
                 break;
             }
         }
-        Ok(Streamed {
-            bytes: total,
-            complete,
-            content_type,
-        })
+        Ok(Streamed { bytes: total })
     }
 }
 
 /// The outcome of [`Fetcher::stream`].
 #[derive(Debug, Clone)]
 pub struct Streamed {
-    /// Bytes received.
+    /// Bytes received (fewer than the file's when the sink stopped early).
     pub bytes: u64,
-    /// False when the sink stopped the download early.
-    pub complete: bool,
-    pub content_type: Option<String>,
 }
 
 fn classify(e: reqwest::Error) -> FetchError {

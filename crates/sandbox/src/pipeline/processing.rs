@@ -6,14 +6,13 @@
 
 use std::sync::Arc;
 
-use instapub_errors::{CatalogError, Id};
+use instapub_errors::CatalogError;
+use instapub_rules::Kind;
 
+use super::inspect;
 use crate::app::App;
-use crate::error::ApiError;
-use crate::graph::create_media::rules_request;
-use crate::inspect;
 use crate::params::Params;
-use crate::store::{self, Container, Kind};
+use crate::store::{self, Container};
 
 /// Starts processing a container in the background.
 pub fn spawn(app: Arc<App>, container: Container) {
@@ -54,8 +53,8 @@ async fn record(app: &App, container: &Container, result: Result<Option<String>,
 fn max_bytes(app: &App, kind: Kind) -> u64 {
     let limits = &app.config.limits;
     match kind {
-        Kind::Reels => limits.reel_max_bytes,
-        Kind::Stories { .. } => limits.story_video_max_bytes,
+        Kind::Reel => limits.reel_max_bytes,
+        Kind::StoryVideo | Kind::StoryImage => limits.story_video_max_bytes,
         _ => limits.carousel_video_max_bytes,
     }
 }
@@ -66,7 +65,9 @@ fn judge(
     container: &Container,
     found: inspect::Inspected,
 ) -> Result<Option<String>, CatalogError> {
-    let req = rules_request(&Params::from_json(&container.params)).map_err(|e| e.0)?;
+    let req = Params::from_json(&container.params)
+        .container_request()
+        .map_err(|e| e.0)?;
     let kind = instapub_rules::kind(&req)?;
     let limits = &app.config.limits;
     if let Some(e) = instapub_rules::check_media(&req, kind, &found.facts, found.size, limits)
@@ -95,12 +96,4 @@ pub async fn resume(app: &Arc<App>) -> Result<usize, store::StoreError> {
         spawn(app.clone(), container);
     }
     Ok(n)
-}
-
-/// The error a container's processing stored.
-pub fn stored_error(stored: Option<&str>) -> ApiError {
-    stored
-        .and_then(|s| serde_json::from_str::<CatalogError>(s).ok())
-        .map(ApiError)
-        .unwrap_or_else(|| ApiError::new(Id::UnknownUploadError))
 }

@@ -1,0 +1,270 @@
+//! The control plane under `/_sandbox/`: what a test uses to set the stage. JSON in and out,
+//! `Authorization: Bearer <admin key>` on everything but `GET /_sandbox/files/{name}` (files
+//! must be fetchable without credentials, like any public media URL) and the OpenAPI document.
+//!
+//! Its routes are rows of the route table ([`crate::route::ROUTES`]); this module turns HTTP
+//! into calls of the validated [`stage`] operations, which [`scenario`] files and the typed
+//! helpers on `Sandbox` call too. [`openapi`] describes every route of the table.
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use instapub_errors::Id;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
+use crate::route::{ControlRoute, Route};
+use crate::store::{self, Account};
+
+pub mod openapi;
+pub mod scenario;
+pub mod stage;
+
+use stage::StageError;
+
+/// Handles a control-plane route; `params` are its `{parameter}` path segments in order.
+pub async fn handle(
+    app: Arc<App>,
+    route: ControlRoute,
+    params: &[&str],
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiResult<Response> {
+    let param = params.first().copied().unwrap_or_default();
+    if !Route::Control(route).is_public() {
+        authorize(&app, headers)?;
+    }
+    let now = app.clock.now_ms();
+    match route {
+        ControlRoute::CreateAccount => {
+            let a: stage::NewAccount = parse(body)?;
+            let quota = app.config.quota_total;
+            let (account, token) =
+                staged(&app, move |c| stage::create_account(c, &a, quota, now)).await?;
+            Ok(graph_ok(&account_json(&account, Some(&token.token))))
+        }
+        ControlRoute::ListAccounts => {
+            let accounts = app
+                .store
+                .read(store::accounts)
+                .await
+                .map_err(store_failed)?;
+            let data: Vec<Value> = accounts.iter().map(|a| account_json(a, None)).collect();
+            Ok(graph_ok(&json!({ "data": data })))
+        }
+        ControlRoute::PatchAccount => {
+            let p: stage::AccountPatch = parse(body)?;
+            let id = param.to_owned();
+            let account = staged(&app, move |c| stage::update_account(c, &id, &p)).await?;
+            Ok(graph_ok(&account_json(&account, None)))
+        }
+        ControlRoute::CreateToken => {
+            let t: stage::NewToken = parse(body)?;
+            let token = staged(&app, move |c| stage::create_token(c, &t, now)).await?;
+            Ok(graph_ok(&json!({
+                "access_token": token.token,
+                "user_id": token.account_id,
+                "permissions": token.permissions,
+                "expires_at": token.expires_at.map(|ms| ms.div_euclid(1000)),
+            })))
+        }
+        ControlRoute::CreateCatalog => {
+            let k: stage::NewCatalog = parse(body)?;
+            let catalog = staged(&app, move |c| stage::create_catalog(c, &k)).await?;
+            Ok(graph_ok(&catalog))
+        }
+        ControlRoute::CreateMedia => {
+            let m: stage::NewMedia = parse(body)?;
+            let media = staged(&app, move |c| stage::create_media(c, &m, now)).await?;
+            Ok(graph_ok(&json!({
+                "id": media.id,
+                "media_type": media.media_type,
+                "media_product_type": media.media_product_type,
+                "copyrighted_music": media.copyrighted_music,
+            })))
+        }
+        ControlRoute::CreatePartnershipCode => {
+            let p: stage::NewPartnershipCode = parse(body)?;
+            let code = staged(&app, move |c| stage::create_partnership_code(c, &p, now)).await?;
+            Ok(graph_ok(&code))
+        }
+        ControlRoute::GetApp => Ok(graph_ok(&app_json(&app).await?)),
+        ControlRoute::PatchApp => {
+            let s: stage::AppSettings = parse(body)?;
+            stage::set_app(&app, &s).await.map_err(refused)?;
+            Ok(graph_ok(&app_json(&app).await?))
+        }
+        ControlRoute::AddFault => {
+            let rule = stage::add_fault(&app, parse(body)?).map_err(refused)?;
+            Ok(graph_ok(&rule))
+        }
+        ControlRoute::ListFaults => Ok(graph_ok(&json!({ "data": app.faults.list() }))),
+        ControlRoute::DeleteFault => {
+            if app.faults.remove(param) {
+                Ok(graph_ok(&json!({ "success": true })))
+            } else {
+                Err(refused(StageError::NotFound {
+                    kind: "fault",
+                    id: param.to_owned(),
+                }))
+            }
+        }
+        ControlRoute::AdvanceClock => {
+            let a: Advance = parse(body)?;
+            if a.seconds < 0 {
+                return Err(refused(StageError::Invalid(
+                    "seconds must be >= 0: the clock only moves forward".into(),
+                )));
+            }
+            app.advance_clock(a.seconds.saturating_mul(1000))
+                .await
+                .map_err(store_failed)?;
+            Ok(graph_ok(&clock(&app)))
+        }
+        ControlRoute::GetClock => Ok(graph_ok(&clock(&app))),
+        ControlRoute::Reset => reset(&app).await,
+        ControlRoute::Requests => Ok(graph_ok(&json!({ "data": app.log.recent() }))),
+        ControlRoute::PutFile => put_file(&app, param, headers, body).await,
+        ControlRoute::GetFile => serve_file(&app, param).await,
+        ControlRoute::OpenApi => Ok(graph_ok(&openapi::document(app.base_url()))),
+    }
+}
+
+/// The admin key, as `Authorization: Bearer <key>`.
+pub fn authorize(app: &App, headers: &HeaderMap) -> ApiResult<()> {
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    if key == Some(app.admin_key.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(Id::AdminKeyInvalid))
+    }
+}
+
+/// A staging operation in one transaction, its refusal as the control plane's error.
+async fn staged<T, F>(app: &App, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&rusqlite::Connection) -> Result<T, StageError> + Send + 'static,
+{
+    app.store.transact(|tx| f(tx)).await.map_err(refused)
+}
+
+fn refused(e: StageError) -> ApiError {
+    if let StageError::Store(inner) = &e {
+        tracing::error!(error = %inner, "the store failed");
+    }
+    ApiError(stage::control_error(&e))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| refused(StageError::Invalid(format!("invalid JSON body: {e}"))))
+}
+
+fn account_json(a: &Account, token: Option<&str>) -> Value {
+    let mut v = json!({
+        "id": a.id,
+        "username": a.username,
+        "restricted": a.restricted,
+        "spam_flagged": a.spam_flagged,
+        "quota_total": a.quota_total,
+        "shopping_eligible": a.shopping_eligible,
+    });
+    if let Some(t) = token {
+        v["access_token"] = json!(t);
+    }
+    v
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    seconds: i64,
+}
+
+fn clock(app: &App) -> Value {
+    json!({
+        "now": app.clock.now_s(),
+        "offset_seconds": app.clock.offset_ms() / 1000,
+    })
+}
+
+async fn reset(app: &Arc<App>) -> ApiResult<Response> {
+    let demo = app.demo.clone();
+    let quota = app.config.quota_total;
+    app.store
+        .call(move |c| store::reset(c, &demo.account, &demo.token, quota))
+        .await
+        .map_err(store_failed)?;
+    app.clock.set_offset_ms(0);
+    app.log.clear();
+    app.faults.clear();
+    app.usage.clear();
+    Ok(graph_ok(&json!({ "success": true })))
+}
+
+async fn put_file(
+    app: &Arc<App>,
+    name: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiResult<Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let (n, bytes, size) = (name.to_owned(), body.to_vec(), body.len());
+    staged(app, move |c| stage::put_file(c, &n, &content_type, &bytes)).await?;
+    Ok(graph_ok(&json!({
+        "name": name,
+        "size": size,
+        "url": format!("{}/_sandbox/files/{name}", app.base_url()),
+    })))
+}
+
+async fn serve_file(app: &Arc<App>, name: &str) -> ApiResult<Response> {
+    let n = name.to_owned();
+    let file = app
+        .store
+        .read(move |c| store::file(c, &n))
+        .await
+        .map_err(store_failed)?;
+    let Some((content_type, bytes)) = file else {
+        return Err(refused(StageError::NotFound {
+            kind: "file",
+            id: name.to_owned(),
+        }));
+    };
+    let mut response = (StatusCode::OK, bytes).into_response();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    Ok(response)
+}
+
+async fn app_json(app: &App) -> ApiResult<Value> {
+    let limits = app.usage.limits();
+    let audio = app
+        .store
+        .read(store::ads_audio_swap_enabled)
+        .await
+        .map_err(store_failed)?;
+    Ok(json!({
+        "app_calls_per_hour": limits.app_calls_per_hour,
+        "account_calls_per_hour": limits.account_calls_per_hour,
+        "ads_audio_swap_enabled": audio,
+    }))
+}

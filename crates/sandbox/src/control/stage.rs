@@ -1,0 +1,416 @@
+//! Staging operations: every object a test can put in the sandbox, validated in one place. The
+//! control plane (HTTP), scenario files and the typed helpers on `Sandbox` all call these, so
+//! they all enforce the same rules.
+//!
+//! The store-side operations run inside a transaction the caller owns (`Store::transact`), so a
+//! scenario file is applied whole or not at all. Accounts can be named by `user_id` or by
+//! `user` (the username) wherever an operation needs one.
+
+use instapub_errors::{CatalogError, Id};
+use instapub_rules::{MediaType, ProductType};
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use crate::app::App;
+use crate::faults::{NewRule, Rule};
+use crate::store::{self, Account, Catalog, Media, NewProduct, StoreError, Token};
+use crate::tokens::{all_permissions, full_token, new_access_token};
+use crate::usage;
+
+/// Why a staging operation was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StageError {
+    /// The input breaks a rule; the text says which.
+    #[error("{0}")]
+    Invalid(String),
+    /// It names an object that does not exist.
+    #[error("unknown {kind} {id:?}")]
+    NotFound { kind: &'static str, id: String },
+    #[error("the store failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for StageError {
+    fn from(e: rusqlite::Error) -> Self {
+        StageError::Store(StoreError::from(e))
+    }
+}
+
+fn invalid(reason: impl Into<String>) -> StageError {
+    StageError::Invalid(reason.into())
+}
+
+/// Review states Graph reports for catalog products.
+pub const REVIEW_STATES: &[&str] = &["approved", "pending", "rejected", "outdated"];
+
+/// The longest `expires_in` accepted, either way (a negative one makes an expired token).
+pub const MAX_EXPIRES_IN_S: i64 = 100 * 365 * 24 * 60 * 60;
+
+/// A new account.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    /// 1-30 letters, digits, `_` or `.`; unique.
+    pub username: String,
+    #[serde(default)]
+    pub restricted: bool,
+    #[serde(default)]
+    pub spam_flagged: bool,
+    /// Posts per 24 h (default: the sandbox's `quota_total`).
+    pub quota_total: Option<u32>,
+    #[serde(default)]
+    pub shopping_eligible: bool,
+    /// A fixed value for its full-permission token (generated when absent).
+    pub access_token: Option<String>,
+}
+
+/// Changes to an account; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    pub restricted: Option<bool>,
+    pub spam_flagged: Option<bool>,
+    pub quota_total: Option<u32>,
+    pub shopping_eligible: Option<bool>,
+}
+
+/// A new token for an account.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub user_id: Option<String>,
+    /// The account by username, instead of `user_id`.
+    pub user: Option<String>,
+    /// A fixed value (generated when absent).
+    pub access_token: Option<String>,
+    /// Default: every permission the sandbox knows.
+    pub permissions: Option<Vec<String>>,
+    /// Seconds from now on the virtual clock; absent never expires.
+    pub expires_in: Option<i64>,
+}
+
+/// A product catalog.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCatalog {
+    pub user_id: Option<String>,
+    pub user: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub products: Vec<NewCatalogProduct>,
+}
+
+/// A product of a [`NewCatalog`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCatalogProduct {
+    pub retailer_id: Option<String>,
+    pub name: String,
+    /// One of [`REVIEW_STATES`] (default `approved`).
+    pub review_status: Option<String>,
+}
+
+/// An existing media object (one not published through the API).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMedia {
+    pub user_id: Option<String>,
+    pub user: Option<String>,
+    /// `IMAGE`, `VIDEO` or `CAROUSEL_ALBUM` (any case).
+    pub media_type: String,
+    /// `FEED`, `REELS`, `STORY` or `AD` (any case).
+    pub media_product_type: String,
+    pub caption: Option<String>,
+    #[serde(default)]
+    pub copyrighted_music: bool,
+}
+
+/// A partnership ad code for a media object.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPartnershipCode {
+    pub media_id: String,
+    /// A fixed code (generated when absent).
+    pub code: Option<String>,
+    /// Seconds from now on the virtual clock; absent never expires.
+    pub expires_in: Option<i64>,
+}
+
+/// A created partnership code.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PartnershipCode {
+    pub code: String,
+    pub media_id: String,
+    /// Unix seconds (virtual clock).
+    pub expires_at: Option<i64>,
+}
+
+/// App-wide settings; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSettings {
+    pub ads_audio_swap_enabled: Option<bool>,
+    /// At least 1.
+    pub app_calls_per_hour: Option<u32>,
+    /// At least 1.
+    pub account_calls_per_hour: Option<u32>,
+}
+
+fn valid_username(u: &str) -> bool {
+    !u.is_empty()
+        && u.len() <= 30
+        && u.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+}
+
+/// Whether a name can be a hosted file's (it becomes a URL path segment).
+pub fn valid_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// `expires_in` seconds from `now` (ms) as an absolute ms time, range-checked.
+fn expiry(now: i64, expires_in: Option<i64>) -> Result<Option<i64>, StageError> {
+    match expires_in {
+        None => Ok(None),
+        Some(s) if s.abs() <= MAX_EXPIRES_IN_S => Ok(Some(now.saturating_add(s * 1000))),
+        Some(_) => Err(invalid(format!(
+            "expires_in must be between -{MAX_EXPIRES_IN_S} and {MAX_EXPIRES_IN_S} seconds"
+        ))),
+    }
+}
+
+/// The account an operation names, by id or by username.
+fn account_named(
+    c: &Connection,
+    user_id: Option<&str>,
+    user: Option<&str>,
+) -> Result<Account, StageError> {
+    match (user_id, user) {
+        (Some(_), Some(_)) => Err(invalid("give user_id or user, not both")),
+        (Some(id), None) => store::account(c, id)?.ok_or_else(|| StageError::NotFound {
+            kind: "account",
+            id: id.to_owned(),
+        }),
+        (None, Some(name)) => {
+            store::account_by_username(c, name)?.ok_or_else(|| StageError::NotFound {
+                kind: "account",
+                id: name.to_owned(),
+            })
+        }
+        (None, None) => Err(invalid("user_id (or user, a username) is required")),
+    }
+}
+
+fn insert_unique_token(c: &Connection, t: &Token, now: i64) -> Result<(), StageError> {
+    if t.token.is_empty() || t.token.len() > 1024 {
+        return Err(invalid("access_token must be 1-1024 characters"));
+    }
+    if store::token(c, &t.token)?.is_some() {
+        return Err(invalid(format!("token {:?} is already in use", t.token)));
+    }
+    store::insert_token(c, t, now)?;
+    Ok(())
+}
+
+/// Creates an account and a full-permission token for it.
+pub fn create_account(
+    c: &Connection,
+    a: &NewAccount,
+    default_quota: u32,
+    now: i64,
+) -> Result<(Account, Token), StageError> {
+    if !valid_username(&a.username) {
+        return Err(invalid("username must be 1-30 letters, digits, '_' or '.'"));
+    }
+    if store::account_by_username(c, &a.username)?.is_some() {
+        return Err(invalid(format!(
+            "an account with username {:?} exists",
+            a.username
+        )));
+    }
+    let created =
+        store::insert_account(c, &a.username, a.quota_total.unwrap_or(default_quota), now)?;
+    let account = store::update_account(
+        c,
+        &created.id,
+        Some(a.restricted),
+        Some(a.spam_flagged),
+        None,
+        Some(a.shopping_eligible),
+    )?
+    .unwrap_or(created);
+    let token = full_token(&account.id, a.access_token.clone());
+    insert_unique_token(c, &token, now)?;
+    Ok((account, token))
+}
+
+/// Changes an account's flags or quota.
+pub fn update_account(c: &Connection, id: &str, p: &AccountPatch) -> Result<Account, StageError> {
+    store::update_account(
+        c,
+        id,
+        p.restricted,
+        p.spam_flagged,
+        p.quota_total,
+        p.shopping_eligible,
+    )?
+    .ok_or_else(|| StageError::NotFound {
+        kind: "account",
+        id: id.to_owned(),
+    })
+}
+
+/// Creates a token.
+pub fn create_token(c: &Connection, t: &NewToken, now: i64) -> Result<Token, StageError> {
+    let account = account_named(c, t.user_id.as_deref(), t.user.as_deref())?;
+    let token = Token {
+        token: t.access_token.clone().unwrap_or_else(new_access_token),
+        account_id: account.id,
+        permissions: t.permissions.clone().unwrap_or_else(all_permissions),
+        expires_at: expiry(now, t.expires_in)?,
+    };
+    insert_unique_token(c, &token, now)?;
+    Ok(token)
+}
+
+/// Creates a product catalog.
+pub fn create_catalog(c: &Connection, k: &NewCatalog) -> Result<Catalog, StageError> {
+    let account = account_named(c, k.user_id.as_deref(), k.user.as_deref())?;
+    let mut products = Vec::new();
+    for p in &k.products {
+        let status = p.review_status.clone().unwrap_or_else(|| "approved".into());
+        if !REVIEW_STATES.contains(&status.as_str()) {
+            return Err(invalid(format!(
+                "product {:?}: review_status must be one of {}",
+                p.name,
+                REVIEW_STATES.join(", ")
+            )));
+        }
+        products.push(NewProduct {
+            retailer_id: p.retailer_id.clone(),
+            name: p.name.clone(),
+            review_status: status,
+        });
+    }
+    Ok(store::insert_catalog(c, &account.id, &k.name, &products)?)
+}
+
+/// Seeds a media object.
+pub fn create_media(c: &Connection, m: &NewMedia, now: i64) -> Result<Media, StageError> {
+    let media_type = MediaType::parse(&m.media_type.to_ascii_uppercase()).ok_or_else(|| {
+        invalid(format!(
+            "media_type must be one of {}",
+            MediaType::names().join(", ")
+        ))
+    })?;
+    let product_type =
+        ProductType::parse(&m.media_product_type.to_ascii_uppercase()).ok_or_else(|| {
+            invalid(format!(
+                "media_product_type must be one of {}",
+                ProductType::names().join(", ")
+            ))
+        })?;
+    let account = account_named(c, m.user_id.as_deref(), m.user.as_deref())?;
+    Ok(store::insert_seeded_media(
+        c,
+        &account.id,
+        media_type,
+        product_type,
+        m.caption.as_deref(),
+        m.copyrighted_music,
+        now,
+    )?)
+}
+
+/// Creates a partnership ad code.
+pub fn create_partnership_code(
+    c: &Connection,
+    p: &NewPartnershipCode,
+    now: i64,
+) -> Result<PartnershipCode, StageError> {
+    let expires_at = expiry(now, p.expires_in)?;
+    if store::media(c, &p.media_id)?.is_none() {
+        return Err(StageError::NotFound {
+            kind: "media",
+            id: p.media_id.clone(),
+        });
+    }
+    let code = p
+        .code
+        .clone()
+        .unwrap_or_else(|| format!("PAC{}", fastrand::u64(..) % 10_000_000_000_000));
+    if code.is_empty() || code.len() > 256 {
+        return Err(invalid("code must be 1-256 characters"));
+    }
+    if store::partnership_code(c, &code)?.is_some() {
+        return Err(invalid(format!("partnership code {code:?} exists")));
+    }
+    store::insert_partnership_code(c, &code, &p.media_id, expires_at)?;
+    Ok(PartnershipCode {
+        code,
+        media_id: p.media_id.clone(),
+        expires_at: expires_at.map(|ms| ms.div_euclid(1000)),
+    })
+}
+
+/// Hosts a file.
+pub fn put_file(
+    c: &Connection,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<(), StageError> {
+    if !valid_file_name(name) {
+        return Err(invalid(
+            "file names are 1-128 characters of letters, digits, '.', '_', '-'",
+        ));
+    }
+    store::put_file(c, name, content_type, bytes)?;
+    Ok(())
+}
+
+/// Changes app settings (call limits in memory, switches in the store).
+pub async fn set_app(app: &App, s: &AppSettings) -> Result<(), StageError> {
+    if s.app_calls_per_hour == Some(0) || s.account_calls_per_hour == Some(0) {
+        return Err(invalid("call limits must be at least 1 per hour"));
+    }
+    let mut limits: usage::Limits = app.usage.limits();
+    if let Some(n) = s.app_calls_per_hour {
+        limits.app_calls_per_hour = n;
+    }
+    if let Some(n) = s.account_calls_per_hour {
+        limits.account_calls_per_hour = n;
+    }
+    if let Some(on) = s.ads_audio_swap_enabled {
+        app.store
+            .call(move |c| store::set_ads_audio_swap_enabled(c, on))
+            .await?;
+    }
+    app.usage.set_limits(limits);
+    Ok(())
+}
+
+/// Adds a fault rule (its error must be a catalog entry).
+pub fn add_fault(app: &App, rule: NewRule) -> Result<Rule, StageError> {
+    app.faults.add(rule).map_err(StageError::Invalid)
+}
+
+/// The error a refused operation answers with on the control plane.
+pub fn control_error(e: &StageError) -> CatalogError {
+    use instapub_errors::placeholder;
+    match e {
+        StageError::Invalid(reason) => {
+            CatalogError::new(Id::ControlInvalid).with(placeholder::REASON, reason.as_str())
+        }
+        StageError::NotFound { kind, id } => CatalogError::new(Id::ControlNotFound)
+            .with(placeholder::NODE_TYPE, *kind)
+            .with(placeholder::NODE_ID, id.as_str()),
+        StageError::Store(_) => CatalogError::new(Id::ServiceUnavailable),
+    }
+}

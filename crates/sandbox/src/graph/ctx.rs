@@ -1,0 +1,14 @@
+//! What every Graph handler gets: the shared state, the authenticated caller, the parameters.
+
+use std::sync::Arc;
+
+use crate::app::App;
+use crate::auth::Caller;
+use crate::params::Params;
+
+/// A Graph request, authenticated and parsed.
+pub struct Ctx {
+    pub app: Arc<App>,
+    pub caller: Caller,
+    pub params: Params,
+}

@@ -1,0 +1,763 @@
+//! The route table: every request the sandbox answers, in one list ([`ROUTES`]).
+//!
+//! A request is parsed once ([`parse`]) from its method and path. Routing, the fault rules'
+//! operation names ([`Endpoint`]), the "unknown path components" answer for edges nobody
+//! serves, and the OpenAPI document (`control/openapi.rs`) are all read off this table, so adding
+//! an endpoint is: a variant here, its row in [`ROUTES`], a handler file, a match arm the
+//! compiler asks for, tests.
+//!
+//! Paths: `https://graph.facebook.com/v25.0/...` is `{base}/v25.0/...` or
+//! `{base}/graph.facebook.com/v25.0/...`; the version segment is optional on Graph and upload
+//! paths. Graph paths name a node (`/{id}`, `/{id}/{edge}`) whose kind only the store knows, so
+//! they are resolved in two steps: [`parse`] gives [`Parsed::Node`], and [`resolve_node`] picks
+//! the route once the node is looked up (after the caller is authenticated, as Graph does).
+
+use axum::http::Method;
+use serde::{Deserialize, Serialize};
+
+/// A Graph API route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GraphRoute {
+    CreateMedia,
+    UserMedia,
+    MediaPublish,
+    ContentPublishingLimit,
+    AvailableCatalogs,
+    CatalogProductSearch,
+    UserRead,
+    ContainerRead,
+    MediaRead,
+    IgAudio,
+}
+
+/// A route of the resumable-upload host (`rupload.facebook.com` in production).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UploadRoute {
+    Bytes,
+    Status,
+}
+
+/// A control-plane route (`/_sandbox/...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ControlRoute {
+    CreateAccount,
+    ListAccounts,
+    PatchAccount,
+    CreateToken,
+    CreateCatalog,
+    CreateMedia,
+    CreatePartnershipCode,
+    GetApp,
+    PatchApp,
+    AddFault,
+    ListFaults,
+    DeleteFault,
+    AdvanceClock,
+    GetClock,
+    Reset,
+    Requests,
+    PutFile,
+    GetFile,
+    OpenApi,
+}
+
+/// Every route, grouped by the API it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Graph(GraphRoute),
+    Upload(UploadRoute),
+    Control(ControlRoute),
+}
+
+/// What the first segment of a Graph path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    User,
+    Container,
+    Media,
+}
+
+/// The operations a fault rule can name (`match.endpoint`); each route of [`ROUTES`] says which
+/// it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    /// `POST /{ig-user-id}/media`
+    CreateMedia,
+    /// `POST /{ig-user-id}/media_publish`
+    MediaPublish,
+    /// `GET /{container-id}`
+    ContainerStatus,
+    /// `GET /{ig-user-id}/content_publishing_limit`
+    ContentPublishingLimit,
+    /// `GET /{ig-media-id}` and `GET /{ig-user-id}/media`
+    MediaRead,
+    /// `GET /{ig-user-id}`
+    UserRead,
+    /// `GET /ig_audio`
+    IgAudio,
+    /// `POST /ig-api-upload/...`
+    Upload,
+    /// `GET /{ig-user-id}/available_catalogs`, `.../catalog_product_search`
+    Catalogs,
+}
+
+impl Endpoint {
+    /// Every operation a rule can name, in the order the table first uses them.
+    pub fn all() -> Vec<Endpoint> {
+        let mut out = Vec::new();
+        for e in ROUTES.iter().filter_map(|s| s.fault) {
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        out
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Spec {
+    pub route: Route,
+    pub method: Method,
+    /// The path as documented; `{name}` segments are parameters.
+    pub path: &'static str,
+    /// Graph node routes: the kind of node the first segment names, and the edge after it.
+    pub node: Option<(NodeKind, Option<&'static str>)>,
+    /// The fault-rule operation this route counts as.
+    pub fault: Option<Endpoint>,
+    /// One line for the OpenAPI document.
+    pub summary: &'static str,
+}
+
+macro_rules! row {
+    ($route:expr, $method:ident, $path:literal, $node:expr, $fault:expr, $summary:literal) => {
+        Spec {
+            route: $route,
+            method: Method::$method,
+            path: $path,
+            node: $node,
+            fault: $fault,
+            summary: $summary,
+        }
+    };
+}
+
+use ControlRoute as C;
+use GraphRoute as G;
+use NodeKind::{Container as NContainer, Media as NMedia, User as NUser};
+
+/// Every route the sandbox serves.
+pub static ROUTES: &[Spec] = &[
+    // ---- Graph API ----
+    row!(
+        Route::Graph(G::CreateMedia),
+        POST,
+        "/{ig-user-id}/media",
+        Some((NUser, Some("media"))),
+        Some(Endpoint::CreateMedia),
+        "Create a media container (image, REELS, STORIES, CAROUSEL, VIDEO carousel item)"
+    ),
+    row!(
+        Route::Graph(G::UserMedia),
+        GET,
+        "/{ig-user-id}/media",
+        Some((NUser, Some("media"))),
+        Some(Endpoint::MediaRead),
+        "List the account's media (newest first, stories excluded)"
+    ),
+    row!(
+        Route::Graph(G::MediaPublish),
+        POST,
+        "/{ig-user-id}/media_publish",
+        Some((NUser, Some("media_publish"))),
+        Some(Endpoint::MediaPublish),
+        "Publish a FINISHED container"
+    ),
+    row!(
+        Route::Graph(G::ContentPublishingLimit),
+        GET,
+        "/{ig-user-id}/content_publishing_limit",
+        Some((NUser, Some("content_publishing_limit"))),
+        Some(Endpoint::ContentPublishingLimit),
+        "The account's 24 h publishing quota and usage"
+    ),
+    row!(
+        Route::Graph(G::AvailableCatalogs),
+        GET,
+        "/{ig-user-id}/available_catalogs",
+        Some((NUser, Some("available_catalogs"))),
+        Some(Endpoint::Catalogs),
+        "Product catalogs the account can tag from"
+    ),
+    row!(
+        Route::Graph(G::CatalogProductSearch),
+        GET,
+        "/{ig-user-id}/catalog_product_search",
+        Some((NUser, Some("catalog_product_search"))),
+        Some(Endpoint::Catalogs),
+        "Products of a catalog, with their review status"
+    ),
+    row!(
+        Route::Graph(G::UserRead),
+        GET,
+        "/{node-id}",
+        Some((NUser, None)),
+        Some(Endpoint::UserRead),
+        "Read an IG user (username, name, media_count, ...)"
+    ),
+    row!(
+        Route::Graph(G::ContainerRead),
+        GET,
+        "/{node-id}",
+        Some((NContainer, None)),
+        Some(Endpoint::ContainerStatus),
+        "Read a container (status_code, status)"
+    ),
+    row!(
+        Route::Graph(G::MediaRead),
+        GET,
+        "/{node-id}",
+        Some((NMedia, None)),
+        Some(Endpoint::MediaRead),
+        "Read a media object"
+    ),
+    row!(
+        Route::Graph(G::IgAudio),
+        GET,
+        "/ig_audio",
+        None,
+        Some(Endpoint::IgAudio),
+        "Audio search, or ads audio-swap discovery with product=ADS"
+    ),
+    // ---- Resumable upload ----
+    row!(
+        Route::Upload(UploadRoute::Bytes),
+        POST,
+        "/ig-api-upload/{version}/{container-id}",
+        None,
+        Some(Endpoint::Upload),
+        "Upload bytes (offset, file_size headers) or a file_url for a resumable container"
+    ),
+    row!(
+        Route::Upload(UploadRoute::Status),
+        GET,
+        "/ig-api-upload/{version}/{container-id}",
+        None,
+        None,
+        "How far a resumable upload got (sandbox addition)"
+    ),
+    // ---- Control plane ----
+    row!(
+        Route::Control(C::CreateAccount),
+        POST,
+        "/_sandbox/accounts",
+        None,
+        None,
+        "Create an account (answers with a full-permission token)"
+    ),
+    row!(
+        Route::Control(C::ListAccounts),
+        GET,
+        "/_sandbox/accounts",
+        None,
+        None,
+        "List accounts"
+    ),
+    row!(
+        Route::Control(C::PatchAccount),
+        PATCH,
+        "/_sandbox/accounts/{id}",
+        None,
+        None,
+        "Change an account's flags or quota"
+    ),
+    row!(
+        Route::Control(C::CreateToken),
+        POST,
+        "/_sandbox/tokens",
+        None,
+        None,
+        "Create a token with permissions and expiry"
+    ),
+    row!(
+        Route::Control(C::CreateCatalog),
+        POST,
+        "/_sandbox/catalogs",
+        None,
+        None,
+        "Create a product catalog"
+    ),
+    row!(
+        Route::Control(C::CreateMedia),
+        POST,
+        "/_sandbox/media",
+        None,
+        None,
+        "Seed an existing media object (e.g. a reel with copyrighted music)"
+    ),
+    row!(
+        Route::Control(C::CreatePartnershipCode),
+        POST,
+        "/_sandbox/partnership_ad_codes",
+        None,
+        None,
+        "Create a partnership ad code for a media"
+    ),
+    row!(
+        Route::Control(C::GetApp),
+        GET,
+        "/_sandbox/app",
+        None,
+        None,
+        "App settings"
+    ),
+    row!(
+        Route::Control(C::PatchApp),
+        PATCH,
+        "/_sandbox/app",
+        None,
+        None,
+        "Change app settings (call limits, ads audio swap)"
+    ),
+    row!(
+        Route::Control(C::AddFault),
+        POST,
+        "/_sandbox/faults",
+        None,
+        None,
+        "Add a fault rule"
+    ),
+    row!(
+        Route::Control(C::ListFaults),
+        GET,
+        "/_sandbox/faults",
+        None,
+        None,
+        "List fault rules"
+    ),
+    row!(
+        Route::Control(C::DeleteFault),
+        DELETE,
+        "/_sandbox/faults/{id}",
+        None,
+        None,
+        "Remove a fault rule"
+    ),
+    row!(
+        Route::Control(C::AdvanceClock),
+        POST,
+        "/_sandbox/clock/advance",
+        None,
+        None,
+        "Move the virtual clock forward"
+    ),
+    row!(
+        Route::Control(C::GetClock),
+        GET,
+        "/_sandbox/clock",
+        None,
+        None,
+        "The virtual clock"
+    ),
+    row!(
+        Route::Control(C::Reset),
+        POST,
+        "/_sandbox/reset",
+        None,
+        None,
+        "Back to the first-start state"
+    ),
+    row!(
+        Route::Control(C::Requests),
+        GET,
+        "/_sandbox/requests",
+        None,
+        None,
+        "Recent Graph requests and their answers"
+    ),
+    row!(
+        Route::Control(C::PutFile),
+        PUT,
+        "/_sandbox/files/{name}",
+        None,
+        None,
+        "Host a file on the sandbox"
+    ),
+    row!(
+        Route::Control(C::GetFile),
+        GET,
+        "/_sandbox/files/{name}",
+        None,
+        None,
+        "A hosted file (no credentials needed)"
+    ),
+    row!(
+        Route::Control(C::OpenApi),
+        GET,
+        "/_sandbox/openapi.json",
+        None,
+        None,
+        "This document"
+    ),
+];
+
+impl Spec {
+    /// Which API the route belongs to.
+    pub fn surface(&self) -> Surface {
+        match self.route {
+            Route::Graph(_) => Surface::Graph,
+            Route::Upload(_) => Surface::Upload,
+            Route::Control(_) => Surface::Control,
+        }
+    }
+}
+
+impl Route {
+    /// This route's row.
+    #[cfg(test)]
+    pub fn spec(self) -> &'static Spec {
+        // Every variant has a row (checked by a test), so the fallback is never taken.
+        ROUTES
+            .iter()
+            .find(|s| s.route == self)
+            .unwrap_or(&ROUTES[0])
+    }
+
+    /// Routes that answer without the caller's credentials (a hosted file is public media).
+    pub fn is_public(self) -> bool {
+        matches!(self, Route::Control(C::GetFile | C::OpenApi))
+    }
+}
+
+/// The hosts a path can name in front (`{base}/graph.facebook.com/...`).
+const GRAPH_HOST: &str = "graph.facebook.com";
+/// Where the upload host's paths start.
+const UPLOAD_PREFIX: &str = "ig-api-upload";
+/// Where the control plane's paths start.
+const CONTROL_PREFIX: &str = "_sandbox";
+
+/// Which body size limit a request gets: files and uploads are large, Graph calls small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Graph,
+    Upload,
+    Control,
+}
+
+/// A request's place in the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed<'a> {
+    /// A Graph node path (`/{id}` or `/{id}/{edge}`): resolved by [`resolve_node`] once the
+    /// node's kind is known.
+    Node { id: &'a str, edge: Option<&'a str> },
+    /// A route known from the path alone, with its `{parameter}` segments in order.
+    Fixed {
+        spec: &'static Spec,
+        params: Vec<&'a str>,
+    },
+    /// Nothing in the table matches.
+    Unknown(Miss<'a>),
+}
+
+/// Why nothing matched, so the caller can answer as the real API does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Miss<'a> {
+    /// A Graph path with nothing in it (`/` or `/v25.0/`).
+    EmptyGraphPath,
+    /// A Graph path with segments past `/{node}/{edge}`: these, joined.
+    ExtraSegments(String),
+    /// A known Graph path without this method (`POST /ig_audio`): its first segment.
+    GraphMethod(&'a str),
+    /// An upload path that is not `/{version}/{container-id}`, or the wrong method.
+    Upload(String),
+    /// A control-plane path nobody serves.
+    Control(String),
+}
+
+impl Parsed<'_> {
+    /// Which API the request is for.
+    pub fn surface(&self) -> Surface {
+        match self {
+            Parsed::Node { .. } => Surface::Graph,
+            Parsed::Fixed { spec, .. } => spec.surface(),
+            Parsed::Unknown(Miss::Upload(_)) => Surface::Upload,
+            Parsed::Unknown(Miss::Control(_)) => Surface::Control,
+            Parsed::Unknown(_) => Surface::Graph,
+        }
+    }
+}
+
+/// Parses a request's method and path.
+pub fn parse<'a>(method: &Method, path: &'a str) -> Parsed<'a> {
+    let mut segs: Vec<&'a str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if segs.first() == Some(&GRAPH_HOST) {
+        segs.remove(0);
+    }
+    match segs.first().copied() {
+        Some(CONTROL_PREFIX) => fixed(method, &segs, Surface::Control)
+            .unwrap_or_else(|| Parsed::Unknown(Miss::Control(format!("/{}", segs.join("/"))))),
+        Some(UPLOAD_PREFIX) => {
+            if segs.get(1).is_some_and(|s| is_version(s)) {
+                segs.remove(1);
+            }
+            fixed(method, &segs, Surface::Upload).unwrap_or_else(|| {
+                Parsed::Unknown(Miss::Upload(segs.get(1..).unwrap_or_default().join("/")))
+            })
+        }
+        _ => {
+            if segs.first().is_some_and(|s| is_version(s)) {
+                segs.remove(0);
+            }
+            if let Some(found) = fixed(method, &segs, Surface::Graph) {
+                return found;
+            }
+            match segs.as_slice() {
+                [] => Parsed::Unknown(Miss::EmptyGraphPath),
+                [first, ..] if is_fixed_graph_path(first) => {
+                    Parsed::Unknown(Miss::GraphMethod(first))
+                }
+                [id] => Parsed::Node { id, edge: None },
+                [id, edge] => Parsed::Node {
+                    id,
+                    edge: Some(edge),
+                },
+                [_, _, rest @ ..] => Parsed::Unknown(Miss::ExtraSegments(rest.join("/"))),
+            }
+        }
+    }
+}
+
+/// What a node path is, once the node's kind is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeRoute {
+    Found(&'static Spec),
+    /// No route serves this edge on any node: Graph's "unknown path components".
+    UnknownEdge,
+    /// The node or edge exists but not with this method (or not on this kind of node): to
+    /// Graph, an object that does not support the operation.
+    Unsupported,
+}
+
+/// Picks the route of a node path.
+pub fn resolve_node(method: &Method, kind: NodeKind, edge: Option<&str>) -> NodeRoute {
+    let mut edge_known = edge.is_none();
+    for spec in ROUTES {
+        let Some((k, e)) = spec.node else { continue };
+        if e == edge {
+            edge_known = true;
+            if k == kind && spec.method == *method {
+                return NodeRoute::Found(spec);
+            }
+        }
+    }
+    if edge_known {
+        NodeRoute::Unsupported
+    } else {
+        NodeRoute::UnknownEdge
+    }
+}
+
+/// The segments of a path template, without the optional `{version}`.
+fn template(path: &'static str) -> impl Iterator<Item = &'static str> {
+    path.split('/')
+        .filter(|s| !s.is_empty() && *s != "{version}")
+}
+
+fn is_param(seg: &str) -> bool {
+    seg.starts_with('{') && seg.ends_with('}')
+}
+
+/// A fixed (non-node) route of `surface` matching the segments.
+fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Parsed<'a>> {
+    for spec in ROUTES {
+        if spec.node.is_some() || spec.surface() != surface {
+            continue;
+        }
+        let tpl: Vec<&str> = template(spec.path).collect();
+        if tpl.len() != segs.len() {
+            continue;
+        }
+        let mut params = Vec::new();
+        let fits = tpl.iter().zip(segs).all(|(t, s)| {
+            if is_param(t) {
+                params.push(*s);
+                true
+            } else {
+                t == s
+            }
+        });
+        if !fits {
+            continue;
+        }
+        if spec.method == *method {
+            return Some(Parsed::Fixed { spec, params });
+        }
+    }
+    None
+}
+
+/// A Graph path whose first segment is a fixed name (`ig_audio`), not a node id.
+fn is_fixed_graph_path(first: &str) -> bool {
+    ROUTES.iter().any(|s| {
+        s.node.is_none()
+            && matches!(s.route, Route::Graph(_))
+            && template(s.path).next() == Some(first)
+    })
+}
+
+/// A Graph version segment: `v25.0`, `v26`.
+pub fn is_version(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('v') else {
+        return false;
+    };
+    let mut parts = rest.splitn(2, '.');
+    let major_ok = parts
+        .next()
+        .is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()));
+    let minor_ok = parts
+        .next()
+        .is_none_or(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()));
+    major_ok && minor_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route_of(method: Method, path: &str) -> Option<Route> {
+        match parse(&method, path) {
+            Parsed::Fixed { spec, .. } => Some(spec.route),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_route_has_one_row_and_rows_agree_with_their_paths() {
+        let mut seen = Vec::new();
+        for spec in ROUTES {
+            assert!(!seen.contains(&spec.route), "{:?} twice", spec.route);
+            seen.push(spec.route);
+            assert_eq!(spec.route.spec().path, spec.path);
+            if let Some((_, edge)) = spec.node {
+                // The documented path's second segment is the edge.
+                assert_eq!(template(spec.path).nth(1), edge, "{}", spec.path);
+            }
+        }
+        // Every fault name is used by some route.
+        let all = Endpoint::all();
+        for e in [
+            Endpoint::CreateMedia,
+            Endpoint::MediaPublish,
+            Endpoint::ContainerStatus,
+            Endpoint::ContentPublishingLimit,
+            Endpoint::MediaRead,
+            Endpoint::UserRead,
+            Endpoint::IgAudio,
+            Endpoint::Upload,
+            Endpoint::Catalogs,
+        ] {
+            assert!(all.contains(&e), "{e:?} names no route");
+        }
+    }
+
+    #[test]
+    fn graph_paths_with_or_without_version_and_host() {
+        for path in [
+            "/v25.0/123/media",
+            "/123/media",
+            "/v26/123/media",
+            "/graph.facebook.com/v25.0/123/media",
+        ] {
+            assert_eq!(
+                parse(&Method::POST, path),
+                Parsed::Node {
+                    id: "123",
+                    edge: Some("media")
+                },
+                "{path}"
+            );
+        }
+        assert_eq!(
+            parse(&Method::GET, "/vx/123"),
+            Parsed::Node {
+                id: "vx",
+                edge: Some("123")
+            }
+        );
+        assert_eq!(
+            parse(&Method::GET, "//"),
+            Parsed::Unknown(Miss::EmptyGraphPath)
+        );
+        assert_eq!(
+            parse(&Method::GET, "/1/2/3/4"),
+            Parsed::Unknown(Miss::ExtraSegments("3/4".into()))
+        );
+        assert_eq!(
+            route_of(Method::GET, "/v25.0/ig_audio"),
+            Some(Route::Graph(G::IgAudio))
+        );
+        assert_eq!(
+            parse(&Method::POST, "/ig_audio"),
+            Parsed::Unknown(Miss::GraphMethod("ig_audio"))
+        );
+    }
+
+    #[test]
+    fn node_routes_resolve_by_kind_edge_and_method() {
+        let found = |m: Method, k, e| match resolve_node(&m, k, e) {
+            NodeRoute::Found(s) => Some(s.route),
+            _ => None,
+        };
+        assert_eq!(
+            found(Method::GET, NodeKind::Container, None),
+            Some(Route::Graph(G::ContainerRead))
+        );
+        assert_eq!(
+            found(Method::POST, NodeKind::User, Some("media")),
+            Some(Route::Graph(G::CreateMedia))
+        );
+        assert_eq!(
+            resolve_node(&Method::POST, NodeKind::Container, Some("media")),
+            NodeRoute::Unsupported
+        );
+        assert_eq!(
+            resolve_node(&Method::GET, NodeKind::User, Some("insights_nope")),
+            NodeRoute::UnknownEdge
+        );
+        assert_eq!(
+            resolve_node(&Method::DELETE, NodeKind::Media, None),
+            NodeRoute::Unsupported
+        );
+    }
+
+    #[test]
+    fn upload_and_control_paths() {
+        assert_eq!(
+            parse(&Method::POST, "/ig-api-upload/v25.0/178"),
+            Parsed::Fixed {
+                spec: Route::Upload(UploadRoute::Bytes).spec(),
+                params: vec!["178"]
+            }
+        );
+        assert_eq!(
+            route_of(Method::GET, "/ig-api-upload/178"),
+            Some(Route::Upload(UploadRoute::Status))
+        );
+        assert_eq!(
+            parse(&Method::PUT, "/ig-api-upload/v25.0/178"),
+            Parsed::Unknown(Miss::Upload("178".into()))
+        );
+        assert_eq!(
+            parse(&Method::PATCH, "/_sandbox/accounts/17"),
+            Parsed::Fixed {
+                spec: Route::Control(C::PatchAccount).spec(),
+                params: vec!["17"]
+            }
+        );
+        assert_eq!(
+            parse(&Method::GET, "/_sandbox/nope/x"),
+            Parsed::Unknown(Miss::Control("/_sandbox/nope/x".into()))
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! Accounts and their access tokens.
+
+use rusqlite::{params, Connection, Row};
+use serde::Serialize;
+
+use super::conn::{next_id, one, StoreResult, ACCOUNT_BASE};
+use super::settings::clear_for_reset;
+
+/// An Instagram professional account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub restricted: bool,
+    pub spam_flagged: bool,
+    pub quota_total: u32,
+    pub shopping_eligible: bool,
+    pub created_at: i64,
+}
+
+/// An access token bound to one account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Token {
+    pub token: String,
+    pub account_id: String,
+    pub permissions: Vec<String>,
+    /// Virtual-clock ms; `None` never expires.
+    pub expires_at: Option<i64>,
+}
+
+fn account_row(r: &Row) -> rusqlite::Result<Account> {
+    account_at(r, 0)
+}
+
+/// An account from the `ACCOUNT_COLS` columns starting at column `at` (0 alone, later in a join).
+fn account_at(r: &Row, at: usize) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(at)?,
+        username: r.get(at + 1)?,
+        restricted: r.get(at + 2)?,
+        spam_flagged: r.get(at + 3)?,
+        quota_total: r.get(at + 4)?,
+        shopping_eligible: r.get(at + 5)?,
+        created_at: r.get(at + 6)?,
+    })
+}
+
+const ACCOUNT_COLS: &str =
+    "id, username, restricted, spam_flagged, quota_total, shopping_eligible, created_at";
+
+pub fn insert_account(
+    c: &Connection,
+    username: &str,
+    quota_total: u32,
+    now: i64,
+) -> StoreResult<Account> {
+    let id = next_id(c, "next_account", ACCOUNT_BASE)?;
+    c.execute(
+        "INSERT INTO accounts(id, username, quota_total, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, username, quota_total, now],
+    )?;
+    Ok(Account {
+        id,
+        username: username.to_owned(),
+        restricted: false,
+        spam_flagged: false,
+        quota_total,
+        shopping_eligible: false,
+        created_at: now,
+    })
+}
+
+pub fn account(c: &Connection, id: &str) -> StoreResult<Option<Account>> {
+    one(
+        c,
+        &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"),
+        [id],
+        account_row,
+    )
+}
+
+pub fn account_by_username(c: &Connection, username: &str) -> StoreResult<Option<Account>> {
+    one(
+        c,
+        &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE username = ?1"),
+        [username],
+        account_row,
+    )
+}
+
+pub fn accounts(c: &Connection) -> StoreResult<Vec<Account>> {
+    let mut stmt = c.prepare(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY id"))?;
+    let rows = stmt.query_map([], account_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Changes the given flags; `None` leaves a field as it is. Returns the updated account.
+pub fn update_account(
+    c: &Connection,
+    id: &str,
+    restricted: Option<bool>,
+    spam_flagged: Option<bool>,
+    quota_total: Option<u32>,
+    shopping_eligible: Option<bool>,
+) -> StoreResult<Option<Account>> {
+    c.execute(
+        "UPDATE accounts SET restricted = COALESCE(?2, restricted), spam_flagged = COALESCE(?3, spam_flagged), quota_total = COALESCE(?4, quota_total), shopping_eligible = COALESCE(?5, shopping_eligible) WHERE id = ?1",
+        params![id, restricted, spam_flagged, quota_total, shopping_eligible],
+    )?;
+    account(c, id)
+}
+
+/// Back to the first-start state: only the demo account and its token remain.
+pub fn reset(
+    c: &mut Connection,
+    demo: &Account,
+    token: &Token,
+    quota_total: u32,
+) -> StoreResult<()> {
+    let tx = c.transaction()?;
+    tx.execute_batch(
+        "DELETE FROM upload_chunks; DELETE FROM partnership_codes; DELETE FROM products; DELETE FROM catalogs; DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens;",
+    )?;
+    tx.execute("DELETE FROM accounts WHERE id != ?1", [&demo.id])?;
+    tx.execute(
+        "UPDATE accounts SET restricted = 0, spam_flagged = 0, quota_total = ?2, shopping_eligible = 0 WHERE id = ?1",
+        params![demo.id, quota_total],
+    )?;
+    insert_token(&tx, token, demo.created_at)?;
+    clear_for_reset(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn first_account(c: &Connection) -> StoreResult<Option<Account>> {
+    one(
+        c,
+        &format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY created_at, id LIMIT 1"),
+        [],
+        account_row,
+    )
+}
+
+pub fn insert_token(c: &Connection, t: &Token, now: i64) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO tokens(token, account_id, permissions, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            t.token,
+            t.account_id,
+            serde_json::to_string(&t.permissions).unwrap_or_else(|_| "[]".into()),
+            t.expires_at,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn token(c: &Connection, token: &str) -> StoreResult<Option<Token>> {
+    one(
+        c,
+        "SELECT token, account_id, permissions, expires_at FROM tokens WHERE token = ?1",
+        [token],
+        token_row,
+    )
+}
+
+/// A token from its four columns, which come first.
+fn token_row(r: &Row) -> rusqlite::Result<Token> {
+    let perms: String = r.get(2)?;
+    Ok(Token {
+        token: r.get(0)?,
+        account_id: r.get(1)?,
+        permissions: serde_json::from_str(&perms).unwrap_or_default(),
+        expires_at: r.get(3)?,
+    })
+}
+
+/// A token and its account, in one query (every Graph request asks this first).
+pub fn token_with_account(c: &Connection, token: &str) -> StoreResult<Option<(Token, Account)>> {
+    one(
+        c,
+        "SELECT t.token, t.account_id, t.permissions, t.expires_at, a.id, a.username, a.restricted, a.spam_flagged, a.quota_total, a.shopping_eligible, a.created_at FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token = ?1",
+        [token],
+        |r| Ok((token_row(r)?, account_at(r, 4)?)),
+    )
+}
+
+/// The first token of an account that has every given permission and does not expire.
+pub fn long_lived_token(c: &Connection, account_id: &str) -> StoreResult<Option<Token>> {
+    let t: Option<String> = one(
+        c,
+        "SELECT token FROM tokens WHERE account_id = ?1 AND expires_at IS NULL ORDER BY created_at LIMIT 1",
+        [account_id],
+        |r| r.get(0),
+    )?;
+    match t {
+        Some(t) => token(c, &t),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,285 @@
+//! Published media, publishing (checks and write in one transaction), the 24 h quota, and
+//! partnership ad codes.
+
+use instapub_errors::CatalogError;
+use instapub_rules::{MediaType, ProductType};
+use rusqlite::{params, Connection, Row};
+use serde::Serialize;
+
+use super::accounts::{account, Account};
+use super::conn::{next_id, one, row, StoreResult, CONTAINER_BASE, MEDIA_BASE};
+use super::containers::{container, Container, State, DAY_MS};
+
+/// A published (or seeded) media object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Media {
+    pub id: String,
+    pub account_id: String,
+    pub container_id: Option<String>,
+    pub media_type: MediaType,
+    pub media_product_type: ProductType,
+    pub caption: Option<String>,
+    pub media_url: Option<String>,
+    pub children: Vec<String>,
+    pub copyrighted_music: bool,
+    pub published_at: i64,
+}
+
+/// Why a publish was refused, decided inside the publish transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishRefusal {
+    UnknownContainer,
+    OtherAccount,
+    Expired,
+    NotReady,
+    /// Processing failed with this error.
+    Failed(CatalogError),
+    AlreadyPublished,
+    CarouselItem,
+    QuotaReached,
+}
+
+/// Posts published through the API in the 24 h window ending at `now`, and optionally only
+/// those after `since`.
+pub fn quota_usage(
+    c: &Connection,
+    account_id: &str,
+    now: i64,
+    since: Option<i64>,
+) -> StoreResult<u32> {
+    let from = since.map_or(now - DAY_MS, |s| s.max(now - DAY_MS));
+    row(c,
+        "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND via_api = 1 AND published_at > ?2 AND published_at <= ?3",
+        params![account_id, from, now],
+        |r| r.get(0),
+    )
+}
+
+/// Publishes a container atomically: every check and the write in one transaction.
+pub fn publish(
+    c: &mut Connection,
+    account: &Account,
+    creation_id: &str,
+    now: i64,
+) -> StoreResult<Result<Media, PublishRefusal>> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let Some(container) = container(&tx, creation_id)? else {
+        return Ok(Err(PublishRefusal::UnknownContainer));
+    };
+    if container.account_id != account.id {
+        return Ok(Err(PublishRefusal::OtherAccount));
+    }
+    if container.state == State::Published {
+        return Ok(Err(PublishRefusal::AlreadyPublished));
+    }
+    if container.is_expired(now) {
+        return Ok(Err(PublishRefusal::Expired));
+    }
+    if container.state == State::Error {
+        return Ok(Err(PublishRefusal::Failed(container.processing_error())));
+    }
+    if container.state == State::InProgress || now < container.ready_at {
+        return Ok(Err(PublishRefusal::NotReady));
+    }
+    if container.is_carousel_item {
+        return Ok(Err(PublishRefusal::CarouselItem));
+    }
+    if quota_usage(&tx, &account.id, now, None)? >= account.quota_total {
+        return Ok(Err(PublishRefusal::QuotaReached));
+    }
+    let (media_type, product_type) = container.kind.published();
+    let caption = serde_json::from_str::<serde_json::Value>(&container.params)
+        .ok()
+        .and_then(|p| p.get("caption").and_then(|v| v.as_str()).map(str::to_owned));
+    let media_id = next_id(&tx, "next_media", MEDIA_BASE)?;
+    tx.execute(
+        "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, caption, media_url, children, via_api, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)",
+        params![
+            media_id,
+            account.id,
+            container.id,
+            media_type.as_str(),
+            product_type.as_str(),
+            caption,
+            container.media_url,
+            serde_json::to_string(&container.children).unwrap_or_else(|_| "[]".into()),
+            now
+        ],
+    )?;
+    tx.execute(
+        "UPDATE containers SET state = 'PUBLISHED', media_id = ?2 WHERE id = ?1",
+        params![container.id, media_id],
+    )?;
+    tx.commit()?;
+    Ok(Ok(Media {
+        id: media_id,
+        account_id: account.id.clone(),
+        container_id: Some(container.id),
+        media_type,
+        media_product_type: product_type,
+        caption,
+        media_url: container.media_url,
+        children: container.children,
+        copyrighted_music: false,
+        published_at: now,
+    }))
+}
+
+const MEDIA_COLS: &str = "id, account_id, container_id, media_type, media_product_type, caption, media_url, children, copyrighted_music, published_at";
+
+fn media_row(r: &Row) -> rusqlite::Result<Media> {
+    let children: String = r.get(7)?;
+    Ok(Media {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        container_id: r.get(2)?,
+        media_type: wire(r, 3, MediaType::parse)?,
+        media_product_type: wire(r, 4, ProductType::parse)?,
+        caption: r.get(5)?,
+        media_url: r.get(6)?,
+        children: serde_json::from_str(&children).unwrap_or_default(),
+        copyrighted_music: r.get(8)?,
+        published_at: r.get(9)?,
+    })
+}
+
+/// A wire-string column as its type (the store writes only valid strings).
+fn wire<T>(r: &Row, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text: String = r.get(i)?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown value {text:?}").into(),
+        )
+    })
+}
+
+pub fn media(c: &Connection, id: &str) -> StoreResult<Option<Media>> {
+    one(
+        c,
+        &format!("SELECT {MEDIA_COLS} FROM media WHERE id = ?1"),
+        [id],
+        media_row,
+    )
+}
+
+/// An account's media, newest first, stories excluded (as Graph's /media edge does).
+pub fn account_media(c: &Connection, account_id: &str, limit: u32) -> StoreResult<Vec<Media>> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type != ?3 ORDER BY published_at DESC, id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(
+        params![account_id, limit, ProductType::Story.as_str()],
+        media_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn media_count(c: &Connection, account_id: &str) -> StoreResult<u32> {
+    row(
+        c,
+        "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND media_product_type != ?2",
+        params![account_id, ProductType::Story.as_str()],
+        |r| r.get(0),
+    )
+}
+
+/// What kind of object an id names, for routing `GET /{id}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Account(Account),
+    Container(Container),
+    Media(Media),
+}
+
+pub fn node(c: &Connection, id: &str) -> StoreResult<Option<Node>> {
+    // Ids are handed out in ranges, so the likely table is asked first; the others are still
+    // asked, so ids from elsewhere (a scenario, an older database) are found too.
+    let n: i64 = id.parse().unwrap_or(0);
+    let order: [NodeTable; 3] = if n >= MEDIA_BASE {
+        [NodeTable::Media, NodeTable::Container, NodeTable::Account]
+    } else if n >= CONTAINER_BASE {
+        [NodeTable::Container, NodeTable::Media, NodeTable::Account]
+    } else {
+        [NodeTable::Account, NodeTable::Container, NodeTable::Media]
+    };
+    for table in order {
+        let found = match table {
+            NodeTable::Account => account(c, id)?.map(Node::Account),
+            NodeTable::Container => container(c, id)?.map(Node::Container),
+            NodeTable::Media => media(c, id)?.map(Node::Media),
+        };
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
+#[derive(Clone, Copy)]
+enum NodeTable {
+    Account,
+    Container,
+    Media,
+}
+
+/// the publishing quota).
+pub fn insert_seeded_media(
+    c: &Connection,
+    account_id: &str,
+    media_type: MediaType,
+    product_type: ProductType,
+    caption: Option<&str>,
+    copyrighted_music: bool,
+    now: i64,
+) -> StoreResult<Media> {
+    let id = next_id(c, "next_media", MEDIA_BASE)?;
+    c.execute(
+        "INSERT INTO media(id, account_id, media_type, media_product_type, caption, via_api, copyrighted_music, published_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+        params![
+            id,
+            account_id,
+            media_type.as_str(),
+            product_type.as_str(),
+            caption,
+            copyrighted_music,
+            now
+        ],
+    )?;
+    Ok(Media {
+        id,
+        account_id: account_id.to_owned(),
+        container_id: None,
+        media_type,
+        media_product_type: product_type,
+        caption: caption.map(str::to_owned),
+        media_url: None,
+        children: Vec::new(),
+        copyrighted_music,
+        published_at: now,
+    })
+}
+
+pub fn insert_partnership_code(
+    c: &Connection,
+    code: &str,
+    media_id: &str,
+    expires_at: Option<i64>,
+) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO partnership_codes(code, media_id, expires_at) VALUES (?1, ?2, ?3)",
+        params![code, media_id, expires_at],
+    )?;
+    Ok(())
+}
+
+/// A partnership ad code: its media id and expiry.
+pub fn partnership_code(c: &Connection, code: &str) -> StoreResult<Option<(String, Option<i64>)>> {
+    one(
+        c,
+        "SELECT media_id, expires_at FROM partnership_codes WHERE code = ?1",
+        [code],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}

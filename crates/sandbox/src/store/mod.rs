@@ -1,0 +1,79 @@
+//! State: accounts, tokens, containers, published media, in SQLite (a WAL file, or memory).
+//! One file per aggregate; [`conn`] holds the connection machinery they all use, [`schema`] the
+//! tables.
+//!
+//!
+//! One connection behind a mutex serialises every write, which is what makes "a container is
+//! published at most once" and "quota is exact under concurrency" true: the check and the
+//! write of a publish happen in one transaction that nothing can interleave with. Writes run on
+//! tokio's blocking pool ([`Store::call`]) so the async runtime never waits on disk.
+//!
+//! Reads of a file database use a few read-only connections, which WAL lets run beside the
+//! writer: scans on the blocking pool ([`Store::read`]), point lookups by key on the async
+//! thread when a reader is free ([`Store::lookup`]; the token and node lookups every Graph
+//! request makes). Every statement goes through a per-connection prepared-statement cache.
+//!
+//! Durability: WAL with `synchronous=NORMAL`. A commit is in the WAL file (the OS page cache)
+//! before the response is sent, so killing the process (SIGKILL) loses nothing acknowledged;
+//! only a power loss could lose the last commits.
+
+mod accounts;
+mod conn;
+mod containers;
+mod files;
+mod media;
+mod schema;
+mod settings;
+mod shop;
+
+pub use accounts::{
+    account, account_by_username, accounts, first_account, insert_account, insert_token,
+    long_lived_token, reset, token, token_with_account, update_account, Account, Token,
+};
+pub use conn::{Store, StoreError};
+pub use containers::{
+    append_chunk, complete_upload, container, finish_processing, insert_container,
+    unprocessed_containers, upload_from_url, upload_received, Container, NewContainer, State,
+};
+pub use files::{file, put_file};
+pub use media::{
+    account_media, insert_partnership_code, insert_seeded_media, media, media_count, node,
+    partnership_code, publish, quota_usage, Media, Node, PublishRefusal,
+};
+pub use settings::{
+    admin_key, ads_audio_swap_enabled, clock_offset, scenario_applied, set_admin_key,
+    set_ads_audio_swap_enabled, set_clock_offset, set_scenario_applied,
+};
+pub use shop::{catalogs, insert_catalog, Catalog, NewProduct, Product};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Db;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_lookup_waits_for_a_reader_when_all_are_taken() {
+        let dir = std::env::temp_dir().join(format!("instapub-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let path = dir.join("lookup.db");
+        let _ = std::fs::remove_file(&path);
+        let store = Store::open(&Db::File(path.clone())).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .call(|c| insert_account(c, "someone", 100, 0).map(drop))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+
+        // Every reader taken: the lookup cannot run inline and must wait on the blocking pool.
+        let held = store.take_all_readers();
+        let s = store.clone();
+        let pending =
+            tokio::spawn(async move { s.lookup(|c| account_by_username(c, "someone")).await });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(!pending.is_finished(), "ran without a reader");
+        drop(held);
+        let found = pending.await.unwrap_or_else(|e| panic!("{e}"));
+        let account = found.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(account.map(|a| a.username).as_deref(), Some("someone"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

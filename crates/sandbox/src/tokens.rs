@@ -1,0 +1,50 @@
+//! What credentials look like: access tokens shaped like Meta's, the admin key, and the
+//! permission sets tokens are minted with.
+
+use crate::store::Token;
+
+/// Permissions of the demo token: everything the sandbox's endpoints can ask for.
+pub const DEMO_PERMISSIONS: &[&str] = &[
+    "instagram_basic",
+    "instagram_content_publish",
+    "pages_read_engagement",
+    "pages_show_list",
+    "business_management",
+    "ads_management",
+    "catalog_management",
+    "instagram_shopping_tag_products",
+];
+
+/// Every permission the sandbox knows, as a token's permission list.
+pub fn all_permissions() -> Vec<String> {
+    DEMO_PERMISSIONS.iter().map(|p| p.to_string()).collect()
+}
+
+/// A non-expiring token with every permission for an account (`token` fixes its value).
+pub fn full_token(account_id: &str, token: Option<String>) -> Token {
+    Token {
+        token: token.unwrap_or_else(new_access_token),
+        account_id: account_id.to_owned(),
+        permissions: all_permissions(),
+        expires_at: None,
+    }
+}
+
+/// A token in the shape of a Meta user token (`EAA...`).
+pub fn new_access_token() -> String {
+    random_secret("EAAI", 96)
+}
+
+/// The control plane's key when none is given.
+pub fn new_admin_key() -> String {
+    random_secret("sbx_admin_", 32)
+}
+
+fn random_secret(prefix: &str, len: usize) -> String {
+    let mut s = String::with_capacity(prefix.len() + len);
+    s.push_str(prefix);
+    for _ in 0..len {
+        s.push(fastrand::alphanumeric());
+    }
+    s
+}

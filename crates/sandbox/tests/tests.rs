@@ -1,0 +1,15 @@
+//! The sandbox's integration tests, in one binary (one link on two cores instead of eleven):
+//! each module drives a real sandbox over HTTP. Shared setup lives in `common`.
+
+mod architecture;
+mod common;
+mod control;
+mod faults;
+mod file_db;
+mod ig_audio;
+mod malformed;
+mod openapi;
+mod publishing;
+mod seed_rows;
+mod slow_clients;
+mod upload;
