@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use instapub_client::{Graph, Post, Publisher, Reason, Timing};
+use instapub_client::{Control, Graph, Post, Publisher, Reason, Timing};
 
 use crate::{As, Failure};
 
@@ -196,22 +196,12 @@ async fn upload(args: &Args, path: &str) -> Result<String, Failure> {
             }
         })
         .collect();
-    let base = args.base_url.trim_end_matches('/');
-    let root = base.split("/v").next().unwrap_or(base);
-    let r = reqwest::Client::new()
-        .put(format!("{root}/_sandbox/files/{name}"))
-        .bearer_auth(key)
-        .body(bytes)
-        .send()
+    let refused = |e: instapub_client::CallError| {
+        Failure::usage(format!("the sandbox refused the upload of {path}: {e}"))
+    };
+    Control::new(&args.base_url, key)
+        .map_err(refused)?
+        .host_file(&name, "application/octet-stream", bytes)
         .await
-        .map_err(|e| Failure::usage(format!("cannot upload {path} to the sandbox: {e}")))?;
-    let status = r.status();
-    let text = r.text().await.unwrap_or_default();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    match v["url"].as_str() {
-        Some(u) if status.is_success() => Ok(u.to_owned()),
-        _ => Err(Failure::usage(format!(
-            "the sandbox refused the upload of {path}: {text}"
-        ))),
-    }
+        .map_err(refused)
 }

@@ -8,6 +8,23 @@ use std::time::Duration;
 use instapub_errors::{Classification, GraphError};
 use serde_json::Value;
 
+/// A JSON answer, or the Graph error it carries (Graph and the sandbox's control plane answer
+/// alike).
+pub(crate) async fn decode(response: reqwest::Response) -> Result<Value, CallError> {
+    let status = response.status().as_u16();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| CallError::Network(e.to_string()))?;
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(&body).map_err(|e| CallError::Decode(e.to_string()));
+    }
+    match GraphError::parse(Some(status), &body) {
+        Ok(g) => Err(CallError::Graph(Box::new(g))),
+        Err(e) => Err(CallError::Decode(format!("HTTP {status}: {e}"))),
+    }
+}
+
 /// Meta's Graph host.
 pub const GRAPH_FACEBOOK: &str = "https://graph.facebook.com";
 
@@ -124,7 +141,6 @@ impl Graph {
             .send()
             .await
             .map_err(|e| CallError::Network(e.to_string()))?;
-        let status = response.status().as_u16();
         let header = |name: &str| {
             response
                 .headers()
@@ -137,17 +153,7 @@ impl Graph {
             header("x-business-use-case-usage").as_deref(),
         );
         *self.usage.lock().unwrap_or_else(|p| p.into_inner()) = usage;
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| CallError::Network(e.to_string()))?;
-        if (200..300).contains(&status) {
-            return serde_json::from_slice(&body).map_err(|e| CallError::Decode(e.to_string()));
-        }
-        match GraphError::parse(Some(status), &body) {
-            Ok(g) => Err(CallError::Graph(Box::new(g))),
-            Err(e) => Err(CallError::Decode(format!("HTTP {status}: {e}"))),
-        }
+        decode(response).await
     }
 
     fn id_of(v: &Value) -> Result<String, CallError> {

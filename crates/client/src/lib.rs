@@ -1,5 +1,6 @@
 //! # instapub-client: a resilient client for Instagram's Content Publishing API
 //!
+//! - [`control`]: a typed client for a sandbox's control plane (files, accounts, faults, clock);
 //! - [`graph`]: one typed call per endpoint, against graph.facebook.com or a sandbox;
 //!   failures keep the parsed Graph error and its catalog classification;
 //! - [`publish`]: publish an image, reel, story or carousel end to end, recovering exactly as
@@ -19,8 +20,10 @@
 //! # Ok(()) }
 //! ```
 
+pub mod control;
 pub mod graph;
 pub mod publish;
 
+pub use control::Control;
 pub use graph::{CallError, Graph, PublishingLimit, Usage, GRAPH_FACEBOOK};
 pub use publish::{Attempt, Post, Progress, PublishError, Published, Publisher, Reason, Timing};

@@ -298,3 +298,54 @@ async fn the_request_log_and_reset() {
     let log = admin.send(reqwest::Method::GET, "/requests", None).await;
     assert_eq!(log.body["data"].as_array().unwrap().len(), 2);
 }
+
+/// Scenario files and the control plane stage objects through the same validated operations,
+/// so what one refuses the other refuses too.
+#[tokio::test]
+async fn scenario_files_and_the_control_plane_refuse_the_same_input() {
+    use instapub_sandbox::{Scenario, ScenarioError, StartError};
+    let cases = [
+        (
+            "/accounts",
+            json!({"username": "has space"}),
+            r#"{accounts: [{username: "has space"}]}"#,
+        ),
+        (
+            "/media",
+            json!({"user": "instapub_demo", "media_type": "GIF", "media_product_type": "FEED"}),
+            r#"{media: [{user: "instapub_demo", media_type: "GIF", media_product_type: "FEED"}]}"#,
+        ),
+        (
+            "/media",
+            json!({"user": "instapub_demo", "media_type": "IMAGE", "media_product_type": "TIMELINE"}),
+            r#"{media: [{user: "instapub_demo", media_type: "IMAGE", media_product_type: "TIMELINE"}]}"#,
+        ),
+        (
+            "/tokens",
+            json!({"user": "instapub_demo", "expires_in": 9_000_000_000_i64}),
+            r#"{tokens: [{user: "instapub_demo", expires_in: 9000000000}]}"#,
+        ),
+        (
+            "/catalogs",
+            json!({"user": "instapub_demo", "name": "Main", "products": [{"name": "Mug", "review_status": "great"}]}),
+            r#"{catalogs: [{user: "instapub_demo", name: "Main", products: [{name: "Mug", review_status: "great"}]}]}"#,
+        ),
+    ];
+    let invalid = instapub_errors::Id::ControlInvalid.entry().code;
+    for (path, body, scenario) in cases {
+        let sb = Sandbox::start().await;
+        let answer = crate::common::admin(&sb, reqwest::Method::POST, path, body.clone()).await;
+        assert_eq!(answer["error"]["code"], invalid, "{path} {body}: {answer}");
+        let started = Sandbox::builder()
+            .scenario(Scenario::parse(scenario).unwrap())
+            .start()
+            .await;
+        assert!(
+            matches!(
+                started,
+                Err(StartError::Scenario(ScenarioError::Invalid(_)))
+            ),
+            "{scenario} was not refused"
+        );
+    }
+}
