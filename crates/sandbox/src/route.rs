@@ -574,22 +574,19 @@ fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Pars
         if spec.node.is_some() || spec.surface() != surface {
             continue;
         }
-        let tpl: Vec<&str> = template(spec.path).collect();
-        if tpl.len() != segs.len() {
+        // Counted and compared without allocating: this runs on every request.
+        if template(spec.path).count() != segs.len()
+            || !template(spec.path)
+                .zip(segs)
+                .all(|(t, s)| is_param(t) || t == *s)
+        {
             continue;
         }
-        let mut params = Vec::new();
-        let fits = tpl.iter().zip(segs).all(|(t, s)| {
-            if is_param(t) {
-                params.push(*s);
-                true
-            } else {
-                t == s
-            }
-        });
-        if !fits {
-            continue;
-        }
+        let params: Vec<&'a str> = template(spec.path)
+            .zip(segs)
+            .filter(|(t, _)| is_param(t))
+            .map(|(_, s)| *s)
+            .collect();
         if spec.method == *method {
             return Some(Parsed::Fixed { spec, params });
         }

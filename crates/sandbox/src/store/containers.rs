@@ -2,7 +2,7 @@
 //! resumable uploads.
 
 use instapub_errors::{CatalogError, ContainerStatus, Id};
-use instapub_rules::Kind;
+use instapub_rules::{Kind, RequestType};
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
@@ -86,7 +86,7 @@ fn stored_kind(name: &str, is_carousel_item: bool) -> Kind {
     match (Kind::parse(name), name) {
         (Some(Kind::Image), _) if is_carousel_item => Kind::CarouselImage,
         (Some(k), _) => k,
-        (None, "VIDEO") => Kind::CarouselVideo,
+        (None, old) if old == RequestType::Video.as_str() => Kind::CarouselVideo,
         (None, _) => Kind::Image,
     }
 }
