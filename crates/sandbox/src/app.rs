@@ -97,12 +97,15 @@ impl App {
         let _ = self.base_url.set(url);
     }
 
-    /// Moves the virtual clock forward and persists the offset.
-    pub async fn advance_clock(&self, ms: i64) -> Result<i64, StoreError> {
-        let offset = self.clock.advance_ms(ms);
+    /// Moves the virtual clock forward and persists the offset; `Ok(None)` when the move
+    /// is refused (backwards, or past [`crate::clock::MAX_OFFSET_MS`] in all).
+    pub async fn advance_clock(&self, ms: i64) -> Result<Option<i64>, StoreError> {
+        let Some(offset) = self.clock.advance_ms(ms) else {
+            return Ok(None);
+        };
         self.store
             .call(move |c| store::set_clock_offset(c, offset))
             .await?;
-        Ok(self.clock.now_ms())
+        Ok(Some(self.clock.now_ms()))
     }
 }

@@ -5,6 +5,10 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// How far the clock can be moved ahead of real time in all: 1,000 years, so every virtual
+/// time stays a valid calendar date and no time arithmetic can overflow.
+pub const MAX_OFFSET_MS: i64 = 1000 * 365 * 24 * 60 * 60 * 1000;
+
 /// Milliseconds since the Unix epoch, as the sandbox sees them.
 #[derive(Debug, Default)]
 pub struct Clock {
@@ -32,9 +36,18 @@ impl Clock {
         self.now_ms().div_euclid(1000)
     }
 
-    /// Moves the clock forward; returns the new offset (to persist).
-    pub fn advance_ms(&self, ms: i64) -> i64 {
-        self.offset_ms.fetch_add(ms, Ordering::SeqCst) + ms
+    /// Moves the clock forward by `ms` (>= 0) unless the offset would pass
+    /// [`MAX_OFFSET_MS`]; returns the new offset (to persist), or `None` when refused.
+    pub fn advance_ms(&self, ms: i64) -> Option<i64> {
+        if ms < 0 {
+            return None;
+        }
+        self.offset_ms
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| {
+                o.checked_add(ms).filter(|n| *n <= MAX_OFFSET_MS)
+            })
+            .ok()
+            .map(|o| o + ms)
     }
 
     pub fn offset_ms(&self) -> i64 {

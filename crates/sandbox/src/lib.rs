@@ -172,12 +172,18 @@ impl Sandbox {
     /// run out.
     ///
     /// # Panics
-    /// If the store cannot persist the clock (a broken database file).
+    /// If the clock would run more than 1,000 years ahead of real time, or the store cannot
+    /// persist it (a broken database file); [`Sandbox::try_advance_clock`] returns these.
     pub async fn advance_clock(&self, by: Duration) {
-        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        if let Err(e) = self.app.advance_clock(ms).await {
-            panic!("cannot persist the clock: {e}");
+        if let Err(e) = self.try_advance_clock(by).await {
+            panic!("cannot advance the clock: {e}");
         }
+    }
+
+    /// Moves the virtual clock forward; returns the new virtual time in ms.
+    pub async fn try_advance_clock(&self, by: Duration) -> Result<i64, StageError> {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        stage::advance_clock(&self.app, ms).await
     }
 
     /// Creates an account (as `POST /_sandbox/accounts`); returns it and its full-permission

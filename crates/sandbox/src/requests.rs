@@ -20,8 +20,10 @@ pub struct Logged {
     pub at: i64,
     pub method: String,
     pub path: String,
+    /// The query string, with the values of secret parameters (`access_token`,
+    /// `client_secret`, ...) masked to their first 6 and last 4 characters.
     pub query: Option<String>,
-    /// The request body as text (lossy, truncated); tokens are not masked.
+    /// The request body as text (lossy, truncated), secrets masked like `query`.
     pub body: String,
     pub status: u16,
     pub response: String,
@@ -56,8 +58,8 @@ impl RequestLog {
             at,
             method: method.to_owned(),
             path: path.to_owned(),
-            query: query.map(str::to_owned),
-            body: truncate(body),
+            query: query.map(mask_secrets),
+            body: mask_secrets(&truncate(body)),
             status,
             response: truncate(response),
             error_code: parsed.as_ref().and_then(|g| g.code),
@@ -81,7 +83,94 @@ impl RequestLog {
     }
 }
 
+/// Parameters whose values are credentials.
+const SECRET_PARAMS: &[&str] = &[
+    "access_token",
+    "client_secret",
+    "fb_exchange_token",
+    "input_token",
+    "refresh_token",
+];
+
+/// A credential as the log shows it: enough to tell two apart, not enough to use.
+fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 12 {
+        let head: String = chars.iter().take(2).collect();
+        return format!("{head}…");
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Masks secret parameters in a query string, a form body or a JSON object body; anything
+/// else is returned as it is.
+pub fn mask_secrets(text: &str) -> String {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(trimmed) {
+            mask_json(&mut v);
+            return v.to_string();
+        }
+        return text.to_owned();
+    }
+    text.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if is_secret(k) => {
+                let value: String = url::form_urlencoded::parse(format!("x={v}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                format!("{k}={}", mask(&value))
+            }
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn is_secret(key: &str) -> bool {
+    SECRET_PARAMS.iter().any(|s| key.eq_ignore_ascii_case(s))
+}
+
+fn mask_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, value) in map.iter_mut() {
+                match value {
+                    serde_json::Value::String(s) if is_secret(k) => *s = mask(s),
+                    other => mask_json(other),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_json),
+        _ => {}
+    }
+}
+
 fn truncate(bytes: &[u8]) -> String {
     let cut = bytes.get(..MAX_BODY).unwrap_or(bytes);
     String::from_utf8_lossy(cut).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked_everywhere_they_travel() {
+        let token = "EAAIabcdefghijklmnopqrstuvwxyz0123456789";
+        let q = mask_secrets(&format!("fields=id&access_token={token}&x=1"));
+        assert_eq!(q, "fields=id&access_token=EAAIab…6789&x=1");
+        let j = mask_secrets(&format!(r#"{{"access_token":"{token}","caption":"hi"}}"#));
+        assert!(j.contains("EAAIab…6789") && !j.contains(token), "{j}");
+        assert_eq!(mask_secrets("client_secret=short"), "client_secret=sh…");
+        assert_eq!(mask_secrets("caption=access_token"), "caption=access_token");
+        // Two tokens stay distinguishable.
+        assert_ne!(
+            mask_secrets("access_token=EAAIaaaaaaaaaaaaaaaaaaaaa1111"),
+            mask_secrets("access_token=EAAIaaaaaaaaaaaaaaaaaaaaa2222")
+        );
+    }
 }

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::common::{fixture, Graph, Reply};
+use crate::common::{admin, fixture, Graph, Reply};
 use instapub_sandbox::{Profile, Sandbox};
 use serde_json::{json, Value};
 
@@ -348,4 +348,116 @@ async fn scenario_files_and_the_control_plane_refuse_the_same_input() {
             "{scenario} was not refused"
         );
     }
+}
+
+/// Issue 16, defect 1: durations from outside are range-checked, and no sequence of clock
+/// moves wraps time around (expired tokens stay expired, timestamps stay dates).
+#[tokio::test]
+async fn the_clock_and_expiries_cannot_overflow() {
+    let sb = Sandbox::start().await;
+    let before = admin(&sb, reqwest::Method::GET, "/clock", json!(null)).await;
+    let invalid = instapub_errors::Id::ControlInvalid.entry().code;
+    for seconds in [
+        json!(10_000_000_000_000_000_i64),
+        json!(i64::MAX),
+        json!(-1),
+        json!(40_000_000_000_i64),
+    ] {
+        let r = admin(
+            &sb,
+            reqwest::Method::POST,
+            "/clock/advance",
+            json!({ "seconds": seconds }),
+        )
+        .await;
+        assert_eq!(r["error"]["code"], invalid, "{seconds}: {r}");
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("1,000 years"),
+            "{r}"
+        );
+    }
+    let after = admin(&sb, reqwest::Method::GET, "/clock", json!(null)).await;
+    assert_eq!(before["offset_seconds"], after["offset_seconds"]);
+
+    // Many large moves stop at the limit instead of wrapping.
+    let year = 365 * 24 * 3600_i64;
+    let mut refused = 0;
+    for _ in 0..12 {
+        let r = admin(
+            &sb,
+            reqwest::Method::POST,
+            "/clock/advance",
+            json!({ "seconds": 100 * year }),
+        )
+        .await;
+        if r["error"].is_object() {
+            refused += 1;
+        }
+    }
+    assert_eq!(
+        refused, 2,
+        "ten moves of 100 years fit in 1,000 years, the rest do not"
+    );
+    let clock = admin(&sb, reqwest::Method::GET, "/clock", json!(null)).await;
+    assert!(clock["now"].as_i64().unwrap() > 1000 * year);
+
+    // Token and partnership-code lifetimes are range-checked the same way.
+    for body in [
+        json!({"user_id": sb.user_id(), "expires_in": i64::MAX}),
+        json!({"user_id": sb.user_id(), "expires_in": i64::MIN}),
+    ] {
+        let r = admin(&sb, reqwest::Method::POST, "/tokens", body).await;
+        assert_eq!(r["error"]["code"], invalid, "{r}");
+    }
+    // An expired token stays expired after the clock moved as far as it can.
+    let short = admin(
+        &sb,
+        reqwest::Method::POST,
+        "/tokens",
+        json!({"user_id": sb.user_id(), "expires_in": -1}),
+    )
+    .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let g = Graph::new(sb.base_url(), &short);
+    g.get(&format!("/{}", sb.user_id()), &[("fields", "username")])
+        .await
+        .expect_error(400, 190, Some(463));
+}
+
+/// Issue 16, defect 8: the request log keeps enough of a token to tell requests apart, never
+/// the token itself, whether it came in the query, a form body or a JSON body.
+#[tokio::test]
+async fn the_request_log_masks_tokens() {
+    let sb = Sandbox::start().await;
+    let token = sb.access_token().to_owned();
+    let http = reqwest::Client::new();
+    let user = sb.user_id();
+    http.get(format!(
+        "{}/v25.0/{user}?fields=username&access_token={token}",
+        sb.base_url()
+    ))
+    .send()
+    .await
+    .unwrap();
+    http.post(format!("{}/v25.0/{user}/media_publish", sb.base_url()))
+        .form(&[("creation_id", "1"), ("access_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    http.post(format!("{}/v25.0/{user}/media_publish", sb.base_url()))
+        .header("content-type", "application/json")
+        .body(json!({"creation_id": "1", "access_token": token}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let log = admin(&sb, reqwest::Method::GET, "/requests", json!(null)).await;
+    let text = log.to_string();
+    assert!(!text.contains(&token), "a token in the log: {text}");
+    let shown = format!("{}…{}", &token[..6], &token[token.len() - 4..]);
+    assert_eq!(text.matches(&shown).count(), 3, "{text}");
 }

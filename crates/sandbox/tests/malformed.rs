@@ -148,3 +148,58 @@ fn every_request_gets_json_never_a_crash() {
         })
         .unwrap();
 }
+
+/// Every duration the control plane takes (clock moves, token and partnership-code lifetimes),
+/// at any value an `i64` can hold: a success or a 400 naming the limit, never a crash (a caught
+/// panic answers code 2), and the clock never moves backwards.
+#[test]
+fn durations_at_any_size_never_crash_or_wrap() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt.block_on(Sandbox::start());
+    let reel = rt.block_on(crate::common::seeded_media(
+        &sb,
+        sb.user_id(),
+        "VIDEO",
+        "REELS",
+        true,
+    ));
+    let duration = prop_oneof![
+        any::<i64>(),
+        Just(i64::MAX),
+        Just(i64::MIN),
+        (-4_000_000_000_000_i64..4_000_000_000_000_i64),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 200,
+        ..ProptestConfig::default()
+    });
+    let last_now = std::cell::Cell::new(0_i64);
+    runner
+        .run(&(duration, 0..3_u8), |(n, which)| {
+            let (path, body) = match which {
+                0 => ("/clock/advance", serde_json::json!({ "seconds": n })),
+                1 => (
+                    "/tokens",
+                    serde_json::json!({ "user_id": sb.user_id(), "expires_in": n }),
+                ),
+                _ => (
+                    "/partnership_ad_codes",
+                    serde_json::json!({ "media_id": reel, "expires_in": n }),
+                ),
+            };
+            let r = rt.block_on(crate::common::admin(&sb, reqwest::Method::POST, path, body));
+            let code = r["error"]["code"].as_i64();
+            prop_assert!(code.is_none() || code == Some(100), "{path} {n}: {r}");
+            let clock = rt.block_on(crate::common::admin(
+                &sb,
+                reqwest::Method::GET,
+                "/clock",
+                Value::Null,
+            ));
+            let now = clock["now"].as_i64().unwrap_or(i64::MIN);
+            let before = last_now.replace(now);
+            prop_assert!(now >= before, "the clock went back: {before} -> {now}");
+            Ok(())
+        })
+        .unwrap();
+}

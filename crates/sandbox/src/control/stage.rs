@@ -178,7 +178,9 @@ pub fn valid_file_name(name: &str) -> bool {
 fn expiry(now: i64, expires_in: Option<i64>) -> Result<Option<i64>, StageError> {
     match expires_in {
         None => Ok(None),
-        Some(s) if s.abs() <= MAX_EXPIRES_IN_S => Ok(Some(now.saturating_add(s * 1000))),
+        Some(s) if (-MAX_EXPIRES_IN_S..=MAX_EXPIRES_IN_S).contains(&s) => {
+            Ok(Some(now.saturating_add(s * 1000)))
+        }
         Some(_) => Err(invalid(format!(
             "expires_in must be between -{MAX_EXPIRES_IN_S} and {MAX_EXPIRES_IN_S} seconds"
         ))),
@@ -394,6 +396,22 @@ pub async fn set_app(app: &App, s: &AppSettings) -> Result<(), StageError> {
     }
     app.usage.set_limits(limits);
     Ok(())
+}
+
+/// Moves the virtual clock forward by `ms`; returns the new virtual time in ms.
+pub async fn advance_clock(app: &App, ms: i64) -> Result<i64, StageError> {
+    let max_s = crate::clock::MAX_OFFSET_MS / 1000;
+    let refused = || {
+        invalid(format!(
+            "seconds must be between 0 and {max_s}, and the clock cannot run more than {max_s} \
+             seconds (1,000 years) ahead of real time in all (it is {} s ahead now)",
+            app.clock.offset_ms() / 1000
+        ))
+    };
+    if !(0..=crate::clock::MAX_OFFSET_MS).contains(&ms) {
+        return Err(refused());
+    }
+    app.advance_clock(ms).await?.ok_or_else(refused)
 }
 
 /// Adds a fault rule (its error must be a catalog entry).

@@ -18,6 +18,7 @@ pub const MAX_REDIRECTS: usize = 5;
 
 /// Why a fetch failed. Mapped to catalog errors by the caller (it knows the media kind).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FetchError {
     #[error("the download took longer than the time limit")]
     Timeout,
@@ -189,10 +190,10 @@ pub fn check_ip(ip: IpAddr, allow_private: bool) -> Result<(), FetchError> {
             let link_local = (v6.segments()[0] & 0xffc0) == 0xfe80;
             // AWS's IPv6 metadata service fd00:ec2::254.
             let aws_metadata = v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
-            let mapped_bad = v6
-                .to_ipv4_mapped()
-                .is_some_and(|v4| check_ip(IpAddr::V4(v4), false).is_err());
-            link_local || aws_metadata || mapped_bad || v6.is_unspecified() || v6.is_multicast()
+            let embedded_bad = embedded_ipv4(v6)
+                .into_iter()
+                .any(|v4| check_ip(IpAddr::V4(v4), false).is_err());
+            link_local || aws_metadata || embedded_bad || v6.is_unspecified() || v6.is_multicast()
         }
     };
     if forbidden {
@@ -200,6 +201,47 @@ pub fn check_ip(ip: IpAddr, allow_private: bool) -> Result<(), FetchError> {
     } else {
         Ok(())
     }
+}
+
+/// Every IPv4 address an IPv6 address carries inside it, in each form that can route to it:
+/// IPv4-mapped (`::ffff:a.b.c.d`) and -compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96` and
+/// the local-use `64:ff9b:1::/48`), 6to4 (`2002:AABB:CCDD::/48`) and Teredo (`2001:0::/32`,
+/// server and de-obfuscated client address).
+fn embedded_ipv4(v6: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let s = v6.segments();
+    let low32 = || Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    let mut out = Vec::new();
+    if let Some(v4) = v6.to_ipv4() {
+        // Mapped and compatible forms (`::1` comes out as 0.0.0.1: harmless).
+        out.push(v4);
+    }
+    if s[0] == 0x64 && s[1] == 0xff9b && (s[2..6] == [0, 0, 0, 0] || s[2] == 1) {
+        out.push(low32());
+    }
+    if s[0] == 0x2002 {
+        out.push(Ipv4Addr::new(
+            (s[1] >> 8) as u8,
+            s[1] as u8,
+            (s[2] >> 8) as u8,
+            s[2] as u8,
+        ));
+    }
+    if s[0] == 0x2001 && s[1] == 0 {
+        out.push(Ipv4Addr::new(
+            (s[2] >> 8) as u8,
+            s[2] as u8,
+            (s[3] >> 8) as u8,
+            s[3] as u8,
+        ));
+        let (a, b) = (!s[6], !s[7]);
+        out.push(Ipv4Addr::new(
+            (a >> 8) as u8,
+            a as u8,
+            (b >> 8) as u8,
+            b as u8,
+        ));
+    }
+    out
 }
 
 /// DNS resolution that drops forbidden addresses, so a hostname cannot smuggle a fetch to a
@@ -243,12 +285,28 @@ mod tests {
             "fe80::1",
             "fd00:ec2::254",
             "::ffff:169.254.169.254",
+            // IPv4 inside IPv6, every form (issue 16, defect 9).
+            "::169.254.169.254",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::a9fe:a9fe",
+            "2002:a9fe:a9fe::1",
+            "2001:0:a9fe:a9fe::1",
+            "2001:0:4136:e378:8000:63bf:5601:5601",
+            "::ffff:100.100.100.200",
         ] {
             let ip: IpAddr = ip.parse().expect("ip");
             assert!(check_ip(ip, false).is_err(), "{ip}");
             assert!(check_ip(ip, true).is_ok(), "{ip}");
         }
-        for ip in ["127.0.0.1", "::1", "10.0.0.1", "93.184.216.34"] {
+        for ip in [
+            "127.0.0.1",
+            "::1",
+            "10.0.0.1",
+            "93.184.216.34",
+            "64:ff9b::5db8:d822",
+            "2002:5db8:d822::1",
+            "2606:4700::1111",
+        ] {
             let ip: IpAddr = ip.parse().expect("ip");
             assert!(check_ip(ip, false).is_ok(), "{ip}");
         }

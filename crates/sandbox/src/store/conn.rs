@@ -23,11 +23,17 @@ use crate::config::Db;
 
 /// The store failed (I/O, corruption, a bug). Handlers answer these with Graph's code 2.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("the store's worker thread failed")]
     Worker,
+    #[error("cannot create the database file {path}: {source}")]
+    Create {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -53,6 +59,26 @@ const READERS: usize = 4;
 
 /// How long a connection waits for a lock before answering "busy" (off the async threads).
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Creates the database file readable and writable by its owner only (it holds access tokens);
+/// SQLite gives its `-wal` and `-shm` files the same permissions. An existing file is left as
+/// it is.
+fn create_owner_only(path: &std::path::Path) -> StoreResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .map(drop)
+        .map_err(|source| StoreError::Create {
+            path: path.to_path_buf(),
+            source,
+        })
+}
 
 impl Store {
     /// Takes every reader, as a busy server would (tests of the fallback path).
@@ -99,6 +125,7 @@ impl Store {
         let conn = match db {
             Db::Memory => Connection::open_in_memory()?,
             Db::File(path) => {
+                create_owner_only(path)?;
                 let c = Connection::open(path)?;
                 c.pragma_update(None, "journal_mode", "WAL")?;
                 c.pragma_update(None, "synchronous", "NORMAL")?;

@@ -76,4 +76,27 @@ mod tests {
         assert_eq!(account.map(|a| a.username).as_deref(), Some("someone"));
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_database_file_is_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("instapub-perm-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let path = dir.join("secret.db");
+        let _ = std::fs::remove_file(&path);
+        let store = Store::open(&Db::File(path.clone())).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .call(|c| insert_account(c, "someone", 100, 0).map(drop))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for file in [path.clone(), dir.join("secret.db-wal")] {
+            let mode = std::fs::metadata(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{} is {mode:o}", file.display());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
