@@ -14,6 +14,11 @@ pub struct Args {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8000")]
     listen: SocketAddr,
+    /// The URL clients reach the sandbox at, when it is not the listen address (behind a proxy,
+    /// in a container). Hosted-file and upload URLs use it. Default: the listen address, with
+    /// 0.0.0.0 given as 127.0.0.1.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
     /// SQLite file for the state, or `:memory:` to keep nothing.
     #[arg(long, default_value = "instapub-sandbox.db")]
     db: String,
@@ -60,6 +65,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
     let db = Db::parse(&args.db);
     let config = Config {
         listen: args.listen,
+        public_url: args.public_url,
         db: db.clone(),
         admin_key: args.admin_key,
         profile: args.profile,

@@ -996,6 +996,18 @@ catalog! {
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
     }
 
+    /// Hosted files: the requested byte range lies outside the file.
+    RangeNotSatisfiable = graph {
+        status: 416, code: 100,
+        message: "(#100) The range {range} is not satisfiable: the file has {size} bytes",
+        summary: "A Range request to a file hosted by the sandbox asks for bytes the file does not have.",
+        solution: "Ask for a range that starts before the file's end (GET without Range tells its length).",
+        action: fix(&["Range"]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox control plane (hosted files follow RFC 9110 ranges)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
     /// Resumable upload: the token is missing or not the container owner's.
     UploadUnauthorized = graph {
         code: 190,

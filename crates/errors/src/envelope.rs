@@ -41,6 +41,7 @@ pub mod placeholder {
     pub const REASON: &str = "reason";
     pub const OFFSET: &str = "offset";
     pub const RECEIVED: &str = "received";
+    pub const RANGE: &str = "range";
 
     /// Every placeholder the catalog may use.
     pub const ALL: &[&str] = &[
@@ -69,6 +70,7 @@ pub mod placeholder {
         REASON,
         OFFSET,
         RECEIVED,
+        RANGE,
     ];
 }
 
@@ -77,6 +79,10 @@ pub mod placeholder {
 pub struct CatalogError {
     pub id: Id,
     pub params: Vec<(String, String)>,
+    /// What really happened, for logs and people (a fetch's HTTP status, a refused
+    /// connection); never part of the wire envelope, which says only what Meta says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl CatalogError {
@@ -85,7 +91,14 @@ impl CatalogError {
         CatalogError {
             id,
             params: Vec::new(),
+            detail: None,
         }
+    }
+
+    /// Adds what really happened (kept off the wire).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
     }
 
     /// Adds a placeholder value (`name` without braces, e.g. [`placeholder::URI`]).

@@ -48,7 +48,7 @@ fn every_entry_is_complete() {
         assert!(!e.evidence.is_empty(), "{}: evidence", e.id);
         assert!(
             matches!(e.status, 400 | 403 | 500)
-                || (e.source == Source::Sandbox && matches!(e.status, 401 | 404 | 413)),
+                || (e.source == Source::Sandbox && matches!(e.status, 401 | 404 | 413 | 416)),
             "{}: status {}",
             e.id,
             e.status

@@ -32,6 +32,11 @@ impl Db {
 pub struct Config {
     /// Address to listen on; port 0 picks a free one.
     pub listen: SocketAddr,
+    /// The URL clients reach the sandbox at, when it is not the listen address (behind a
+    /// proxy, in a container). Hosted-file and upload URLs use it; media URLs under it are
+    /// fetched from the sandbox itself. `None`: the listen address, with an unspecified
+    /// address (`0.0.0.0`, `[::]`) given as loopback.
+    pub public_url: Option<String>,
     pub db: Db,
     /// Control-plane key; generated (and stored) on first start when `None`.
     pub admin_key: Option<String>,
@@ -57,6 +62,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            public_url: None,
             db: Db::File(PathBuf::from("instapub-sandbox.db")),
             admin_key: None,
             profile: Profile::Documented,

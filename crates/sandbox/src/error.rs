@@ -37,6 +37,9 @@ impl ApiError {
         let envelope = self.0.render(profile, trace.clone());
         let status = StatusCode::from_u16(envelope.status).unwrap_or(StatusCode::BAD_REQUEST);
         let mut response = (status, json_body(envelope.to_json())).into_response();
+        if let Some(detail) = self.0.detail {
+            response.extensions_mut().insert(ErrorDetail(detail));
+        }
         let headers = response.headers_mut();
         if let Ok(v) = HeaderValue::from_str(&trace) {
             headers.insert("x-fb-trace-id", v);
@@ -53,6 +56,11 @@ impl From<CatalogError> for ApiError {
         ApiError(e)
     }
 }
+
+/// What really happened behind an error answer, carried to the request log in the response's
+/// extensions (never sent).
+#[derive(Debug, Clone)]
+pub struct ErrorDetail(pub String);
 
 /// A random `fbtrace_id`.
 pub fn new_trace_id() -> String {

@@ -69,6 +69,17 @@ pub mod internals {
     pub use crate::params::{access_token, parse_relaxed_json, Params};
 }
 
+/// Where a socket bound to `addr` is reached from this machine: an unspecified address
+/// (`0.0.0.0`, `[::]`) by loopback, anything else as it is.
+fn reachable(addr: std::net::SocketAddr) -> std::net::SocketAddr {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => (Ipv4Addr::LOCALHOST, addr.port()).into(),
+        IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, addr.port()).into(),
+        _ => addr,
+    }
+}
+
 /// Why a sandbox could not start.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -84,12 +95,15 @@ pub enum StartError {
     Fetcher(#[from] FetchError),
     #[error("{0}")]
     Scenario(#[from] ScenarioError),
+    #[error("the public URL {0:?} is not an http(s) URL with a host")]
+    PublicUrl(String),
 }
 
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
     app: Arc<App>,
     base_url: String,
+    local_url: String,
     scenario: Option<Applied>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -131,6 +145,12 @@ impl Sandbox {
     /// `http://127.0.0.1:PORT`, to use where a client expects `https://graph.facebook.com`.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Where this machine reaches the sandbox: [`Sandbox::base_url`] unless a public URL was
+    /// set, the listen address (loopback for `0.0.0.0`) then.
+    pub fn local_url(&self) -> &str {
+        &self.local_url
     }
 
     /// The demo account's IG user id.
@@ -387,6 +407,13 @@ impl Builder {
         self
     }
 
+    /// The URL clients reach the sandbox at, when it is not the listen address (behind a
+    /// proxy, in a container). Default: the listen address (`0.0.0.0` shown as `127.0.0.1`).
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.config.public_url = Some(url.into());
+        self
+    }
+
     /// Allow media fetches from link-local and cloud-metadata addresses. Default `false`
     /// (loopback is always allowed: tests host their media there).
     pub fn allow_private_fetch(mut self, allow: bool) -> Self {
@@ -397,6 +424,13 @@ impl Builder {
     /// Opens the store, binds the port and starts serving.
     pub async fn start(self) -> Result<Sandbox, StartError> {
         let addr = self.config.listen;
+        if let Some(url) = &self.config.public_url {
+            let ok = url::Url::parse(url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+            if !ok {
+                return Err(StartError::PublicUrl(url.clone()));
+            }
+        }
         let fetcher = pipeline::fetch::Fetcher::new(
             self.config.fetch_timeout,
             self.config.allow_private_fetch,
@@ -408,7 +442,15 @@ impl Builder {
         let local = listener
             .local_addr()
             .map_err(|source| StartError::Listen { addr, source })?;
-        app.set_base_url(format!("http://{local}"));
+        let local_url = format!("http://{}", reachable(local));
+        let base_url = app
+            .config
+            .public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| local_url.clone());
+        app.fetcher.set_own_urls(&base_url, &local_url);
+        app.set_base_url(base_url.clone());
         let applied = match self.scenario {
             Some(s) => Some(control::scenario::apply(&app, s).await?),
             None => None,
@@ -431,7 +473,8 @@ impl Builder {
         });
         Ok(Sandbox {
             app,
-            base_url: format!("http://{local}"),
+            base_url,
+            local_url,
             scenario: applied,
             shutdown: Some(tx),
             task: Some(task),

@@ -30,6 +30,23 @@ pub struct Logged {
     /// `(code, subcode)` when the answer was an error.
     pub error_code: Option<i64>,
     pub error_subcode: Option<i64>,
+    /// What really happened when the sandbox knows more than the envelope says (a media
+    /// fetch's HTTP status or refused connection, a blocked address).
+    pub detail: Option<String>,
+}
+
+/// One exchange to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Exchange<'a> {
+    /// Virtual time, seconds.
+    pub at: i64,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub body: &'a [u8],
+    pub status: u16,
+    pub response: &'a [u8],
+    pub detail: Option<&'a str>,
 }
 
 /// A bounded, thread-safe log.
@@ -39,17 +56,17 @@ pub struct RequestLog {
 }
 
 impl RequestLog {
-    #[allow(clippy::too_many_arguments)]
-    pub fn record(
-        &self,
-        at: i64,
-        method: &str,
-        path: &str,
-        query: Option<&str>,
-        body: &[u8],
-        status: u16,
-        response: &[u8],
-    ) {
+    pub fn record(&self, x: Exchange<'_>) {
+        let Exchange {
+            at,
+            method,
+            path,
+            query,
+            body,
+            status,
+            response,
+            detail,
+        } = x;
         let parsed = instapub_errors::GraphError::parse(Some(status), response).ok();
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         guard.0 += 1;
@@ -64,6 +81,7 @@ impl RequestLog {
             response: truncate(response),
             error_code: parsed.as_ref().and_then(|g| g.code),
             error_subcode: parsed.as_ref().and_then(|g| g.subcode),
+            detail: detail.map(str::to_owned),
         };
         if guard.1.len() == CAPACITY {
             guard.1.pop_front();

@@ -495,6 +495,10 @@ pub fn parse<'a>(method: &Method, path: &'a str) -> Parsed<'a> {
         segs.remove(0);
     }
     match segs.first().copied() {
+        // Control paths are exact: `/_sandbox/files/a.jpg/` is not the file.
+        Some(CONTROL_PREFIX) if path.ends_with('/') || path.contains("//") => {
+            Parsed::Unknown(Miss::Control(path.to_owned()))
+        }
         Some(CONTROL_PREFIX) => fixed(method, &segs, Surface::Control)
             .unwrap_or_else(|| Parsed::Unknown(Miss::Control(format!("/{}", segs.join("/"))))),
         Some(UPLOAD_PREFIX) => {

@@ -15,9 +15,10 @@ use instapub_errors::{placeholder, Id, Profile};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::app::App;
-use crate::error::{human_size, ApiError};
+use crate::error::{human_size, ApiError, ErrorDetail};
 use crate::faults::Network;
 use crate::params::Params;
+use crate::requests::Exchange;
 use crate::route::{self, Miss, Parsed, Route, Spec, Surface};
 
 /// The router for an app.
@@ -236,14 +237,16 @@ async fn log(
     let bytes = axum::body::to_bytes(resp_body, 4 * 1024 * 1024)
         .await
         .unwrap_or_default();
-    app.log.record(
-        app.clock.now_s(),
-        parts.method.as_str(),
-        parts.uri.path(),
-        parts.uri.query(),
+    let detail = head.extensions.get::<ErrorDetail>().map(|d| d.0.as_str());
+    app.log.record(Exchange {
+        at: app.clock.now_s(),
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
         body,
-        head.status.as_u16(),
-        &bytes,
-    );
+        status: head.status.as_u16(),
+        response: &bytes,
+        detail,
+    });
     (head, bytes)
 }

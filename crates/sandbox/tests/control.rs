@@ -461,3 +461,69 @@ async fn the_request_log_masks_tokens() {
     let shown = format!("{}…{}", &token[..6], &token[token.len() - 4..]);
     assert_eq!(text.matches(&shown).count(), 3, "{text}");
 }
+
+/// Issue 16, defect 11: hosted files honour `Range` (video players need it), a trailing slash
+/// is not the file, and the media edge's `limit` means what it says.
+#[tokio::test]
+async fn hosted_files_serve_ranges_and_exact_paths() {
+    let sb = Sandbox::start().await;
+    let bytes: Vec<u8> = (0..100).collect();
+    let url = sb
+        .put_file("clip.bin", "video/mp4", bytes.clone())
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let get = |range: Option<&'static str>| {
+        let mut r = http.get(&url);
+        if let Some(v) = range {
+            r = r.header("range", v);
+        }
+        r.send()
+    };
+    let full = get(None).await.unwrap();
+    assert_eq!(full.status(), 200);
+    assert_eq!(full.headers()["accept-ranges"], "bytes");
+    for (range, want, content_range) in [
+        ("bytes=10-19", &bytes[10..20], "bytes 10-19/100"),
+        ("bytes=90-", &bytes[90..], "bytes 90-99/100"),
+        ("bytes=-5", &bytes[95..], "bytes 95-99/100"),
+        ("bytes=95-500", &bytes[95..], "bytes 95-99/100"),
+    ] {
+        let r = get(Some(range)).await.unwrap();
+        assert_eq!(r.status(), 206, "{range}");
+        assert_eq!(r.headers()["content-range"], content_range, "{range}");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), want, "{range}");
+    }
+    let r = get(Some("bytes=100-")).await.unwrap();
+    assert_eq!(r.status(), 416);
+    assert_eq!(r.headers()["content-range"], "bytes */100");
+    let body: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    assert_eq!(body["error"]["code"], 100, "{body}");
+    // Syntax a server may ignore: the whole file.
+    assert_eq!(get(Some("bytes=5-1")).await.unwrap().status(), 200);
+    assert_eq!(get(Some("bytes=0-1,5-6")).await.unwrap().status(), 200);
+
+    let slash = http.get(format!("{url}/")).send().await.unwrap();
+    assert_ne!(slash.status(), 200);
+    let body: Value = serde_json::from_str(&slash.text().await.unwrap()).unwrap();
+    assert!(body["error"]["code"].is_number(), "{body}");
+
+    let g = Graph::new(sb.base_url(), sb.access_token());
+    sb.create_media(instapub_sandbox::NewMedia {
+        user_id: Some(sb.user_id().to_owned()),
+        media_type: "IMAGE".into(),
+        media_product_type: "FEED".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let media = format!("/{}/media", sb.user_id());
+    let zero = g.get(&media, &[("limit", "0")]).await;
+    zero.expect_ok();
+    assert_eq!(zero.body["data"].as_array().map(Vec::len), Some(0));
+    g.get(&media, &[("limit", "-1")])
+        .await
+        .expect_error(400, 100, None);
+    let one = g.get(&media, &[("limit", "1")]).await;
+    assert_eq!(one.body["data"].as_array().map(Vec::len), Some(1));
+}

@@ -803,3 +803,92 @@ async fn redirects_are_followed_up_to_a_limit() {
         .await
         .expect_error(400, 9004, Some(2207052));
 }
+
+/// Issue 16, defect 3: a sandbox listening on all interfaces advertises an address its own
+/// fetcher accepts, and one behind a proxy (a public URL) fetches the files it hosts itself.
+#[tokio::test]
+async fn a_sandbox_on_all_interfaces_or_behind_a_proxy_fetches_its_own_files() {
+    for public in [None, Some("http://sandbox.invalid:9/")] {
+        let mut builder = Sandbox::builder().listen("0.0.0.0:0".parse().unwrap());
+        if let Some(p) = public {
+            builder = builder.public_url(p);
+        }
+        let sb = builder.start().await.unwrap();
+        match public {
+            None => assert!(
+                sb.base_url().starts_with("http://127.0.0.1:"),
+                "{}",
+                sb.base_url()
+            ),
+            Some(_) => assert_eq!(sb.base_url(), "http://sandbox.invalid:9"),
+        }
+        let url = sb
+            .put_file("photo.jpg", "image/jpeg", fixture("jpeg_square.jpg"))
+            .await
+            .unwrap();
+        assert!(url.starts_with(sb.base_url()), "{url}");
+        let g = Graph::new(sb.local_url(), sb.access_token());
+        g.post(&format!("/{}/media", sb.user_id()), &[("image_url", &url)])
+            .await
+            .expect_ok();
+    }
+    let bad = Sandbox::builder().public_url("sandbox:9").start().await;
+    assert!(matches!(
+        bad,
+        Err(instapub_sandbox::StartError::PublicUrl(_))
+    ));
+}
+
+/// Issue 16, defect 10: the envelope stays Meta's 2207052, and the request log says why each
+/// fetch failed (also for a video processed in the background, when its error is answered).
+#[tokio::test]
+async fn failed_fetches_say_why_in_the_request_log() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let path = format!("/{}/media", sb.user_id());
+    let missing = format!("{}/f/nothing.jpg", media.base);
+    let cases = [
+        (missing.as_str(), "404"),
+        (media.closing.as_str(), "error sending request"),
+        ("http://169.254.169.254/latest/meta-data/", "not allowed"),
+        ("ftp://127.0.0.1/x.jpg", "not http or https"),
+    ];
+    for (url, _) in cases {
+        g.post(&path, &[("image_url", url)])
+            .await
+            .expect_error(400, 9004, Some(2207052));
+    }
+    let reel = g
+        .post(
+            &path,
+            &[("media_type", "REELS"), ("video_url", &media.closing)],
+        )
+        .await
+        .id();
+    assert_eq!(g.wait_processed(&reel).await, "ERROR");
+    g.post(
+        &format!("/{}/media_publish", sb.user_id()),
+        &[("creation_id", &reel)],
+    )
+    .await
+    .expect_error(400, 9004, Some(2207052));
+
+    let details: Vec<String> = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r.error_subcode == Some(2207052))
+        .map(|r| r.detail.unwrap_or_default())
+        .collect();
+    assert_eq!(details.len(), cases.len() + 1, "{details:#?}");
+    for ((url, why), detail) in cases.iter().zip(&details) {
+        assert!(
+            detail.contains(url) && detail.contains(why),
+            "{url}: {detail}"
+        );
+    }
+    assert!(
+        details[cases.len()].contains(&media.closing),
+        "{details:#?}"
+    );
+}

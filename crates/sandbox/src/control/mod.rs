@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use instapub_errors::Id;
+use instapub_errors::{placeholder, Id};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -123,7 +123,7 @@ pub async fn handle(
         ControlRoute::Reset => reset(&app).await,
         ControlRoute::Requests => Ok(graph_ok(&json!({ "data": app.log.recent() }))),
         ControlRoute::PutFile => put_file(&app, param, headers, body).await,
-        ControlRoute::GetFile => serve_file(&app, param).await,
+        ControlRoute::GetFile => serve_file(&app, param, headers).await,
         ControlRoute::OpenApi => Ok(graph_ok(&openapi::document(app.base_url()))),
     }
 }
@@ -230,7 +230,7 @@ async fn put_file(
     })))
 }
 
-async fn serve_file(app: &Arc<App>, name: &str) -> ApiResult<Response> {
+async fn serve_file(app: &Arc<App>, name: &str, headers: &HeaderMap) -> ApiResult<Response> {
     let n = name.to_owned();
     let file = app
         .store
@@ -243,11 +243,81 @@ async fn serve_file(app: &Arc<App>, name: &str) -> ApiResult<Response> {
             id: name.to_owned(),
         }));
     };
-    let mut response = (StatusCode::OK, bytes).into_response();
+    let total = bytes.len() as u64;
+    let asked = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let mut response = match asked.map(|r| (r, byte_range(r, total))) {
+        Some((_, Some(Ok((start, end))))) => {
+            let part = bytes
+                .get(start as usize..=end as usize)
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default();
+            let mut r = (StatusCode::PARTIAL_CONTENT, part).into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{total}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            r
+        }
+        Some((asked, Some(Err(())))) => {
+            let mut r = ApiError::new(Id::RangeNotSatisfiable)
+                .with(
+                    placeholder::RANGE,
+                    asked.chars().take(100).collect::<String>(),
+                )
+                .with(placeholder::SIZE, total.to_string())
+                .into_response_with(app.config.profile);
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{total}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(r);
+        }
+        // No Range, or one this server may ignore (several ranges, bad syntax): all of it.
+        _ => (StatusCode::OK, bytes).into_response(),
+    };
+    let h = response.headers_mut();
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if let Ok(v) = HeaderValue::from_str(&content_type) {
-        response.headers_mut().insert(header::CONTENT_TYPE, v);
+        h.insert(header::CONTENT_TYPE, v);
     }
     Ok(response)
+}
+
+/// A single `bytes=` range of a `total`-byte file as inclusive offsets: `None` when the header
+/// may be ignored (not one well-formed byte range), `Some(Err(()))` when it asks for no byte
+/// the file has (RFC 9110, 14.1.2).
+fn byte_range(header: &str, total: u64) -> Option<Result<(u64, u64), ()>> {
+    let spec = header.trim().strip_prefix("bytes=")?.trim();
+    if spec.contains(',') {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let number = |s: &str| -> Option<Option<u64>> {
+        let s = s.trim();
+        if s.is_empty() {
+            Some(None)
+        } else if s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse().ok().map(Some)
+        } else {
+            None
+        }
+    };
+    match (number(first)?, number(last)?) {
+        (Some(a), last) => {
+            if last.is_some_and(|b| b < a) {
+                return None;
+            }
+            if a >= total {
+                return Some(Err(()));
+            }
+            Some(Ok((a, last.unwrap_or(u64::MAX).min(total - 1))))
+        }
+        (None, Some(n)) => {
+            if n == 0 || total == 0 {
+                return Some(Err(()));
+            }
+            Some(Ok((total.saturating_sub(n), total - 1)))
+        }
+        (None, None) => None,
+    }
 }
 
 async fn app_json(app: &App) -> ApiResult<Value> {

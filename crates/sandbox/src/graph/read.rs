@@ -11,7 +11,7 @@ use instapub_rules::ProductType;
 use serde_json::{json, Map, Value};
 
 use super::ctx::Ctx;
-use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
+use crate::error::{graph_ok, invalid, store_failed, ApiError, ApiResult};
 use crate::store::{self, Account, Container, Media, Node};
 
 /// Graph's internal node-type names, as its errors print them.
@@ -53,11 +53,13 @@ pub async fn node(ctx: &Ctx, node: Node) -> ApiResult<Response> {
 /// `GET /{ig-user-id}/media` (the node is the caller's own account).
 pub async fn account_media(ctx: &Ctx) -> ApiResult<Response> {
     let account = &ctx.caller.account;
-    let limit = ctx
-        .params
-        .i64("limit")?
-        .unwrap_or(DEFAULT_LIMIT)
-        .clamp(1, MAX_LIMIT) as u32;
+    // `limit=0` asks for no items; a negative one is a parameter error; more than the most
+    // a page holds gets a full page.
+    let limit = match ctx.params.i64("limit")? {
+        None => DEFAULT_LIMIT,
+        Some(n) if n < 0 => return Err(invalid("limit", "an integer from 0")),
+        Some(n) => n.min(MAX_LIMIT),
+    } as u32;
     let id = account.id.clone();
     let media = ctx
         .app

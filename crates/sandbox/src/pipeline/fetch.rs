@@ -46,6 +46,8 @@ pub struct Fetcher {
     client: reqwest::Client,
     timeout: Duration,
     allow_private: bool,
+    /// The sandbox's own URLs: (advertised, reachable from here).
+    own: Arc<std::sync::OnceLock<(String, String)>>,
 }
 
 impl Fetcher {
@@ -71,7 +73,30 @@ impl Fetcher {
             client,
             timeout,
             allow_private,
+            own: Arc::default(),
         })
+    }
+
+    /// Tells the fetcher the sandbox's own base URL as clients see it (`advertised`) and as it
+    /// is reachable from inside (`local`): media URLs under the first are fetched from the
+    /// second, so a sandbox behind a proxy or listening on `0.0.0.0` can fetch files it hosts.
+    pub fn set_own_urls(&self, advertised: &str, local: &str) {
+        let _ = self.own.set((advertised.to_owned(), local.to_owned()));
+    }
+
+    /// `url`, with the sandbox's advertised base replaced by its local one.
+    fn own_url<'u>(&self, url: &'u str) -> std::borrow::Cow<'u, str> {
+        match self.own.get() {
+            Some((advertised, local)) if advertised != local => {
+                match url.strip_prefix(advertised.as_str()) {
+                    Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                        format!("{local}{rest}").into()
+                    }
+                    _ => url.into(),
+                }
+            }
+            _ => url.into(),
+        }
     }
 
     /// Downloads `url`, failing with [`FetchError::TooLarge`] as soon as more than `cap` bytes
@@ -94,7 +119,8 @@ impl Fetcher {
         cap: u64,
         sink: impl FnMut(&[u8]) -> std::ops::ControlFlow<()>,
     ) -> Result<Streamed, FetchError> {
-        let parsed = url::Url::parse(url).map_err(|e| FetchError::BadUrl(e.to_string()))?;
+        let url = self.own_url(url);
+        let parsed = url::Url::parse(&url).map_err(|e| FetchError::BadUrl(e.to_string()))?;
         check_url(&parsed, self.allow_private)?;
         match tokio::time::timeout(self.timeout, self.download(parsed, cap, sink)).await {
             Ok(result) => result,
@@ -151,7 +177,18 @@ fn classify(e: reqwest::Error) -> FetchError {
         }
         source = s.source();
     }
-    FetchError::Network(e.to_string())
+    // reqwest's own message stops at "error sending request"; the causes say why.
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    FetchError::Network(text)
 }
 
 /// Scheme and literal-address checks for a URL (the first one and every redirect).

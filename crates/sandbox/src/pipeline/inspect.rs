@@ -38,10 +38,11 @@ pub async fn image(
     let size = fetched.bytes.len() as u64;
     match probe_bytes(&fetched.bytes) {
         Ok(Probe { facts, .. }) => Ok(Inspected { facts, size }),
-        Err(ProbeError::Empty) => {
-            Err(CatalogError::new(Id::MediaFetchFailed).with(placeholder::URI, url))
-        }
-        Err(_) => Err(CatalogError::new(Id::InvalidImageFormat)),
+        Err(ProbeError::Empty) => Err(CatalogError::new(Id::MediaFetchFailed)
+            .with(placeholder::URI, url)
+            .with_detail(format!("fetching {url}: the server sent no bytes"))),
+        Err(e) => Err(CatalogError::new(Id::InvalidImageFormat)
+            .with_detail(format!("{url} is not a readable image: {e}"))),
     }
 }
 
@@ -79,9 +80,9 @@ pub async fn video(
     };
     match outcome {
         Ok(p) => video_facts(p.facts, streamed.bytes),
-        Err(ProbeError::Empty) => {
-            Err(CatalogError::new(Id::MediaFetchFailed).with(placeholder::URI, url))
-        }
+        Err(ProbeError::Empty) => Err(CatalogError::new(Id::MediaFetchFailed)
+            .with(placeholder::URI, url)
+            .with_detail(format!("fetching {url}: the server sent no bytes"))),
         Err(_) => {
             Err(CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "container"))
         }
@@ -117,7 +118,9 @@ fn video_facts(facts: MediaFacts, size: u64) -> Result<Inspected, CatalogError> 
 /// A fetch failure as Instagram reports it. Too-large videos are a video-format error naming
 /// the file size (Meta documents no size-specific subcode for video).
 pub fn fetch_error(e: FetchError, url: &str, max_bytes: u64, video: bool) -> CatalogError {
-    match e {
+    let detail = format!("fetching {url}: {e}");
+    tracing::warn!(url, reason = %e, "media fetch failed");
+    let error = match e {
         FetchError::Timeout => CatalogError::new(Id::DownloadTimeout),
         FetchError::TooLarge { .. } if video => {
             CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "file_size")
@@ -131,5 +134,6 @@ pub fn fetch_error(e: FetchError, url: &str, max_bytes: u64, video: bool) -> Cat
         | FetchError::Network(_) => {
             CatalogError::new(Id::MediaFetchFailed).with(placeholder::URI, url)
         }
-    }
+    };
+    error.with_detail(detail)
 }
