@@ -996,6 +996,42 @@ catalog! {
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
     }
 
+    /// The request line is longer than the sandbox reads.
+    UriTooLong = graph {
+        status: 414, code: 100,
+        message: "(#100) The request URI is {size} bytes long; the limit is {limit} bytes",
+        summary: "The URL (path and query string) is longer than the sandbox accepts.",
+        solution: "Send long parameters (captions, children, tags) in a form or JSON body instead of the query string.",
+        action: fix(&[]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox HTTP server; Meta's front end answers such URLs without a Graph body (GUESS: not observed)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// The request's headers are more or larger than the sandbox reads.
+    HeadersTooLarge = graph {
+        status: 431, code: 100,
+        message: "(#100) The request headers are too large: {reason}",
+        summary: "The request has more header lines, or more header bytes, than the sandbox accepts.",
+        solution: "Send fewer or smaller headers (cookies and proxies are the usual cause).",
+        action: fix(&[]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox HTTP server (GUESS: Meta's answer to this is not observed)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// The client did not send the whole request body in time.
+    RequestTimeout = graph {
+        status: 408, code: 100,
+        message: "(#100) The request body did not arrive within {seconds} seconds",
+        summary: "The client stopped sending the request body (or sent it too slowly); the sandbox gave up on it.",
+        solution: "Send the body promptly; for large media use resumable upload in chunks.",
+        action: Action::RetrySame { attempts: 1, first_delay_ms: 1_000, max_delay_ms: 1_000 },
+        source: Source::Sandbox,
+        evidence: "instapub sandbox HTTP server (GUESS: Meta's answer to this is not observed)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
     /// Hosted files: the requested byte range lies outside the file.
     RangeNotSatisfiable = graph {
         status: 416, code: 100,

@@ -42,6 +42,8 @@ pub mod placeholder {
     pub const OFFSET: &str = "offset";
     pub const RECEIVED: &str = "received";
     pub const RANGE: &str = "range";
+    pub const LIMIT: &str = "limit";
+    pub const SECONDS: &str = "seconds";
 
     /// Every placeholder the catalog may use.
     pub const ALL: &[&str] = &[
@@ -71,6 +73,8 @@ pub mod placeholder {
         OFFSET,
         RECEIVED,
         RANGE,
+        LIMIT,
+        SECONDS,
     ];
 }
 

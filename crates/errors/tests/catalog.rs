@@ -48,7 +48,8 @@ fn every_entry_is_complete() {
         assert!(!e.evidence.is_empty(), "{}: evidence", e.id);
         assert!(
             matches!(e.status, 400 | 403 | 500)
-                || (e.source == Source::Sandbox && matches!(e.status, 401 | 404 | 413 | 416)),
+                || (e.source == Source::Sandbox
+                    && matches!(e.status, 401 | 404 | 408 | 413 | 414 | 416 | 431)),
             "{}: status {}",
             e.id,
             e.status

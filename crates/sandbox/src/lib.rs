@@ -414,6 +414,19 @@ impl Builder {
         self
     }
 
+    /// How long a client may take to send a request's headers before it is disconnected.
+    /// Default 10 s.
+    pub fn header_read_timeout(mut self, d: Duration) -> Self {
+        self.config.header_read_timeout = d;
+        self
+    }
+
+    /// How long a request body may pause before it is answered 408. Default 10 s.
+    pub fn body_idle_timeout(mut self, d: Duration) -> Self {
+        self.config.body_idle_timeout = d;
+        self
+    }
+
     /// Allow media fetches from link-local and cloud-metadata addresses. Default `false`
     /// (loopback is always allowed: tests host their media there).
     pub fn allow_private_fetch(mut self, allow: bool) -> Self {
@@ -460,17 +473,9 @@ impl Builder {
             tracing::info!(resumed, "resumed processing of containers left in progress");
         }
         let (tx, rx) = oneshot::channel::<()>();
-        let router = server::router(app.clone());
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "the sandbox server stopped with an error");
-            }
-        });
+        let task = tokio::spawn(server::serve(listener, app.clone(), async {
+            let _ = rx.await;
+        }));
         Ok(Sandbox {
             app,
             base_url,

@@ -21,6 +21,63 @@ use crate::params::Params;
 use crate::requests::Exchange;
 use crate::route::{self, Miss, Parsed, Route, Spec, Surface};
 
+/// The longest request URI (path and query) read; longer ones get a 414 envelope.
+const MAX_URI_BYTES: usize = 32 * 1024;
+/// The most header lines, and header bytes, read; more get a 431 envelope.
+const MAX_HEADERS: usize = 100;
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// hyper's own limits sit well above ours, so that up to them every refusal is our envelope
+/// (hyper's own 431 has no body). Past them (1,024 header lines, 1 MiB of request head) hyper
+/// still answers, without a body.
+const HYPER_MAX_HEADERS: usize = 1024;
+const HYPER_MAX_BUF: usize = 1024 * 1024;
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets open requests finish.
+///
+/// A hand-written accept loop instead of `axum::serve`, because only hyper's connection
+/// builder sets a header read timeout (slow clients are disconnected) and the parser limits
+/// that keep oversized requests inside our handler, where they get envelopes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(app.config.header_read_timeout)
+        .max_headers(HYPER_MAX_HEADERS)
+        .max_buf_size(HYPER_MAX_BUF);
+    let service = hyper_util::service::TowerToHyperService::new(router(app));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off, keep serving.
+                        tracing::warn!(error = %e, "cannot accept a connection");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service.clone());
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    // In-flight requests finish; a connection still dripping its headers is not waited for.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), graceful.shutdown()).await;
+}
+
 /// The router for an app.
 pub fn router(app: Arc<App>) -> Router {
     let profile = app.config.profile;
@@ -39,6 +96,9 @@ fn panic_response(profile: Profile) -> Response<Body> {
 async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
     let profile = app.config.profile;
     let (parts, body) = request.into_parts();
+    if let Some(refused) = oversized_head(&parts) {
+        return refused.into_response_with(profile);
+    }
     let parsed = route::parse(&parts.method, parts.uri.path());
     let surface = parsed.surface();
     let max = match surface {
@@ -60,8 +120,17 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
         // close before it has sent everything).
         return too_large();
     }
-    let Some(bytes) = read_body(body, max).await else {
-        return too_large();
+    let bytes = match read_body(body, max, app.config.body_idle_timeout).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => return too_large(),
+        Err(BodyError::Idle) => {
+            return ApiError::new(Id::RequestTimeout)
+                .with(
+                    placeholder::SECONDS,
+                    app.config.body_idle_timeout.as_secs().to_string(),
+                )
+                .into_response_with(profile)
+        }
     };
     match (surface, parsed) {
         (Surface::Upload, parsed) => {
@@ -205,24 +274,66 @@ fn broken(mut head: axum::http::response::Parts, body: Bytes, fault: Network) ->
 /// client, still sending, receives the envelope instead of a broken connection.
 const DISCARD_LIMIT: u64 = 64 * 1024 * 1024;
 
-/// The body if it fits in `max` bytes; `None` when it does not (after discarding up to
-/// `max` + [`DISCARD_LIMIT`] bytes of it).
-async fn read_body(body: Body, max: usize) -> Option<Bytes> {
+/// A request head over our limits: the envelope to answer with.
+fn oversized_head(parts: &axum::http::request::Parts) -> Option<ApiError> {
+    let uri_len = parts.uri.path_and_query().map_or(0, |p| p.as_str().len());
+    if uri_len > MAX_URI_BYTES {
+        return Some(
+            ApiError::new(Id::UriTooLong)
+                .with(placeholder::SIZE, uri_len.to_string())
+                .with(placeholder::LIMIT, MAX_URI_BYTES.to_string()),
+        );
+    }
+    let count = parts.headers.len();
+    let bytes: usize = parts
+        .headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    let reason = if count > MAX_HEADERS {
+        format!("{count} header lines, at most {MAX_HEADERS}")
+    } else if bytes > MAX_HEADER_BYTES {
+        format!("{bytes} bytes of headers, at most {MAX_HEADER_BYTES}")
+    } else {
+        return None;
+    };
+    Some(ApiError::new(Id::HeadersTooLarge).with(placeholder::REASON, reason))
+}
+
+/// Why a body was not read.
+enum BodyError {
+    /// Over `max` (after discarding up to `max` + [`DISCARD_LIMIT`] bytes of it).
+    TooLarge,
+    /// No byte arrived for the idle timeout, or the client broke off.
+    Idle,
+}
+
+/// The body if it fits in `max` bytes and keeps arriving.
+async fn read_body(body: Body, max: usize, idle: std::time::Duration) -> Result<Bytes, BodyError> {
     use futures_util::StreamExt;
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
     let mut total: u64 = 0;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.ok()?;
+    loop {
+        let chunk = match tokio::time::timeout(idle, stream.next()).await {
+            Err(_) => return Err(BodyError::Idle),
+            Ok(None) => break,
+            Ok(Some(Err(_))) => return Err(BodyError::Idle),
+            Ok(Some(Ok(chunk))) => chunk,
+        };
         total += chunk.len() as u64;
         if total > max as u64 + DISCARD_LIMIT {
-            return None;
+            return Err(BodyError::TooLarge);
         }
         if total <= max as u64 {
             buf.extend_from_slice(&chunk);
         }
     }
-    (total <= max as u64).then(|| Bytes::from(buf))
+    if total <= max as u64 {
+        Ok(Bytes::from(buf))
+    } else {
+        Err(BodyError::TooLarge)
+    }
 }
 
 /// Records a Graph exchange in the request log and hands the response back in parts.
