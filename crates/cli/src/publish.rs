@@ -108,9 +108,13 @@ async fn publish(args: Args) -> Result<u8, Failure> {
     } else {
         Timing::fast()
     };
+    let progress = Arc::new(ProgressLine::new());
+    let line = progress.clone();
     let publisher = Publisher::new(Arc::new(graph), &args.user, timing)
-        .on_progress(|p| eprintln!("instapub: {}: {}", p.step, p.detail));
-    match publisher.publish(&post, caption.as_deref()).await {
+        .on_progress(move |p| line.show(p.step, &p.detail));
+    let outcome = publisher.publish(&post, caption.as_deref()).await;
+    progress.finish();
+    match outcome {
         Ok(done) => {
             match &done.media_id {
                 Some(id) => println!("published media {id} (container {})", done.container_id),
@@ -122,19 +126,25 @@ async fn publish(args: Args) -> Result<u8, Failure> {
             Ok(0)
         }
         Err(e) => {
-            let mut msg = String::new();
-            if let Some(id) = e.entry {
-                let entry = id.entry();
-                msg.push_str(&format!(
-                    "✗ {} ({}): {}\n",
-                    entry.id,
-                    entry.key(),
-                    e.message
-                ));
-                msg.push_str(&format!("  What happened: {}\n", entry.summary));
-                msg.push_str(&format!("  How to fix it: {}\n", entry.solution));
-            } else {
-                msg.push_str(&format!("✗ {}\n", e.message));
+            let mut msg = format!("✗ {}\n", e.message);
+            let code = e.code.map(|(c, sub)| match sub {
+                Some(s) => format!("code {c}, subcode {s}"),
+                None => format!("code {c}"),
+            });
+            match (e.entry, code) {
+                (Some(id), code) => {
+                    let entry = id.entry();
+                    let code = code.unwrap_or_else(|| entry.key());
+                    msg.push_str(&format!(
+                        "  Error: {code} ({}; `instapub explain {}` says more)\n",
+                        entry.id,
+                        entry.key()
+                    ));
+                    msg.push_str(&format!("  What happened: {}\n", entry.summary));
+                    msg.push_str(&format!("  How to fix it: {}\n", entry.solution));
+                }
+                (None, Some(code)) => msg.push_str(&format!("  Error: {code}\n")),
+                (None, None) => {}
             }
             if let Some(a) = e.action {
                 msg.push_str(&format!("  What to do: {}\n", a.describe()));
@@ -163,6 +173,53 @@ async fn publish(args: Args) -> Result<u8, Failure> {
             msg.push_str(&format!("  Steps taken: {}\n", e.attempts.len()));
             eprint!("{msg}");
             Ok(1)
+        }
+    }
+}
+
+/// Progress on stderr: one spinner line with the elapsed time that updates in place on a
+/// terminal; elsewhere a line per change (a poll that keeps saying "still processing" is one
+/// line, not sixty).
+struct ProgressLine {
+    spinner: Option<indicatif::ProgressBar>,
+    last: std::sync::Mutex<String>,
+}
+
+impl ProgressLine {
+    fn new() -> ProgressLine {
+        use std::io::IsTerminal;
+        let spinner = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        ProgressLine {
+            spinner,
+            last: std::sync::Mutex::new(String::new()),
+        }
+    }
+
+    fn show(&self, step: &str, detail: &str) {
+        let text = format!("instapub: {step}: {detail}");
+        match &self.spinner {
+            Some(bar) => bar.set_message(text),
+            None => {
+                let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+                if *last != text {
+                    eprintln!("{text}");
+                    *last = text;
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.spinner {
+            bar.finish_and_clear();
         }
     }
 }

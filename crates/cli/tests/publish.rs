@@ -17,6 +17,10 @@ fn fixture(name: &str) -> String {
 }
 
 async fn serve() -> (Child, Value) {
+    serve_with("0").await
+}
+
+async fn serve_with(video_processing_ms: &str) -> (Child, Value) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_instapub"))
         .args([
             "serve",
@@ -26,7 +30,7 @@ async fn serve() -> (Child, Value) {
             "--db",
             ":memory:",
             "--video-processing-ms",
-            "0",
+            video_processing_ms,
         ])
         .stdout(Stdio::piped())
         .kill_on_drop(true)
@@ -107,13 +111,38 @@ async fn refusals_are_explained_and_unusable_input_is_status_2() {
     let o = publish(&info, &[&fixture("png_rgb.png")], true).await;
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("UnsupportedImageFormat (36001/2207005)"),
-        "{err}"
-    );
+    assert!(err.contains("code 36001, subcode 2207005"), "{err}");
+    assert!(err.contains("UnsupportedImageFormat"), "{err}");
     assert!(err.contains("What to do: fix the request"), "{err}");
+    // Issue 16, defect 4: what Instagram said, with its values, and no debug text.
+    let o = publish(&info, &[&fixture("jpeg_baseline.jpg")], true).await;
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("with aspect ratio 2"), "{err}");
+    assert!(err.contains("code 36003, subcode 2207009"), "{err}");
+    for debug in ["{submitted-ratio}", "Some(", "None"] {
+        assert!(!err.contains(debug), "{debug} in {err}");
+    }
     // A local file without a sandbox to upload it to.
     let o = publish(&info, &[&fixture("jpeg_square.jpg")], false).await;
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Instagram fetches media by URL"));
+}
+
+/// Newcomer friction (issue 16): polling a reel shows one progress line per change, not a
+/// line per poll.
+#[tokio::test]
+async fn polling_progress_is_not_repeated() {
+    let (_server, info) = serve_with("1500").await;
+    let o = publish(
+        &info,
+        &[&fixture("mp4_reel_valid.mp4"), "--as", "reel"],
+        true,
+    )
+    .await;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("still processing").count(), 1, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines.windows(2).all(|w| w[0] != w[1]), "{err}");
 }

@@ -32,7 +32,7 @@ pub const GRAPH_FACEBOOK: &str = "https://graph.facebook.com";
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
     /// Graph answered with an error envelope.
-    #[error("Graph error {code:?}/{subcode:?}: {message}", code = .0.code, subcode = .0.subcode, message = .0.message.as_deref().unwrap_or(""))]
+    #[error("{}", describe(.0))]
     Graph(Box<GraphError>),
     /// No usable answer arrived: the request may or may not have been handled.
     #[error("no answer from Graph ({0}); the request may have been handled")]
@@ -40,6 +40,18 @@ pub enum CallError {
     /// An answer arrived but is not what the endpoint returns.
     #[error("unexpected answer from Graph: {0}")]
     Decode(String),
+}
+
+/// `Graph error (code 190, subcode 463): Error validating access token: ...`
+fn describe(g: &GraphError) -> String {
+    let code = match (g.code, g.subcode) {
+        (Some(c), Some(s)) => format!("code {c}, subcode {s}"),
+        (Some(c), None) => format!("code {c}"),
+        (None, Some(s)) => format!("subcode {s}"),
+        (None, None) => "no code".to_owned(),
+    };
+    let text = g.message.as_deref().unwrap_or("no message");
+    format!("Graph error ({code}): {text}")
 }
 
 impl CallError {

@@ -20,7 +20,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use instapub_errors::{classify, parse_status_text, Action, Classification, Id, Profile};
+use instapub_errors::{
+    classify, parse_status_text, Action, Classification, GraphError, Id, Profile,
+};
 use instapub_rules::{Kind, RequestType};
 
 /// The `media_type` a create request sends for a kind (`IMAGE` for a feed image, which may
@@ -167,8 +169,11 @@ pub struct PublishError {
     pub reason: Reason,
     pub entry: Option<Id>,
     pub action: Option<Action>,
-    /// A message for the end user (the catalog's user message, or ours).
+    /// A message for the end user: what Instagram said when it said something, else the
+    /// catalog's user message (when it needs no values) or summary, else ours.
     pub message: String,
+    /// The error code and subcode of the failure (as answered, or as the catalog has them).
+    pub code: Option<(i64, Option<i64>)>,
     pub attempts: Vec<Attempt>,
 }
 
@@ -274,16 +279,38 @@ impl Run<'_> {
         c: Option<Classification>,
         fallback: String,
     ) -> PublishError {
+        self.fail_with(reason, c, None, fallback)
+    }
+
+    /// [`Run::fail`] for an error answer: its text is what the user sees.
+    fn fail_with(
+        &mut self,
+        reason: Reason,
+        c: Option<Classification>,
+        answer: Option<&GraphError>,
+        fallback: String,
+    ) -> PublishError {
         let entry = c.and_then(|c| c.id);
-        let message = entry
+        let said = answer.and_then(|g| g.user_msg.clone().or_else(|| g.message.clone()));
+        // A catalog template is only shown when it has no placeholders left to fill.
+        let template = entry
             .and_then(|id| id.entry().user_msg_for(Profile::Documented))
-            .map(|m| instapub_errors::envelope::render_template(m, &[]))
+            .filter(|m| instapub_errors::envelope::placeholder_names(m).is_empty())
+            .map(str::to_owned);
+        let message = said
+            .or(template)
+            .or_else(|| entry.map(|id| id.entry().summary.to_owned()))
             .unwrap_or(fallback);
+        let code = answer
+            .and_then(|g| g.code.map(|code| (code, g.subcode)))
+            .or_else(|| c.and_then(|c| c.code.map(|code| (code, c.subcode))))
+            .or_else(|| entry.map(|id| (id.entry().code, id.entry().subcode)));
         PublishError {
             reason,
             entry,
             action: c.and_then(|c| c.action),
             message,
+            code,
             attempts: std::mem::take(&mut self.attempts),
         }
     }
@@ -451,7 +478,11 @@ impl Run<'_> {
             },
             _ => Reason::Refused,
         };
-        self.fail(reason, c, e.to_string())
+        let answer = match e {
+            CallError::Graph(g) => Some(g.as_ref()),
+            _ => None,
+        };
+        self.fail_with(reason, c, answer, e.to_string())
     }
 
     /// Polls until FINISHED, with growing delays and a deadline.
