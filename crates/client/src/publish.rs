@@ -25,6 +25,18 @@ use instapub_errors::{
 };
 use instapub_rules::{Kind, RequestType};
 
+/// The sentences of a message template before the first one with a `{placeholder}`.
+fn complete_sentences(template: &str) -> String {
+    let mut out = String::new();
+    for sentence in template.split_inclusive(". ") {
+        if !instapub_errors::envelope::placeholder_names(sentence).is_empty() {
+            break;
+        }
+        out.push_str(sentence);
+    }
+    out.trim_end().to_owned()
+}
+
 /// The `media_type` a create request sends for a kind (`IMAGE` for a feed image, which may
 /// also send none).
 fn media_type(kind: Kind) -> &'static str {
@@ -292,11 +304,12 @@ impl Run<'_> {
     ) -> PublishError {
         let entry = c.and_then(|c| c.id);
         let said = answer.and_then(|g| g.user_msg.clone().or_else(|| g.message.clone()));
-        // A catalog template is only shown when it has no placeholders left to fill.
+        // Without the server's text, the catalog's user message up to its first sentence
+        // that needs a value nobody gave (never a raw `{placeholder}`).
         let template = entry
             .and_then(|id| id.entry().user_msg_for(Profile::Documented))
-            .filter(|m| instapub_errors::envelope::placeholder_names(m).is_empty())
-            .map(str::to_owned);
+            .map(complete_sentences)
+            .filter(|m| !m.is_empty());
         let message = said
             .or(template)
             .or_else(|| entry.map(|id| id.entry().summary.to_owned()))
