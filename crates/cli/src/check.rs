@@ -5,11 +5,12 @@
 //! Exit status: 0 all would be accepted, 1 something would be rejected, 2 an input could not
 //! be used (missing file, failed download, unreadable bytes).
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
+use std::time::Duration;
 
 use instapub_errors::{fbtrace_id, CatalogError, Profile};
-use instapub_media::{probe_bytes, MediaFacts};
+use instapub_media::{probe_read_seek, MediaFacts, ProbeError, Prober, Step, DEFAULT_CAP};
 use instapub_rules::{check_media, check_request, kind, Kind, Limits, Request, RequestType};
 use serde::Serialize;
 
@@ -36,6 +37,10 @@ pub struct Args {
     /// Print one JSON document: each input's facts and violations as full envelopes.
     #[arg(long)]
     json: bool,
+    /// Give up on a URL after this many seconds in all (connecting: 10 s; a stall between
+    /// two chunks: 30 s).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    timeout: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -80,17 +85,15 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         .reel_max_bytes
         .max(limits.image_max_bytes)
         .max(limits.story_video_max_bytes);
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(10),
+        idle: Duration::from_secs(30),
+        total: Duration::from_secs(args.timeout),
+    };
     let mut loaded = Vec::new();
     for input in &args.inputs {
-        let bytes = load(input, cap)?;
-        let facts = match probe_bytes(&bytes) {
-            Ok(p) => p.facts,
-            Err(instapub_media::ProbeError::Empty) => {
-                return Err(Failure::usage(format!("{input} is empty")))
-            }
-            Err(e) => return Err(Failure::usage(format!("cannot read {input}: {e}"))),
-        };
-        loaded.push((input.clone(), bytes.len() as u64, facts));
+        let (size, facts) = load(input, cap, &timeouts)?;
+        loaded.push((input.clone(), size, facts));
     }
     let carousel = args.as_ == Some(As::Carousel);
     let mut report = Report {
@@ -224,57 +227,126 @@ fn summary(facts: &MediaFacts, size: u64) -> String {
     }
 }
 
-/// Reads a file or downloads a URL, at most `cap + 1` bytes (one more than any limit, so a
-/// too-large file is seen as such without reading all of it).
-fn load(input: &str, cap: u64) -> Result<Vec<u8>, Failure> {
+/// The size and facts of a file or a URL. Files are probed by header (with seeks past the
+/// media data), never read whole; downloads are streamed through the prober and counted, not
+/// kept, and stop once both the facts and the size (past `cap`, one more than any limit, the
+/// exact size no longer matters) are known. Memory stays flat in the file's size.
+fn load(input: &str, cap: u64, timeouts: &Timeouts) -> Result<(u64, MediaFacts), Failure> {
     if input.starts_with("http://") || input.starts_with("https://") {
-        return download(input, cap);
+        return download(input, cap, timeouts);
     }
     let path = Path::new(input);
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure::usage(format!("cannot open {input}: {e}")))?;
-    let mut bytes = Vec::new();
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::usage(format!("cannot read {input}: {e}")))?;
-    Ok(bytes)
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::usage(format!("{input}: no such file")),
+        _ => Failure::usage(format!("cannot open {input}: {e}")),
+    })?;
+    let size = file
+        .metadata()
+        .map_err(|e| Failure::usage(format!("cannot read {input}: {e}")))?
+        .len();
+    let probe = probe_read_seek(std::io::BufReader::new(file), DEFAULT_CAP);
+    Ok((size, facts_of(input, probe)?))
 }
 
-fn download(url: &str, cap: u64) -> Result<Vec<u8>, Failure> {
+fn facts_of(
+    input: &str,
+    probe: Result<instapub_media::Probe, ProbeError>,
+) -> Result<MediaFacts, Failure> {
+    match probe {
+        Ok(p) => Ok(p.facts),
+        Err(ProbeError::Empty) => Err(Failure::usage(format!("{input} is empty"))),
+        Err(e) => Err(Failure::usage(format!("cannot read {input}: {e}"))),
+    }
+}
+
+/// How long a download may take: to connect, between two chunks, and in all.
+pub struct Timeouts {
+    pub connect: Duration,
+    pub idle: Duration,
+    pub total: Duration,
+}
+
+fn download(url: &str, cap: u64, t: &Timeouts) -> Result<(u64, MediaFacts), Failure> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async {
-        let fail = |e: reqwest::Error| Failure::usage(format!("cannot download {url}: {e}"));
-        let mut response = reqwest::get(url).await.map_err(fail)?;
+    let work = async {
+        let fail = |e: reqwest::Error| {
+            // reqwest's own text stops at "error sending request"; its causes say why.
+            let mut text = e.to_string();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                text = format!("{text}: {c}");
+                cause = c.source();
+            }
+            Failure::usage(format!("cannot download {url}: {text}"))
+        };
+        let client = reqwest::Client::builder()
+            .connect_timeout(t.connect)
+            .read_timeout(t.idle)
+            .build()
+            .map_err(fail)?;
+        let mut response = client.get(url).send().await.map_err(fail)?;
         if !response.status().is_success() {
             return Err(Failure::usage(format!(
                 "cannot download {url}: HTTP {}",
                 response.status()
             )));
         }
+        let declared = response.content_length();
         let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new(response.content_length().unwrap_or(0));
+            let bar = indicatif::ProgressBar::new(declared.unwrap_or(0));
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{msg} {bytes}/{total_bytes} {bar:30}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{msg} {bytes}/{total_bytes} {bar:30} {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar.set_message(url.to_owned());
             bar
         });
-        let mut bytes = Vec::new();
+        let mut prober = Prober::new(DEFAULT_CAP).read_through(cap);
+        let mut facts = None;
+        let mut total: u64 = 0;
         while let Some(chunk) = response.chunk().await.map_err(fail)? {
-            bytes.extend_from_slice(&chunk);
+            total += chunk.len() as u64;
             if let Some(b) = &bar {
-                b.set_position(bytes.len() as u64);
+                b.set_position(total);
             }
-            // Past every limit: the verdict (too large) is known; stop downloading.
-            if bytes.len() as u64 > cap {
+            if facts.is_none() {
+                match prober.feed(&chunk) {
+                    Step::NeedMore => {}
+                    Step::Done(p) => facts = Some(Ok(p)),
+                    Step::Error(e) => facts = Some(Err(e)),
+                }
+            }
+            // The verdict is known once the facts are, and the size (declared, or past every
+            // limit): stop downloading.
+            if facts.is_some() && (declared.is_some() || total > cap) {
                 break;
             }
         }
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        Ok(bytes)
+        let probe = match facts {
+            Some(f) => f,
+            None => match prober.finish() {
+                Step::Done(p) => Ok(p),
+                Step::Error(e) => Err(e),
+                Step::NeedMore => Err(ProbeError::Truncated { format: "input" }),
+            },
+        };
+        let size = declared.unwrap_or(total).max(total);
+        Ok((size, facts_of(url, probe)?))
+    };
+    runtime.block_on(async {
+        tokio::time::timeout(t.total, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Failure::usage(format!(
+                    "cannot download {url}: it took longer than {} s (--timeout)",
+                    t.total.as_secs()
+                )))
+            })
     })
 }

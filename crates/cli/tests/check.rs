@@ -114,7 +114,7 @@ fn unusable_inputs_exit_2_with_a_clear_message() {
     for (input, says) in [
         (
             "/nonexistent/photo.jpg",
-            "cannot open /nonexistent/photo.jpg",
+            "/nonexistent/photo.jpg: no such file",
         ),
         (&fixture("empty.bin") as &str, "is empty"),
         (&fixture("truncated.jpg") as &str, "cannot read"),
@@ -125,4 +125,82 @@ fn unusable_inputs_exit_2_with_a_clear_message() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(says), "{input}: {err}");
     }
+}
+
+/// A loopback HTTP server for one test: `serve(respond)` answers each connection on a thread.
+fn server(respond: fn(std::net::TcpStream)) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/clip.mp4", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || respond(stream));
+        }
+    });
+    url
+}
+
+/// Issue 16, defect 2: a server that accepts and never answers, or drips a byte a second,
+/// does not hang `check`: it gives up after `--timeout` with a message, exit status 2.
+#[test]
+fn a_url_that_never_finishes_times_out() {
+    use std::io::Write;
+    let silent = server(|s| {
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        drop(s);
+    });
+    let drip = server(|mut s| {
+        use std::io::Read;
+        let mut request = [0u8; 1024];
+        let _ = s.read(&mut request);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+        for _ in 0..30 {
+            if s.write_all(b"x").is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    });
+    for url in [silent, drip] {
+        let started = std::time::Instant::now();
+        let o = check(&[&url, "--timeout", "2"]);
+        assert_eq!(o.status.code(), Some(2), "{url}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("longer than 2 s"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+}
+
+/// Issue 16, defect 2: a large download stops once the facts and the size are known: the
+/// server sends a small part of a 200 MB reel.
+#[test]
+fn a_large_url_is_not_downloaded_whole() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SENT: AtomicU64 = AtomicU64::new(0);
+    const SIZE: u64 = 200 * 1024 * 1024;
+    let url = server(|mut s| {
+        let mut request = [0u8; 1024];
+        let _ = s.read(&mut request);
+        let head = std::fs::read(fixture("mp4_reel_valid.mp4")).expect("fixture");
+        let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {SIZE}\r\n\r\n");
+        if s.write_all(&head).is_err() {
+            return;
+        }
+        SENT.fetch_add(head.len() as u64, Ordering::SeqCst);
+        let zeros = vec![0u8; 64 * 1024];
+        let mut sent = head.len() as u64;
+        while sent < SIZE {
+            if s.write_all(&zeros).is_err() {
+                return;
+            }
+            sent += zeros.len() as u64;
+            SENT.fetch_add(zeros.len() as u64, Ordering::SeqCst);
+        }
+    });
+    let o = check(&[&url, "--as", "reel", "--json"]);
+    let v = json(&o);
+    assert_eq!(v["inputs"][0]["size"], SIZE, "{v}");
+    assert_eq!(v["inputs"][0]["facts"]["kind"], "video", "{v}");
+    let sent = SENT.load(Ordering::SeqCst);
+    assert!(sent < SIZE / 4, "{sent} of {SIZE} bytes were sent");
 }
