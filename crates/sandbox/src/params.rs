@@ -43,10 +43,13 @@ impl Params {
                     return Err(malformed("a JSON body must be an object"));
                 };
                 map.extend(object);
-            } else if content_type.starts_with("multipart/") {
-                return Err(malformed(
-                    "multipart bodies are not supported; send a form or JSON body",
-                ));
+            } else if content_type.starts_with("multipart/form-data") {
+                // The boundary is case-sensitive: read it from the header as sent.
+                let sent = headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                map.extend(multipart_fields(sent, body)?);
             } else {
                 // Form encoding, which is also what clients send without a content type.
                 let text =
@@ -235,6 +238,47 @@ impl Params {
     }
 }
 
+/// Most parts a multipart body may have (Graph calls send a handful).
+const MAX_PARTS: u64 = 256;
+
+/// The fields of a `multipart/form-data` body (curl `-F`, JS `FormData`), as text. A file
+/// part is read as its text too (Graph's media parameters are URLs, not uploads).
+fn multipart_fields(content_type: &str, body: &[u8]) -> ApiResult<Map<String, Value>> {
+    use futures_util::FutureExt;
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|_| malformed("a multipart body needs a boundary in its content type"))?;
+    let bytes = bytes::Bytes::copy_from_slice(body);
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    // The server has already bounded the body's size.
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let read = async move {
+        let mut map = Map::new();
+        let mut count = 0;
+        while let Some(field) = parts.next_field().await? {
+            count += 1;
+            if count > MAX_PARTS {
+                return Ok(Err(format!(
+                    "a multipart body may have at most {MAX_PARTS} parts"
+                )));
+            }
+            let name = field.name().unwrap_or_default().to_owned();
+            let text = field.text().await?;
+            if !name.is_empty() {
+                map.insert(name, Value::String(text));
+            }
+        }
+        Ok::<_, multer::Error>(Ok(map))
+    };
+    // The whole body is already in memory, so the parser never waits: polling once finishes.
+    match read.now_or_never() {
+        Some(Ok(Ok(map))) => Ok(map),
+        Some(Ok(Err(reason))) => Err(malformed(&reason)),
+        Some(Err(e)) => Err(malformed(&format!("the multipart body is malformed: {e}"))),
+        None => Err(malformed("the multipart body is incomplete")),
+    }
+}
+
 /// The access token: `access_token` parameter first, then `Authorization: Bearer` or
 /// `Authorization: OAuth` (the resumable-upload form).
 pub fn access_token(params: &Params, headers: &HeaderMap) -> Option<String> {
@@ -308,6 +352,28 @@ mod tests {
         );
         assert_eq!(p.bool("share_to_feed").expect("ok"), Some(true));
         assert_eq!(p.str("a").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn multipart_bodies_are_read_like_forms() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nhi \u{1F600}\r\n\
+                    --XyZ\r\nContent-Disposition: form-data; name=\"image_url\"\r\n\r\nhttp://x/y.jpg\r\n\
+                    --XyZ--\r\n";
+        let p = Params::from_request(
+            Some("caption=query"),
+            &headers("multipart/form-data; boundary=XyZ"),
+            body.as_bytes(),
+        )
+        .expect("parses");
+        assert_eq!(p.str("caption").as_deref(), Some("hi \u{1F600}"));
+        assert_eq!(p.str("image_url").as_deref(), Some("http://x/y.jpg"));
+        for (ct, body) in [
+            ("multipart/form-data", "--x\r\n"),
+            ("multipart/form-data; boundary=XyZ", "--XyZ\r\nno headers"),
+        ] {
+            let e = Params::from_request(None, &headers(ct), body.as_bytes()).expect_err(ct);
+            assert_eq!(e.id(), Id::MalformedBody);
+        }
     }
 
     #[test]

@@ -892,3 +892,49 @@ async fn failed_fetches_say_why_in_the_request_log() {
         "{details:#?}"
     );
 }
+
+/// Issue 16, defect 5: a `multipart/form-data` body (curl -F, JS FormData) is read like a
+/// form: the container is created from its fields.
+#[tokio::test]
+async fn multipart_bodies_create_containers() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let boundary = "----instapubBoundary7MA4YWxk";
+    let mut body = String::new();
+    for (name, value) in [
+        ("image_url", media.url("photo.jpg")),
+        ("caption", "From FormData 🎉".to_owned()),
+        ("access_token", sb.access_token().to_owned()),
+    ] {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let r = crate::common::Reply::read(
+        reqwest::Client::new()
+            .post(format!("{}/v25.0/{}/media", sb.base_url(), sb.user_id()))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    r.expect_ok();
+    let g = graph(&sb);
+    let published = g
+        .post(
+            &format!("/{}/media_publish", sb.user_id()),
+            &[("creation_id", &r.id())],
+        )
+        .await;
+    published.expect_ok();
+    let m = g
+        .get(&format!("/{}", published.id()), &[("fields", "caption")])
+        .await;
+    assert_eq!(m.body["caption"], "From FormData 🎉");
+}
