@@ -47,8 +47,10 @@ pub struct Args {
 struct Violation {
     id: instapub_errors::Id,
     status: u16,
-    /// One line for people.
+    /// What Instagram would tell the user.
     reason: String,
+    /// The value that broke the rule and the limit it broke.
+    detail: Option<String>,
     /// The body Instagram would send.
     envelope: serde_json::Value,
 }
@@ -162,6 +164,7 @@ fn violation(e: CatalogError) -> Violation {
         id: entry.id,
         status: env.status,
         reason,
+        detail: e.detail.clone(),
         envelope: serde_json::from_str(&env.to_json()).unwrap_or_default(),
     }
 }
@@ -181,7 +184,15 @@ fn random_bits() -> u128 {
 fn human(r: &Report) -> String {
     let mut out = String::new();
     for v in &r.request {
-        out.push_str(&format!("request: ✗ {} {}: {}\n", v.id, key(v), v.reason));
+        out.push_str(&format!(
+            "request: ✗ {}\n",
+            v.detail.as_deref().unwrap_or(&v.reason)
+        ));
+        out.push_str(&format!(
+            "    Instagram: {} {}\n",
+            key(v),
+            quoted(&v.reason)
+        ));
     }
     for c in &r.inputs {
         let verdict = if c.violations.is_empty() {
@@ -195,35 +206,51 @@ fn human(r: &Report) -> String {
             summary(&c.facts, c.size)
         ));
         for v in &c.violations {
-            out.push_str(&format!("  ✗ {} {}: {}\n", v.id, key(v), v.reason));
+            out.push_str(&format!(
+                "  ✗ {}\n",
+                v.detail.as_deref().unwrap_or(&v.reason)
+            ));
+            out.push_str(&format!(
+                "    Instagram: {} {}\n",
+                key(v),
+                quoted(&v.reason)
+            ));
             out.push_str(&format!("    {}\n", v.envelope));
         }
     }
     out
 }
 
+/// `code 352, subcode 2207026 (UnsupportedVideoFormat):`
 fn key(v: &Violation) -> String {
     let e = v.id.entry();
-    format!("({})", e.key())
+    let code = match e.subcode {
+        Some(s) => format!("code {}, subcode {s}", e.code),
+        None => format!("code {}", e.code),
+    };
+    format!("{code} ({}):", e.id)
 }
 
+fn quoted(text: &str) -> String {
+    format!("\u{201c}{text}\u{201d}")
+}
+
+/// The facts and the size, as a person reads them.
 fn summary(facts: &MediaFacts, size: u64) -> String {
-    match facts {
-        MediaFacts::Image(i) => format!(
-            "{:?} {}x{}, {} bytes",
-            i.format, i.display_width, i.display_height, size
-        ),
-        MediaFacts::Video(v) => format!(
-            "{:?} {}x{}, {} ms, {:?}, {} bytes",
-            v.container,
-            v.display_width,
-            v.display_height,
-            v.duration_ms.unwrap_or(0),
-            v.video_codec,
-            size
-        ),
-        MediaFacts::Unsupported { container } => format!("{container:?} container, {size} bytes"),
-        MediaFacts::Unknown => format!("unknown format, {size} bytes"),
+    format!("{facts}; {}", human_bytes(size))
+}
+
+fn human_bytes(n: u64) -> String {
+    const KB: f64 = 1000.0;
+    let n = n as f64;
+    if n >= KB * KB * KB {
+        format!("{:.1} GB", n / (KB * KB * KB))
+    } else if n >= KB * KB {
+        format!("{:.1} MB", n / (KB * KB))
+    } else if n >= KB {
+        format!("{:.1} kB", n / KB)
+    } else {
+        format!("{n} bytes")
     }
 }
 

@@ -15,7 +15,7 @@ use instapub_errors::{
 };
 use serde::Serialize;
 
-use crate::Failure;
+use crate::{Failure, ProfileArg};
 
 /// Inputs larger than this are refused; an error body or status text is a few hundred bytes.
 const MAX_INPUT: u64 = 1 << 20;
@@ -31,12 +31,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Which wire variant to show where documentation and real traffic differ.
-    #[arg(long, default_value = "documented", value_parser = parse_profile)]
-    profile: Profile,
-}
-
-fn parse_profile(s: &str) -> Result<Profile, String> {
-    s.parse()
+    #[arg(long, value_enum, default_value = "documented")]
+    profile: ProfileArg,
 }
 
 /// How the input was read.
@@ -75,13 +71,14 @@ struct Report {
 
 pub fn run(args: Args) -> Result<u8, Failure> {
     let (text, from) = read_input(&args.input)?;
-    let report = explain(&text, from, args.profile)?;
+    let profile = Profile::from(args.profile);
+    let report = explain(&text, from, profile)?;
     if args.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| Failure::usage(format!("cannot serialize the report: {e}")))?;
         println!("{json}");
     } else {
-        print!("{}", human(&report, args.profile));
+        print!("{}", human(&report, profile));
     }
     Ok(if report.known { 0 } else { 1 })
 }
@@ -110,6 +107,17 @@ fn read_input(arg: &str) -> Result<(String, bool), Failure> {
         || Id::from_name(trimmed).is_some()
         || trimmed.starts_with('{');
     let path = Path::new(arg);
+    // `12/ab` is a mistyped CODE/SUBCODE, `/tmp/body.json` or `errors/x.txt` a file.
+    let looks_like_path = ["/", "./", "../", "~"]
+        .iter()
+        .any(|p| trimmed.starts_with(p))
+        || (trimmed.contains('/') && trimmed.contains('.'))
+        || [".json", ".txt", ".log"]
+            .iter()
+            .any(|ext| trimmed.to_ascii_lowercase().ends_with(ext));
+    if !looks_like_query && looks_like_path && !path.exists() {
+        return Err(Failure::usage(format!("{arg}: no such file")));
+    }
     if !looks_like_query && path.is_file() {
         let file = std::fs::File::open(path)
             .map_err(|e| Failure::usage(format!("cannot open {arg}: {e}")))?;
@@ -160,7 +168,9 @@ fn explain(text: &str, from_file: bool, profile: Profile) -> Result<Report, Fail
         )));
     };
     let entry = classification.entry();
-    let known = entry.is_some() || !with_code.is_empty();
+    // A subcode the catalog lacks is unknown, even when its code has a generic entry.
+    let subcode_unknown = classification.subcode.is_some() && classification.matched == Match::Code;
+    let known = (entry.is_some() && !subcode_unknown) || !with_code.is_empty();
     let example = entry.map(|e| {
         // A fixed, realistic-looking trace id per entry, so the output is reproducible.
         let seed = (e.id as u128 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
@@ -210,14 +220,13 @@ fn human(r: &Report, profile: Profile) -> String {
     let mut out = Text::default();
     let c = &r.classification;
     let Some(e) = r.entry else {
-        let code = c
-            .code
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| "(none)".into());
-        let sub = c
-            .subcode
-            .map(|s| format!(", subcode {s}"))
-            .unwrap_or_default();
+        let what = match (c.code, c.subcode) {
+            (Some(code), Some(s)) => format!("Code {code}, subcode {s},"),
+            (Some(code), None) => format!("Code {code}"),
+            (None, Some(s)) => format!("Subcode {s}"),
+            (None, None) => "An error without a code".to_owned(),
+        };
+        let code = c.code.map(|c| c.to_string()).unwrap_or_default();
         if !r.entries_with_code.is_empty() {
             let mut list = String::new();
             for id in &r.entries_with_code {
@@ -230,7 +239,7 @@ fn human(r: &Report, profile: Profile) -> String {
             );
             return out.0;
         }
-        let title = format!("Code {code}{sub} is not in the catalog");
+        let title = format!("{what} is not in the catalog");
         match c.family {
             Some(f) => out.section(
                 &title,
@@ -274,11 +283,16 @@ fn human(r: &Report, profile: Profile) -> String {
         ),
         Match::Subcode => out.section(
             "Matched by subcode",
-            &format!(
-                "The body's code {} differs from the catalog's {}; the subcode identifies the error.",
-                c.code.map(|c| c.to_string()).unwrap_or_else(|| "(none)".into()),
-                e.code
-            ),
+            &match c.code {
+                Some(code) => format!(
+                    "The body's code {code} differs from the catalog's {}; the subcode identifies the error.",
+                    e.code
+                ),
+                None => format!(
+                    "The body gives no code; the subcode identifies the error (code {}).",
+                    e.code
+                ),
+            },
         ),
         Match::Code => out.section(
             "Matched by code only",

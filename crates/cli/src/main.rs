@@ -40,6 +40,24 @@ impl As {
     }
 }
 
+/// Which wire variant to emit or show where Meta's documentation and real traffic differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ProfileArg {
+    /// Meta's error table, as documented (the default).
+    Documented,
+    /// What real traffic was seen to send (e.g. 2207051 as HTTP 403).
+    Observed,
+}
+
+impl From<ProfileArg> for instapub_errors::Profile {
+    fn from(p: ProfileArg) -> Self {
+        match p {
+            ProfileArg::Documented => instapub_errors::Profile::Documented,
+            ProfileArg::Observed => instapub_errors::Profile::Observed,
+        }
+    }
+}
+
 /// Tools for publishing to Instagram through Meta's Graph API.
 #[derive(Debug, Parser)]
 #[command(name = "instapub", version, about, propagate_version = true)]

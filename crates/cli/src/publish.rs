@@ -18,8 +18,10 @@ pub struct Args {
     /// What to publish (default: image for one image, reel for one video).
     #[arg(long = "as", value_enum)]
     as_: Option<As>,
+    /// The caption (hashtags and @-mentions count toward Instagram's limits).
     #[arg(long, conflicts_with = "caption_file")]
     caption: Option<String>,
+    /// Read the caption from a file.
     #[arg(long, value_name = "FILE")]
     caption_file: Option<std::path::PathBuf>,
     /// thumb_offset in milliseconds (reels).
@@ -29,15 +31,16 @@ pub struct Args {
     #[arg(
         long,
         env = "INSTAPUB_BASE_URL",
+        hide_env_values = true,
         default_value = "https://graph.facebook.com/v25.0"
     )]
     base_url: String,
-    /// Access token.
+    /// Access token (required; `instapub serve` prints one for its demo account).
     #[arg(long, env = "INSTAPUB_TOKEN", hide_env_values = true)]
-    token: String,
-    /// IG user id to publish as.
-    #[arg(long, env = "INSTAPUB_USER")]
-    user: String,
+    token: Option<String>,
+    /// IG user id to publish as (required; `instapub serve` prints the demo account's).
+    #[arg(long, env = "INSTAPUB_USER", hide_env_values = true)]
+    user: Option<String>,
     /// A sandbox's admin key: local files are uploaded to it first.
     #[arg(long, env = "INSTAPUB_ADMIN_KEY", hide_env_values = true)]
     admin_key: Option<String>,
@@ -62,6 +65,20 @@ pub fn run(args: Args) -> Result<u8, Failure> {
 }
 
 async fn publish(args: Args) -> Result<u8, Failure> {
+    let missing = |what: &str, flag: &str, env: &str| {
+        Failure::usage(format!(
+            "publishing needs {what}: pass {flag} or set {env} (`instapub serve` prints both \
+             for its demo account; `instapub serve --json` as access_token and user_id)"
+        ))
+    };
+    let token = args
+        .token
+        .clone()
+        .ok_or_else(|| missing("an access token", "--token", "INSTAPUB_TOKEN"))?;
+    let user = args
+        .user
+        .clone()
+        .ok_or_else(|| missing("the IG user id", "--user", "INSTAPUB_USER"))?;
     let caption = match (&args.caption, &args.caption_file) {
         (Some(c), _) => Some(c.clone()),
         (None, Some(p)) => Some(std::fs::read_to_string(p).map_err(|e| {
@@ -101,7 +118,7 @@ async fn publish(args: Args) -> Result<u8, Failure> {
                 .collect(),
         },
     };
-    let graph = Graph::new(&args.base_url, &args.token)
+    let graph = Graph::new(&args.base_url, &token)
         .map_err(|e| Failure::usage(format!("cannot build the HTTP client: {e}")))?;
     let timing = if args.real_timing {
         Timing::meta()
@@ -110,7 +127,7 @@ async fn publish(args: Args) -> Result<u8, Failure> {
     };
     let progress = Arc::new(ProgressLine::new());
     let line = progress.clone();
-    let publisher = Publisher::new(Arc::new(graph), &args.user, timing)
+    let publisher = Publisher::new(Arc::new(graph), &user, timing)
         .on_progress(move |p| line.show(p.step, &p.detail));
     let outcome = publisher.publish(&post, caption.as_deref()).await;
     progress.finish();

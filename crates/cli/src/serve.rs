@@ -4,10 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use instapub_errors::Profile;
 use instapub_sandbox::{Config, Db, Sandbox};
 
-use crate::Failure;
+use crate::{Failure, ProfileArg};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,8 +26,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
     /// Which wire variant to send where Meta's docs and real traffic differ.
-    #[arg(long, default_value = "documented", value_parser = parse_profile)]
-    profile: Profile,
+    #[arg(long, value_enum, default_value = "documented")]
+    profile: ProfileArg,
     /// Print the startup information as one JSON line.
     #[arg(long)]
     json: bool,
@@ -49,10 +48,6 @@ pub struct Args {
     allow_private_fetch: bool,
 }
 
-fn parse_profile(s: &str) -> Result<Profile, String> {
-    s.parse()
-}
-
 pub fn run(args: Args) -> Result<u8, Failure> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| Failure {
         status: 1,
@@ -68,7 +63,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         public_url: args.public_url,
         db: db.clone(),
         admin_key: args.admin_key,
-        profile: args.profile,
+        profile: args.profile.into(),
         fetch_timeout: Duration::from_millis(args.fetch_timeout_ms),
         video_processing: Duration::from_millis(args.video_processing_ms),
         quota_total: args.quota_total,

@@ -204,3 +204,56 @@ fn a_large_url_is_not_downloaded_whole() {
     let sent = SENT.load(Ordering::SeqCst);
     assert!(sent < SIZE / 4, "{sent} of {SIZE} bytes were sent");
 }
+
+/// Newcomer friction (issue 16): facts read as a person would say them, and every rejection
+/// names the value that broke the rule and the limit.
+#[test]
+fn human_output_names_values_and_limits() {
+    let hashtags: String = (0..31).map(|i| format!("#t{i} ")).collect();
+    let o = check(&[
+        &fixture("mp4_h264_aac_faststart.mp4"),
+        "--as",
+        "reel",
+        "--caption",
+        &hashtags,
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("MP4 video, 32×24, 1.0 s, H.264"), "{out}");
+    assert!(out.contains("31 hashtags; at most 30"), "{out}");
+    assert!(out.contains("TooManyTags"), "{out}");
+    assert!(out.contains("1.0 s long; a reel is 3 to 900 s"), "{out}");
+    for debug in ["Some(", "None", "Mp4 "] {
+        assert!(!out.contains(debug), "{debug} in {out}");
+    }
+}
+
+/// Newcomer friction (issue 16): help that is current and lists what flags accept.
+#[test]
+fn help_texts_are_current() {
+    let help = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_instapub"))
+            .args(args)
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let top = help(&["--help"]);
+    assert!(!top.contains("and later"), "{top}");
+    assert!(help(&["serve", "--help"]).contains("observed"));
+    let publish = help(&["publish", "--help"]);
+    assert!(!publish.contains("INSTAPUB_BASE_URL="), "{publish}");
+    assert!(publish.contains("--caption <CAPTION>  "), "{publish}");
+    let o = Command::new(env!("CARGO_BIN_EXE_instapub"))
+        .args(["publish", "photo.jpg"])
+        .env_remove("INSTAPUB_TOKEN")
+        .env_remove("INSTAPUB_USER")
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--token or set INSTAPUB_TOKEN"), "{err}");
+    assert!(
+        !err.contains("--base-url") && !err.contains("--admin-key"),
+        "{err}"
+    );
+}

@@ -121,10 +121,31 @@ fn explain_is_honest_about_unknown_codes() {
     let v = json(&o);
     assert_eq!(v["known"], false);
     assert_eq!(v["classification"]["match"], "unknown");
-    // Unknown subcode with a known code: the code's generic entry, flagged as such.
+    // Unknown subcode with a known code: the code's generic entry, flagged as such, and
+    // exit 1 (issue 16: the subcode is not in the catalog).
     let o = instapub(&["explain", "190/458"]);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("Matched by code only"));
+    assert!(stdout(&o).contains("Subcode 458 is not in the catalog"));
+    // Subcode only, unknown: no "(none)" wording.
+    let o = instapub(&[
+        "explain",
+        r#"{"error":{"message":"x","error_subcode":9999999}}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).starts_with("Subcode 9999999 is not in the catalog"),
+        "{}",
+        stdout(&o)
+    );
+    // Entry names in any case; a missing file is named as such.
+    assert_eq!(
+        instapub(&["explain", "imagetoolarge"]).status.code(),
+        Some(0)
+    );
+    let o = instapub(&["explain", "/nonexistent/body.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no such file"));
     // A code shared by several entries lists them.
     let o = instapub(&["explain", "24"]);
     assert_eq!(o.status.code(), Some(0));

@@ -160,9 +160,13 @@ impl Id {
         &ENTRIES[self as usize]
     }
 
-    /// Looks an id up by its name (`"ImageTooLarge"`), case-sensitively.
+    /// Looks an id up by its name (`"ImageTooLarge"`), ignoring ASCII case
+    /// (`imagetoolarge` works too; names differ by more than case).
     pub fn from_name(name: &str) -> Option<Id> {
-        Id::ALL.iter().copied().find(|id| id.name() == name)
+        Id::ALL
+            .iter()
+            .copied()
+            .find(|id| id.name().eq_ignore_ascii_case(name))
     }
 }
 
@@ -410,14 +414,14 @@ catalog! {
         meta_solution: Some("One or more of the products being used to tag the item is invalid (deleted, rejected, app user lacks permission, product ID is invalid, etc.). Get the app user’s catalogs and eligible products again and allow the app user to only use those product IDs when tagging."),
     }
 
-    /// More @-mentions than allowed.
-    TooManyMentions = publishing {
+    /// More @-mentions (or hashtags) than allowed.
+    TooManyTags = publishing {
         code: 100, subcode: Some(2207040),
         message: "Invalid parameter",
         user_title: Some("Too many tags"),
         user_msg: Some("Cannot use more than {max-tag-count} tags per created media."),
-        summary: "The caption @-mentions more accounts than allowed (20).",
-        solution: "Mention at most 20 accounts with @ in the caption.",
+        summary: "The caption @-mentions more accounts (20) or uses more hashtags (30) than allowed; the message names the limit.",
+        solution: "Mention at most 20 accounts with @ and use at most 30 hashtags in the caption.",
         action: fix(&["caption"]),
         evidence: "seed row; message REAL for code-100 IG subcodes; title GUESS",
         meta_solution: Some("The app user exceeded the maximum number (20) of @ tags. Advise user to use fewer @ tags."),

@@ -272,3 +272,134 @@ pub struct VideoFacts {
     /// Fragmented MP4 (`mvex` in `moov`).
     pub fragmented: bool,
 }
+
+// ---- names for people ------------------------------------------------------------------------
+
+impl ImageFormat {
+    /// How people write the format: `JPEG`, `PNG`, `HEIC`...
+    pub fn name(&self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "JPEG",
+            ImageFormat::Mpo => "MPO (multi-picture JPEG)",
+            ImageFormat::Png => "PNG",
+            ImageFormat::Gif => "GIF",
+            ImageFormat::Webp => "WebP",
+            ImageFormat::Heic => "HEIC",
+            ImageFormat::Heif => "HEIF",
+            ImageFormat::Avif => "AVIF",
+            ImageFormat::Bmp => "BMP",
+            ImageFormat::Tiff => "TIFF",
+        }
+    }
+}
+
+impl VideoContainer {
+    /// How people write the container: `MP4`, `MOV`, `M4V`, `3GP`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            VideoContainer::Mp4 => "MP4",
+            VideoContainer::Mov => "MOV",
+            VideoContainer::M4v => "M4V",
+            VideoContainer::ThreeGp => "3GP",
+        }
+    }
+}
+
+impl ContainerKind {
+    /// How people write the container.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ContainerKind::Matroska => "Matroska (MKV)",
+            ContainerKind::WebM => "WebM",
+            ContainerKind::Avi => "AVI",
+            ContainerKind::Flv => "FLV",
+            ContainerKind::MpegTs => "MPEG-TS",
+            ContainerKind::Ogg => "Ogg",
+        }
+    }
+}
+
+impl VideoCodec {
+    /// How people write the codec: `H.264`, `HEVC`, `AV1`... (the sample entry's code for
+    /// others).
+    pub fn name(&self) -> String {
+        match self {
+            VideoCodec::H264 => "H.264".into(),
+            VideoCodec::Hevc => "HEVC".into(),
+            VideoCodec::Av1 => "AV1".into(),
+            VideoCodec::Vp9 => "VP9".into(),
+            VideoCodec::Vp8 => "VP8".into(),
+            VideoCodec::Mpeg4Part2 => "MPEG-4 Part 2".into(),
+            VideoCodec::Mpeg2 => "MPEG-2".into(),
+            VideoCodec::H263 => "H.263".into(),
+            VideoCodec::ProRes => "ProRes".into(),
+            VideoCodec::Mjpeg => "Motion JPEG".into(),
+            VideoCodec::Other(tag) => format!("'{tag}'"),
+        }
+    }
+}
+
+impl AudioCodec {
+    /// How people write the codec: `AAC`, `MP3`, `Opus`...
+    pub fn name(&self) -> String {
+        match self {
+            AudioCodec::Aac => "AAC".into(),
+            AudioCodec::Mp3 => "MP3".into(),
+            AudioCodec::Ac3 => "AC-3".into(),
+            AudioCodec::Eac3 => "E-AC-3".into(),
+            AudioCodec::Opus => "Opus".into(),
+            AudioCodec::Flac => "FLAC".into(),
+            AudioCodec::Alac => "ALAC".into(),
+            AudioCodec::AmrNb => "AMR-NB".into(),
+            AudioCodec::AmrWb => "AMR-WB".into(),
+            AudioCodec::Pcm => "PCM".into(),
+            AudioCodec::Other(tag) => format!("'{tag}'"),
+        }
+    }
+}
+
+impl std::fmt::Display for MediaFacts {
+    /// One line for people: `MP4 video, 1080×1920, 15.0 s, H.264, 30 fps, AAC audio`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MediaFacts::Image(i) => {
+                write!(
+                    f,
+                    "{} image, {}×{}",
+                    i.format.name(),
+                    i.display_width,
+                    i.display_height
+                )?;
+                if i.orientation > 1 {
+                    write!(f, " (rotated by EXIF orientation {})", i.orientation)?;
+                }
+                Ok(())
+            }
+            MediaFacts::Video(v) => {
+                write!(
+                    f,
+                    "{} video, {}×{}",
+                    v.container.name(),
+                    v.display_width,
+                    v.display_height
+                )?;
+                if let Some(ms) = v.duration_ms {
+                    write!(f, ", {:.1} s", ms as f64 / 1000.0)?;
+                }
+                match &v.video_codec {
+                    Some(c) => write!(f, ", {}", c.name())?,
+                    None => write!(f, ", no video track")?,
+                }
+                if let Some(fps) = v.frame_rate {
+                    write!(f, ", {} fps", (fps * 100.0).round() / 100.0)?;
+                }
+                match &v.audio {
+                    Some(a) => write!(f, ", {} audio", a.codec.name()),
+                    None => write!(f, ", no audio"),
+                }
+            }
+            MediaFacts::Unsupported { container } => write!(f, "{} file", container.name()),
+            MediaFacts::Unknown => write!(f, "not a format Instagram takes"),
+        }
+    }
+}

@@ -12,7 +12,9 @@
 //!    (H.264/HEVC), audio codec (AAC), frame rate, width, duration, file size, and if the limits
 //!    ask for it moov position and edit lists; then `thumb_offset` (2207057).
 //!
-//! Placeholders are rendered as documented in [`crate::render`].
+//! Placeholders are rendered as documented in [`crate::render`]. Every violation also carries
+//! a detail for people (`CatalogError::detail`, never on the wire): the value that broke the
+//! rule and the limit it broke, e.g. "31 hashtags; at most 30".
 
 use instapub_errors::{placeholder as ph, CatalogError, Id};
 use instapub_media::{AudioCodec, ImageFormat, MediaFacts, VideoCodec, VideoContainer};
@@ -70,7 +72,14 @@ pub fn check_request(req: &Request, limits: &Limits) -> Vec<CatalogError> {
     // 3. Carousel size.
     if let (Kind::Carousel, Some(children)) = (kind, &req.children) {
         if !(limits.carousel_min..=limits.carousel_max).contains(&children.len()) {
-            out.push(CatalogError::new(Id::CarouselItemCount));
+            out.push(
+                CatalogError::new(Id::CarouselItemCount).with_detail(format!(
+                    "{} children; a carousel has {} to {}",
+                    children.len(),
+                    limits.carousel_min,
+                    limits.carousel_max
+                )),
+            );
         }
     }
     // 4. Caption.
@@ -83,19 +92,33 @@ pub fn check_request(req: &Request, limits: &Limits) -> Vec<CatalogError> {
                     .with(
                         ph::MAXIMUM_CAPTION_LENGTH,
                         limits.caption_max_chars.to_string(),
-                    ),
+                    )
+                    .with_detail(format!(
+                        "the caption is {length} characters; at most {}",
+                        limits.caption_max_chars
+                    )),
             );
         }
-        if text::hashtags(caption).len() > limits.hashtags_max {
+        let hashtags = text::hashtags(caption).len();
+        if hashtags > limits.hashtags_max {
             out.push(
-                CatalogError::new(Id::TooManyMentions)
-                    .with(ph::MAX_TAG_COUNT, limits.hashtags_max.to_string()),
+                CatalogError::new(Id::TooManyTags)
+                    .with(ph::MAX_TAG_COUNT, limits.hashtags_max.to_string())
+                    .with_detail(format!(
+                        "{hashtags} hashtags; at most {}",
+                        limits.hashtags_max
+                    )),
             );
         }
-        if text::mentions(caption).len() > limits.mentions_max {
+        let mentions = text::mentions(caption).len();
+        if mentions > limits.mentions_max {
             out.push(
-                CatalogError::new(Id::TooManyMentions)
-                    .with(ph::MAX_TAG_COUNT, limits.mentions_max.to_string()),
+                CatalogError::new(Id::TooManyTags)
+                    .with(ph::MAX_TAG_COUNT, limits.mentions_max.to_string())
+                    .with_detail(format!(
+                        "{mentions} @-mentions; at most {}",
+                        limits.mentions_max
+                    )),
             );
         }
     }
@@ -103,7 +126,10 @@ pub fn check_request(req: &Request, limits: &Limits) -> Vec<CatalogError> {
     if !req.product_tags.is_empty() {
         let positioned = |t: &crate::request::ProductTag| t.x.is_some() || t.y.is_some();
         if kind.is_video() && req.product_tags.iter().any(positioned) {
-            out.push(CatalogError::new(Id::ProductTagPositionOnVideo));
+            out.push(
+                CatalogError::new(Id::ProductTagPositionOnVideo)
+                    .with_detail("product tags on a video take no x or y"),
+            );
         }
         if kind.is_image()
             && req
@@ -111,7 +137,10 @@ pub fn check_request(req: &Request, limits: &Limits) -> Vec<CatalogError> {
                 .iter()
                 .any(|t| t.x.is_none() || t.y.is_none())
         {
-            out.push(CatalogError::new(Id::ProductTagPositionRequired));
+            out.push(
+                CatalogError::new(Id::ProductTagPositionRequired)
+                    .with_detail("every product tag on an image needs x and y"),
+            );
         }
     }
     out
@@ -119,15 +148,21 @@ pub fn check_request(req: &Request, limits: &Limits) -> Vec<CatalogError> {
 
 /// Rule 5b: every tagged product is in the account's catalogs and approved.
 pub fn check_products(req: &Request, known: &[KnownProduct]) -> Vec<CatalogError> {
-    let bad = req.product_tags.iter().any(|t| {
+    let bad = req.product_tags.iter().find(|t| {
         !known
             .iter()
             .any(|p| p.id == t.product_id && p.review_status == "approved")
     });
-    if bad {
-        vec![CatalogError::new(Id::ProductTagInvalid)]
-    } else {
-        Vec::new()
+    match bad {
+        Some(t) => {
+            let why = match known.iter().find(|p| p.id == t.product_id) {
+                Some(p) => format!("its review status is {}", p.review_status),
+                None => "it is in none of the account's catalogs".to_owned(),
+            };
+            vec![CatalogError::new(Id::ProductTagInvalid)
+                .with_detail(format!("product {} cannot be tagged: {why}", t.product_id))]
+        }
+        None => Vec::new(),
     }
 }
 
@@ -153,7 +188,12 @@ fn check_image(kind: Kind, facts: &MediaFacts, size: u64, limits: &Limits) -> Ve
     if size > limits.image_max_bytes {
         out.push(
             CatalogError::new(Id::ImageTooLarge)
-                .with(ph::SIZE, render::size(limits.image_max_bytes)),
+                .with(ph::SIZE, render::size(limits.image_max_bytes))
+                .with_detail(format!(
+                    "the image is {size} bytes; at most {} ({})",
+                    limits.image_max_bytes,
+                    render::size(limits.image_max_bytes)
+                )),
         );
     }
     let image = match facts {
@@ -164,7 +204,8 @@ fn check_image(kind: Kind, facts: &MediaFacts, size: u64, limits: &Limits) -> Ve
         out.push(
             CatalogError::new(Id::UnsupportedImageFormat)
                 .with(ph::CURRENT_IMAGE_FORMAT, render::image_format(facts))
-                .with(ph::FORMAT, "JPEG"),
+                .with(ph::FORMAT, "JPEG")
+                .with_detail(format!("{facts}; Instagram takes JPEG only")),
         );
     }
     if let Some(i) = image {
@@ -172,18 +213,30 @@ fn check_image(kind: Kind, facts: &MediaFacts, size: u64, limits: &Limits) -> Ve
         if kind != Kind::StoryImage && i.display_height > 0 {
             let ratio = f64::from(i.display_width) / f64::from(i.display_height);
             if ratio < limits.image_aspect_min || ratio > limits.image_aspect_max {
-                out.push(CatalogError::new(Id::AspectRatioUnsupported).with(
-                    ph::SUBMITTED_RATIO,
-                    render::ratio(i.display_width, i.display_height),
-                ));
+                out.push(
+                    CatalogError::new(Id::AspectRatioUnsupported)
+                        .with(
+                            ph::SUBMITTED_RATIO,
+                            render::ratio(i.display_width, i.display_height),
+                        )
+                        .with_detail(format!(
+                            "{}×{} is {ratio:.3}:1; from {:.3}:1 (4:5) to {:.3}:1 (1.91:1) are taken",
+                            i.display_width,
+                            i.display_height,
+                            limits.image_aspect_min,
+                            limits.image_aspect_max
+                        )),
+                );
             }
         }
     }
     out
 }
 
-fn video_error(property: &str) -> CatalogError {
-    CatalogError::new(Id::UnsupportedVideoFormat).with(ph::VIDEO, property)
+fn video_error(property: &str, detail: String) -> CatalogError {
+    CatalogError::new(Id::UnsupportedVideoFormat)
+        .with(ph::VIDEO, property)
+        .with_detail(detail)
 }
 
 fn check_video(
@@ -194,25 +247,56 @@ fn check_video(
     limits: &Limits,
 ) -> Vec<CatalogError> {
     let MediaFacts::Video(v) = facts else {
-        return vec![video_error("container")];
+        return vec![video_error(
+            "container",
+            format!("{facts}; Instagram takes MP4 or MOV video"),
+        )];
     };
     let mut out = Vec::new();
     if v.container == VideoContainer::ThreeGp {
-        out.push(video_error("container"));
+        out.push(video_error(
+            "container",
+            format!("a {} file; Instagram takes MP4 or MOV", v.container.name()),
+        ));
     }
     if !matches!(v.video_codec, Some(VideoCodec::H264 | VideoCodec::Hevc)) {
-        out.push(video_error("codec"));
+        let codec = v
+            .video_codec
+            .as_ref()
+            .map_or("no video track".to_owned(), |c| {
+                format!("{} video", c.name())
+            });
+        out.push(video_error(
+            "codec",
+            format!("{codec}; Instagram takes H.264 or HEVC"),
+        ));
     }
-    if v.audio.as_ref().is_some_and(|a| a.codec != AudioCodec::Aac) {
-        out.push(video_error("audio_codec"));
+    if let Some(a) = v.audio.as_ref().filter(|a| a.codec != AudioCodec::Aac) {
+        out.push(video_error(
+            "audio_codec",
+            format!("{} audio; Instagram takes AAC", a.codec.name()),
+        ));
     }
-    if v.frame_rate
-        .is_some_and(|f| f < limits.frame_rate_min - 0.01 || f > limits.frame_rate_max + 0.01)
+    if let Some(f) = v
+        .frame_rate
+        .filter(|f| *f < limits.frame_rate_min - 0.01 || *f > limits.frame_rate_max + 0.01)
     {
-        out.push(video_error("frame_rate"));
+        out.push(video_error(
+            "frame_rate",
+            format!(
+                "{:.2} fps; from {} to {} fps are taken",
+                f, limits.frame_rate_min, limits.frame_rate_max
+            ),
+        ));
     }
     if v.display_width > limits.video_max_width {
-        out.push(video_error("resolution"));
+        out.push(video_error(
+            "resolution",
+            format!(
+                "{} pixels wide; at most {}",
+                v.display_width, limits.video_max_width
+            ),
+        ));
     }
     let (duration, max_bytes): (Millis, u64) = match kind {
         Kind::Reel => (limits.reel_duration, limits.reel_max_bytes),
@@ -222,24 +306,54 @@ fn check_video(
             limits.carousel_video_max_bytes,
         ),
     };
-    if v.duration_ms
-        .is_some_and(|d| d < duration.min || d > duration.max)
+    let what = match kind {
+        Kind::Reel => "a reel",
+        Kind::StoryVideo => "a story video",
+        _ => "a carousel video",
+    };
+    if let Some(d) = v
+        .duration_ms
+        .filter(|d| *d < duration.min || *d > duration.max)
     {
-        out.push(video_error("duration"));
+        out.push(video_error(
+            "duration",
+            format!(
+                "{:.1} s long; {what} is {} to {} s",
+                d as f64 / 1000.0,
+                duration.min as f64 / 1000.0,
+                duration.max as f64 / 1000.0
+            ),
+        ));
     }
     if size > max_bytes {
-        out.push(video_error("file_size"));
+        out.push(video_error(
+            "file_size",
+            format!(
+                "{size} bytes; {what} is at most {max_bytes} ({})",
+                render::size(max_bytes)
+            ),
+        ));
     }
     if limits.require_moov_first && v.moov_before_mdat == Some(false) {
-        out.push(video_error("moov_position"));
+        out.push(video_error(
+            "moov_position",
+            "the moov box comes after the media data; it must come first (faststart)".into(),
+        ));
     }
     if limits.forbid_edit_lists && v.has_edit_list {
-        out.push(video_error("edit_list"));
+        out.push(video_error(
+            "edit_list",
+            "the video has an edit list, which these limits forbid".into(),
+        ));
     }
     if let (Some(offset), Some(d)) = (req.thumb_offset, v.duration_ms) {
         if offset < 0 || offset as u64 >= d {
             out.push(
-                CatalogError::new(Id::ThumbOffsetOutOfRange).with(ph::VIDEO_LENGTH, d.to_string()),
+                CatalogError::new(Id::ThumbOffsetOutOfRange)
+                    .with(ph::VIDEO_LENGTH, d.to_string())
+                    .with_detail(format!(
+                        "thumb_offset is {offset} ms; the video is {d} ms long"
+                    )),
             );
         }
     }
