@@ -43,6 +43,12 @@ pub struct Args {
     /// Default publishing quota (posts per 24 h) of new accounts.
     #[arg(long, default_value_t = 100)]
     quota_total: u32,
+    /// How long a client may take to send a request's headers before it is disconnected.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    header_timeout_ms: u64,
+    /// How long a request body may pause before it is answered 408.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    body_timeout_ms: u64,
     /// Allow media fetches from link-local and cloud-metadata addresses.
     #[arg(long)]
     allow_private_fetch: bool,
@@ -68,6 +74,8 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         video_processing: Duration::from_millis(args.video_processing_ms),
         quota_total: args.quota_total,
         allow_private_fetch: args.allow_private_fetch,
+        header_read_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
+        body_idle_timeout: Duration::from_millis(args.body_timeout_ms.max(1)),
         ..Config::default()
     };
     let signals = Signals::install();
