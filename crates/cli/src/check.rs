@@ -61,6 +61,8 @@ struct Checked {
     size: u64,
     facts: MediaFacts,
     violations: Vec<Violation>,
+    /// The ffmpeg command that would make the file acceptable, when the media is the problem.
+    fix: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -135,11 +137,13 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         };
         let k = kind(&req).unwrap_or(Kind::Image);
         errors.extend(check_media(&req, k, &facts, size, &limits));
+        let fix = instapub_rules::remedy::ffmpeg_command(&input, k, &facts, &errors, &limits);
         report.inputs.push(Checked {
             input,
             size,
             facts,
             violations: errors.into_iter().map(violation).collect(),
+            fix,
         });
     }
     report.accepted =
@@ -216,6 +220,9 @@ fn human(r: &Report) -> String {
                 quoted(&v.reason)
             ));
             out.push_str(&format!("    {}\n", v.envelope));
+        }
+        if let Some(fix) = &c.fix {
+            out.push_str(&format!("  Fix the file with: {fix}\n"));
         }
     }
     out

@@ -257,3 +257,61 @@ fn help_texts_are_current() {
         "{err}"
     );
 }
+
+/// Issue 16: every rejected file comes with an ffmpeg command, and the command works: its
+/// output passes `check`. Needs ffmpeg (CI installs it for bench/probe); without it, and not
+/// in CI, the test says so and checks only that the commands are given.
+#[test]
+fn the_suggested_ffmpeg_command_makes_the_file_acceptable() {
+    let have_ffmpeg = Command::new("ffmpeg").arg("-version").output().is_ok();
+    if !have_ffmpeg && std::env::var_os("CI").is_some() {
+        panic!("ffmpeg is missing in CI");
+    }
+    let dir = std::env::temp_dir().join(format!("instapub-fix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, as_) in [
+        ("webm_vp9.webm", "reel"),
+        ("mkv_h264.mkv", "reel"),
+        ("avi_mpeg4.avi", "reel"),
+        ("mp4_h264_aac_faststart.mp4", "reel"),
+        ("png_rgb.png", "image"),
+        ("jpeg_baseline.jpg", "image"),
+    ] {
+        let o = check(&[&fixture(name), "--as", as_, "--json"]);
+        assert_eq!(o.status.code(), Some(1), "{name} should be rejected");
+        let fix = json(&o)["inputs"][0]["fix"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: no fix"))
+            .to_owned();
+        assert!(fix.starts_with("ffmpeg "), "{fix}");
+        if !have_ffmpeg {
+            eprintln!("ffmpeg not installed: not running {fix}");
+            continue;
+        }
+        let ran = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{fix} -y -loglevel error"))
+            .current_dir(&dir)
+            .output()
+            .expect("sh runs");
+        assert!(
+            ran.status.success(),
+            "{fix}: {}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+        let out = fix
+            .rsplit(' ')
+            .next()
+            .expect("output file")
+            .trim_matches('\'');
+        let fixed = dir.join(out);
+        let o = check(&[fixed.to_str().expect("utf-8 path"), "--as", as_]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name} after `{fix}`: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

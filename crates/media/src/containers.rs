@@ -1,5 +1,6 @@
-//! Containers recognised by signature only, so rules can reject them by name: Matroska, WebM,
-//! AVI (in the signature dispatch, from the RIFF header), FLV, MPEG-TS (and 192-byte M2TS), Ogg.
+//! Containers recognised by signature: Matroska and WebM (read by [`crate::matroska`] when
+//! their tracks can be found), FLV, MPEG-TS (and 192-byte M2TS) and Ogg by name only, so rules
+//! can reject them by name (AVI is dispatched from the RIFF header to [`crate::avi`]).
 //! Anything else is [`MediaFacts::Unknown`].
 
 use crate::bytes::u8_at;
@@ -56,9 +57,9 @@ fn ebml(buf: &[u8], eof: bool) -> Parse<MediaFacts> {
         head.get(at + 3..at + 3 + n)
     });
     match doc {
-        Some(b"webm") => unsupported(ContainerKind::WebM),
-        Some(_) => unsupported(ContainerKind::Matroska),
+        Some(b"webm") => crate::matroska::probe(buf, eof, ContainerKind::WebM),
+        Some(_) => crate::matroska::probe(buf, eof, ContainerKind::Matroska),
         None if !eof && buf.len() < EBML_HEAD => Err(Halt::Need(EBML_HEAD as u64)),
-        None => unsupported(ContainerKind::Matroska),
+        None => crate::matroska::probe(buf, eof, ContainerKind::Matroska),
     }
 }

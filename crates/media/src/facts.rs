@@ -165,6 +165,13 @@ pub enum VideoContainer {
     /// 3GPP / 3GPP2 (`3gp*`, `3g2*`).
     #[serde(rename = "3gp")]
     ThreeGp,
+    /// Matroska (EBML doc type `matroska`): read for its facts, not taken by Instagram.
+    Matroska,
+    /// WebM (EBML doc type `webm`): read for its facts, not taken by Instagram.
+    #[serde(rename = "webm")]
+    WebM,
+    /// RIFF AVI: read for its facts, not taken by Instagram.
+    Avi,
 }
 
 /// Video codecs, from the sample entry.
@@ -237,7 +244,8 @@ pub struct AudioFacts {
     pub channels: Option<u16>,
 }
 
-/// Facts about an ISO-BMFF movie.
+/// Facts about a movie: an ISO-BMFF file (MP4, MOV, M4V, 3GP), or a Matroska, WebM or AVI
+/// file (whose ISO-BMFF-only fields are empty).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VideoFacts {
     /// MP4, MOV, M4V or 3GP.
@@ -301,6 +309,9 @@ impl VideoContainer {
             VideoContainer::Mov => "MOV",
             VideoContainer::M4v => "M4V",
             VideoContainer::ThreeGp => "3GP",
+            VideoContainer::Matroska => "Matroska (MKV)",
+            VideoContainer::WebM => "WebM",
+            VideoContainer::Avi => "AVI",
         }
     }
 }

@@ -37,6 +37,7 @@
 //! header layouts we need are small, so each parser here is a few hundred lines of bounds-checked
 //! slice reading.
 
+mod avi;
 mod bmp;
 mod bytes;
 mod containers;
@@ -44,6 +45,7 @@ pub mod facts;
 mod gif;
 mod isobmff;
 mod jpeg;
+mod matroska;
 mod png;
 pub mod prober;
 mod tiff;
@@ -157,11 +159,7 @@ pub(crate) fn dispatch(buf: &[u8], eof: bool) -> Parse<MediaFacts> {
     if head(4) == Some(&b"RIFF"[..]) {
         match buf.get(8..12) {
             Some(b"WEBP") => return webp::probe(buf, eof),
-            Some(b"AVI ") => {
-                return Ok(MediaFacts::Unsupported {
-                    container: ContainerKind::Avi,
-                })
-            }
+            Some(b"AVI ") => return avi::probe(buf, eof),
             _ => return Ok(MediaFacts::Unknown),
         }
     }

@@ -253,10 +253,16 @@ fn check_video(
         )];
     };
     let mut out = Vec::new();
-    if v.container == VideoContainer::ThreeGp {
+    if !matches!(
+        v.container,
+        VideoContainer::Mp4 | VideoContainer::Mov | VideoContainer::M4v
+    ) {
         out.push(video_error(
             "container",
-            format!("a {} file; Instagram takes MP4 or MOV", v.container.name()),
+            format!(
+                "the file is {}; Instagram takes MP4 or MOV",
+                v.container.name()
+            ),
         ));
     }
     if !matches!(v.video_codec, Some(VideoCodec::H264 | VideoCodec::Hevc)) {

@@ -8,6 +8,7 @@
 //! - [`limits`]: every number, as data, with Meta's disagreements as options;
 //! - [`text`]: how caption characters, hashtags and mentions are counted;
 //! - [`render`]: how placeholder values are written;
+//! - [`remedy`]: the ffmpeg command that makes a rejected file acceptable;
 //! - [`audio`]: the `ig_audio` parameter rules;
 //! - [`request`]: the request model;
 //! - [`vocabulary`]: what is published, and every wire string that names it.
@@ -15,6 +16,7 @@
 pub mod audio;
 pub mod check;
 pub mod limits;
+pub mod remedy;
 pub mod render;
 pub mod request;
 pub mod text;

@@ -1,4 +1,4 @@
-//! Fuzz target: the containers parser (input prefixed with its signature),
+//! Fuzz target: the EBML parser (Matroska and WebM; input prefixed with the EBML signature),
 //! one-shot and push-style in uneven chunks.
 #![no_main]
 
