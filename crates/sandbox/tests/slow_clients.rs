@@ -111,7 +111,8 @@ async fn oversized_heads_get_envelopes() {
     let r = Reply::read(http.get(&long).send().await.unwrap()).await;
     r.expect_error(414, 100, None);
     let mut many = http.get(&url);
-    for i in 0..150 {
+    // Between our limit (100) and hyper's (128): ours answers, with an envelope.
+    for i in 0..120 {
         many = many.header(format!("x-h{i}"), "1");
     }
     let r = Reply::read(many.send().await.unwrap()).await;
