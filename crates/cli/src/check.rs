@@ -188,15 +188,7 @@ fn random_bits() -> u128 {
 fn human(r: &Report) -> String {
     let mut out = String::new();
     for v in &r.request {
-        out.push_str(&format!(
-            "request: ✗ {}\n",
-            v.detail.as_deref().unwrap_or(&v.reason)
-        ));
-        out.push_str(&format!(
-            "    Instagram: {} {}\n",
-            key(v),
-            quoted(&v.reason)
-        ));
+        violation_lines(&mut out, "request: ", v, false);
     }
     for c in &r.inputs {
         let verdict = if c.violations.is_empty() {
@@ -210,16 +202,7 @@ fn human(r: &Report) -> String {
             summary(&c.facts, c.size)
         ));
         for v in &c.violations {
-            out.push_str(&format!(
-                "  ✗ {}\n",
-                v.detail.as_deref().unwrap_or(&v.reason)
-            ));
-            out.push_str(&format!(
-                "    Instagram: {} {}\n",
-                key(v),
-                quoted(&v.reason)
-            ));
-            out.push_str(&format!("    {}\n", v.envelope));
+            violation_lines(&mut out, "  ", v, true);
         }
         if let Some(fix) = &c.fix {
             out.push_str(&format!("  Fix the file with: {fix}\n"));
@@ -228,7 +211,22 @@ fn human(r: &Report) -> String {
     out
 }
 
-/// `code 352, subcode 2207026 (UnsupportedVideoFormat):`
+/// The value and limit, what Instagram would say, and (with `envelope`) the exact body.
+fn violation_lines(out: &mut String, lead: &str, v: &Violation, envelope: bool) {
+    out.push_str(&format!(
+        "{lead}✗ {}\n",
+        v.detail.as_deref().unwrap_or(&v.reason)
+    ));
+    out.push_str(&format!(
+        "    Instagram: {} {}\n",
+        key(v),
+        quoted(&v.reason)
+    ));
+    if envelope {
+        out.push_str(&format!("    {}\n", v.envelope));
+    }
+}
+
 fn key(v: &Violation) -> String {
     let e = v.id.entry();
     let code = match e.subcode {

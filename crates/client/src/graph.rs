@@ -361,18 +361,7 @@ impl Graph {
             .send()
             .await
             .map_err(|e| CallError::Network(e.to_string()))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| CallError::Network(e.to_string()))?;
-        if (200..300).contains(&status) {
-            return Ok(());
-        }
-        match GraphError::parse(Some(status), &body) {
-            Ok(g) => Err(CallError::Graph(Box::new(g))),
-            Err(e) => Err(CallError::Decode(format!("HTTP {status}: {e}"))),
-        }
+        decode(response).await.map(drop)
     }
 }
 

@@ -54,23 +54,7 @@ pub(crate) fn probe(buf: &[u8], eof: bool) -> Parse<MediaFacts> {
 }
 
 fn facts(hdrl: &[u8]) -> Option<MediaFacts> {
-    let mut v = VideoFacts {
-        container: VideoContainer::Avi,
-        major_brand: String::new(),
-        duration_ms: None,
-        width: 0,
-        height: 0,
-        display_width: 0,
-        display_height: 0,
-        rotation_degrees: 0,
-        video_codec: None,
-        video_codec_tag: None,
-        frame_rate: None,
-        audio: None,
-        moov_before_mdat: None,
-        has_edit_list: false,
-        fragmented: false,
-    };
+    let mut v = VideoFacts::empty(VideoContainer::Avi);
     let mut avih_frames = None;
     for (id, body) in chunks(hdrl) {
         if &id == b"avih" {

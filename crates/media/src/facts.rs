@@ -281,6 +281,29 @@ pub struct VideoFacts {
     pub fragmented: bool,
 }
 
+impl VideoFacts {
+    /// Facts of a `container` file before any track is read: no size, codec or duration.
+    pub fn empty(container: VideoContainer) -> VideoFacts {
+        VideoFacts {
+            container,
+            major_brand: String::new(),
+            duration_ms: None,
+            width: 0,
+            height: 0,
+            display_width: 0,
+            display_height: 0,
+            rotation_degrees: 0,
+            video_codec: None,
+            video_codec_tag: None,
+            frame_rate: None,
+            audio: None,
+            moov_before_mdat: None,
+            has_edit_list: false,
+            fragmented: false,
+        }
+    }
+}
+
 // ---- names for people ------------------------------------------------------------------------
 
 impl ImageFormat {

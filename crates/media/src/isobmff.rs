@@ -443,21 +443,12 @@ fn parse_moov(moov: &[u8], ftyp: Option<&Ftyp>, before_mdat: Option<bool>) -> Pa
         None => (VideoContainer::Mov, String::new()),
     };
     let mut facts = VideoFacts {
-        container,
         major_brand,
         duration_ms,
-        width: 0,
-        height: 0,
-        display_width: 0,
-        display_height: 0,
-        rotation_degrees: 0,
-        video_codec: None,
-        video_codec_tag: None,
-        frame_rate: None,
-        audio: None,
         moov_before_mdat: before_mdat,
         has_edit_list: edit_list,
         fragmented,
+        ..VideoFacts::empty(container)
     };
     if let Some(v) = video {
         facts.width = v.coded_w;

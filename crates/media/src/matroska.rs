@@ -161,24 +161,11 @@ fn facts(info: &[u8], tracks: &[u8], kind: ContainerKind) -> MediaFacts {
         .filter(|d| d.is_finite() && *d >= 0.0)
         .map(|d| (d * scale_ns as f64 / 1e6).round() as u64);
     let mut v = VideoFacts {
-        container: match kind {
+        duration_ms,
+        ..VideoFacts::empty(match kind {
             ContainerKind::WebM => VideoContainer::WebM,
             _ => VideoContainer::Matroska,
-        },
-        major_brand: String::new(),
-        duration_ms,
-        width: 0,
-        height: 0,
-        display_width: 0,
-        display_height: 0,
-        rotation_degrees: 0,
-        video_codec: None,
-        video_codec_tag: None,
-        frame_rate: None,
-        audio: None,
-        moov_before_mdat: None,
-        has_edit_list: false,
-        fragmented: false,
+        })
     };
     for (id, entry) in children(tracks) {
         if id != TRACK_ENTRY {
