@@ -67,7 +67,10 @@ impl RequestLog {
             response,
             detail,
         } = x;
-        let parsed = instapub_errors::GraphError::parse(Some(status), response).ok();
+        // Only error answers carry codes: a success is not parsed (this runs on every request).
+        let parsed = (status >= 400)
+            .then(|| instapub_errors::GraphError::parse(Some(status), response).ok())
+            .flatten();
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         guard.0 += 1;
         let entry = Logged {
