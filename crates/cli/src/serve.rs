@@ -43,11 +43,12 @@ pub struct Args {
     /// Default publishing quota (posts per 24 h) of new accounts.
     #[arg(long, default_value_t = 100)]
     quota_total: u32,
-    /// How long a client may take to send a request's headers before it is disconnected.
-    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    /// How long a client may take to send a request's headers before it is disconnected (an
+    /// idle keep-alive connection is closed after it too).
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
     header_timeout_ms: u64,
     /// How long a request body may pause before it is answered 408.
-    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
     body_timeout_ms: u64,
     /// Allow media fetches from link-local and cloud-metadata addresses.
     #[arg(long)]

@@ -117,7 +117,7 @@ async fn main() {
     // The sandbox's connection settings (crates/sandbox/src/server.rs).
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(10))
+        .header_read_timeout(Duration::from_secs(30))
         .max_headers(128)
         .max_buf_size(1024 * 1024);
     loop {

@@ -55,7 +55,7 @@ pub struct Config {
     /// Largest file `PUT /_sandbox/files/{name}` accepts (a reel is up to 300 MB).
     pub max_file_bytes: usize,
     /// How long a client may take to send a request's headers before the connection is
-    /// closed (slow-loris protection).
+    /// closed (slow-loris protection); an idle keep-alive connection is closed after it too.
     pub header_read_timeout: Duration,
     /// How long a request body may go without a byte arriving before it is answered 408.
     pub body_idle_timeout: Duration,
@@ -77,8 +77,8 @@ impl Default for Config {
             allow_private_fetch: false,
             max_body_bytes: 1 << 20,
             max_file_bytes: 310 * 1024 * 1024,
-            header_read_timeout: Duration::from_secs(10),
-            body_idle_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(30),
+            body_idle_timeout: Duration::from_secs(30),
             limits: Limits::documented(),
         }
     }

@@ -414,14 +414,14 @@ impl Builder {
         self
     }
 
-    /// How long a client may take to send a request's headers before it is disconnected.
-    /// Default 10 s.
+    /// How long a client may take to send a request's headers before it is disconnected (an
+    /// idle keep-alive connection is closed after it too). Default 30 s.
     pub fn header_read_timeout(mut self, d: Duration) -> Self {
         self.config.header_read_timeout = d;
         self
     }
 
-    /// How long a request body may pause before it is answered 408. Default 10 s.
+    /// How long a request body may pause before it is answered 408. Default 30 s.
     pub fn body_idle_timeout(mut self, d: Duration) -> Self {
         self.config.body_idle_timeout = d;
         self

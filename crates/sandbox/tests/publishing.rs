@@ -938,3 +938,55 @@ async fn multipart_bodies_create_containers() {
         .await;
     assert_eq!(m.body["caption"], "From FormData 🎉");
 }
+
+/// The media edge pages with cursors (issue 14's paging, first part): `limit`, `after` and
+/// `before`, and `paging.next` / `paging.previous` URLs that work as given.
+#[tokio::test]
+async fn the_media_edge_pages_with_cursors() {
+    let sb = Sandbox::start().await;
+    let user = sb.user_id().to_owned();
+    let mut made = Vec::new();
+    for _ in 0..60 {
+        made.push(crate::common::seeded_media(&sb, &user, "IMAGE", "FEED", false).await);
+    }
+    made.reverse(); // newest first
+    let http = reqwest::Client::new();
+    let get = |url: String| {
+        let http = http.clone();
+        let token = sb.access_token().to_owned();
+        async move {
+            crate::common::Reply::read(http.get(url).bearer_auth(token).send().await.unwrap()).await
+        }
+    };
+    let mut url = format!(
+        "{}/v25.0/{user}/media?fields=id,caption&limit=25",
+        sb.base_url()
+    );
+    let mut seen = Vec::new();
+    let mut pages = Vec::new();
+    loop {
+        let page = get(url.clone()).await;
+        page.expect_ok();
+        let ids: Vec<String> = page.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect();
+        seen.extend(ids);
+        pages.push(page.body.clone());
+        match page.body["paging"]["next"].as_str() {
+            Some(next) => url = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, made, "every media once, newest first");
+    assert_eq!(pages.len(), 3);
+    assert!(pages[0]["paging"]["previous"].is_null());
+    // Back from the second page is the first page.
+    let back = get(pages[1]["paging"]["previous"].as_str().unwrap().to_owned()).await;
+    assert_eq!(back.body["data"], pages[0]["data"]);
+    // A cursor that is not one is a parameter error.
+    let bad = get(format!("{}/v25.0/{user}/media?after=zz", sb.base_url())).await;
+    bad.expect_error(400, 100, None);
+}

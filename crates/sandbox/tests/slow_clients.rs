@@ -97,7 +97,12 @@ async fn slow_clients_are_timed_out() {
     let text = String::from_utf8_lossy(&answer);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains(r#""code":100"#), "{text}");
-    g.get(&format!("/{}", sb.user_id()), &[]).await.expect_ok();
+    // A new client: the first one's idle keep-alive connection outlived the header timeout
+    // (the server closes idle connections then, as it should).
+    Graph::new(sb.base_url(), sb.access_token())
+        .get(&format!("/{}", sb.user_id()), &[])
+        .await
+        .expect_ok();
 }
 
 /// Issue 16, defect 6: an over-long URI and too many or too large headers are answered with

@@ -145,9 +145,22 @@ fn detail(route: Route) -> Detail {
                 ok: object(&[("id", s()), ("uri", s())]),
             },
             GraphRoute::UserMedia => Detail {
-                params: &[("fields", "string", false), ("limit", "integer", false)],
+                params: &[
+                    ("fields", "string", false),
+                    ("limit", "integer", false),
+                    ("after", "string", false),
+                    ("before", "string", false),
+                ],
                 body: None,
-                ok: data_of(id_only()),
+                ok: {
+                    let mut page = data_of(id_only());
+                    page["properties"]["paging"] = object(&[
+                        ("cursors", object(&[("before", s()), ("after", s())])),
+                        ("next", s()),
+                        ("previous", s()),
+                    ]);
+                    page
+                },
             },
             GraphRoute::MediaPublish => Detail {
                 params: &[("creation_id", "string", true)],

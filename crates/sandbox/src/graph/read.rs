@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::ctx::Ctx;
 use crate::error::{graph_ok, invalid, store_failed, ApiError, ApiResult};
-use crate::store::{self, Account, Container, Media, Node};
+use crate::store::{self, Account, Container, Media, Node, PageFrom};
 
 /// Graph's internal node-type names, as its errors print them.
 const USER_NODE: &str = "ShadowIGUser";
@@ -60,11 +60,24 @@ pub async fn account_media(ctx: &Ctx) -> ApiResult<Response> {
         Some(n) if n < 0 => return Err(invalid("limit", "an integer from 0")),
         Some(n) => n.min(MAX_LIMIT),
     } as u32;
+    let cursor = |name: &str| -> ApiResult<Option<(i64, i64)>> {
+        match ctx.params.str(name) {
+            None => Ok(None),
+            Some(c) => decode_cursor(&c)
+                .map(Some)
+                .ok_or_else(|| invalid(name, "a cursor from paging.cursors")),
+        }
+    };
+    let from = match (cursor("after")?, cursor("before")?) {
+        (Some((p, i)), _) => PageFrom::After(p, i),
+        (None, Some((p, i))) => PageFrom::Before(p, i),
+        (None, None) => PageFrom::Start,
+    };
     let id = account.id.clone();
-    let media = ctx
+    let (media, more) = ctx
         .app
         .store
-        .read(move |c| store::account_media(c, &id, limit))
+        .read(move |c| store::account_media_page(c, &id, limit, from))
         .await
         .map_err(store_failed)?;
     let fields = ctx.params.fields();
@@ -72,7 +85,72 @@ pub async fn account_media(ctx: &Ctx) -> ApiResult<Response> {
         .iter()
         .map(|m| media_fields(m, account, &fields))
         .collect::<ApiResult<Vec<Value>>>()?;
-    Ok(graph_ok(&json!({ "data": data })))
+    let (Some(first), Some(last)) = (media.first(), media.last()) else {
+        return Ok(graph_ok(&json!({ "data": data })));
+    };
+    let (before, after) = (cursor_of(first), cursor_of(last));
+    let mut paging = json!({ "cursors": { "before": before, "after": after } });
+    // Forward: more after the last item; backward: there is whatever we came from.
+    let has_next = match from {
+        PageFrom::Before(..) => true,
+        _ => more,
+    };
+    let has_previous = match from {
+        PageFrom::Start => false,
+        PageFrom::After(..) => true,
+        PageFrom::Before(..) => more,
+    };
+    if has_next {
+        paging["next"] = json!(page_url(ctx, &account.id, limit, "after", &after));
+    }
+    if has_previous {
+        paging["previous"] = json!(page_url(ctx, &account.id, limit, "before", &before));
+    }
+    Ok(graph_ok(&json!({ "data": data, "paging": paging })))
+}
+
+/// An opaque cursor for a media's place in the newest-first order: its publish time and
+/// numeric id, hex-encoded.
+fn cursor_of(m: &Media) -> String {
+    let id: i64 = m.id.parse().unwrap_or(0);
+    format!("{}:{id}", m.published_at)
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn decode_cursor(c: &str) -> Option<(i64, i64)> {
+    if c.len() > 128 || !c.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Vec<u8> = (0..c.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(c.get(i..i + 2)?, 16).ok())
+        .collect::<Option<_>>()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (p, i) = text.split_once(':')?;
+    Some((p.parse().ok()?, i.parse().ok()?))
+}
+
+/// The URL of the next or previous page: this request's parameters (its token too, when it
+/// came as one), the same limit, and the cursor.
+fn page_url(ctx: &Ctx, user: &str, limit: u32, key: &str, cursor: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for name in ctx.params.names() {
+        if matches!(name, "after" | "before" | "limit") {
+            continue;
+        }
+        if let Some(v) = ctx.params.str(name) {
+            query.append_pair(name, &v);
+        }
+    }
+    query.append_pair("limit", &limit.to_string());
+    query.append_pair(key, cursor);
+    format!(
+        "{}/v25.0/{user}/media?{}",
+        ctx.app.base_url(),
+        query.finish()
+    )
 }
 
 /// Builds `{field: value, ..., "id": id}` from a field getter.

@@ -166,14 +166,59 @@ pub fn media(c: &Connection, id: &str) -> StoreResult<Option<Media>> {
 
 /// An account's media, newest first, stories excluded (as Graph's /media edge does).
 pub fn account_media(c: &Connection, account_id: &str, limit: u32) -> StoreResult<Vec<Media>> {
-    let mut stmt = c.prepare(&format!(
-        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type != ?3 ORDER BY published_at DESC, id DESC LIMIT ?2"
+    Ok(account_media_page(c, account_id, limit, PageFrom::Start)?.0)
+}
+
+/// Where a page of an account's media starts in its newest-first order: at the top, or
+/// after or before a position (`published_at`, numeric id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFrom {
+    Start,
+    After(i64, i64),
+    Before(i64, i64),
+}
+
+/// A page of an account's media, newest first, stories excluded, at most `limit`; and whether
+/// more lie beyond it in the direction read.
+pub fn account_media_page(
+    c: &Connection,
+    account_id: &str,
+    limit: u32,
+    from: PageFrom,
+) -> StoreResult<(Vec<Media>, bool)> {
+    let (cond, order, at) = match from {
+        PageFrom::Start => ("?4 IS NULL AND ?5 IS NULL", "DESC", None),
+        PageFrom::After(p, i) => (
+            "(published_at < ?4 OR (published_at = ?4 AND CAST(id AS INTEGER) < ?5))",
+            "DESC",
+            Some((p, i)),
+        ),
+        PageFrom::Before(p, i) => (
+            "(published_at > ?4 OR (published_at = ?4 AND CAST(id AS INTEGER) > ?5))",
+            "ASC",
+            Some((p, i)),
+        ),
+    };
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type != ?3 AND {cond} ORDER BY published_at {order}, CAST(id AS INTEGER) {order} LIMIT ?2"
     ))?;
     let rows = stmt.query_map(
-        params![account_id, limit, ProductType::Story.as_str()],
+        params![
+            account_id,
+            i64::from(limit) + 1,
+            ProductType::Story.as_str(),
+            at.map(|a| a.0),
+            at.map(|a| a.1)
+        ],
         media_row,
     )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut page: Vec<Media> = rows.collect::<Result<_, _>>()?;
+    let more = page.len() > limit as usize;
+    page.truncate(limit as usize);
+    if order == "ASC" {
+        page.reverse();
+    }
+    Ok((page, more))
 }
 
 pub fn media_count(c: &Connection, account_id: &str) -> StoreResult<u32> {
