@@ -27,6 +27,7 @@ pub enum GraphRoute {
     UserRead,
     ContainerRead,
     MediaRead,
+    MediaChildren,
     IgAudio,
 }
 
@@ -221,6 +222,14 @@ pub static ROUTES: &[Spec] = &[
         Some((NMedia, None)),
         Some(Endpoint::MediaRead),
         "Read a media object"
+    ),
+    row!(
+        Route::Graph(G::MediaChildren),
+        GET,
+        "/{ig-media-id}/children",
+        Some((NMedia, Some("children"))),
+        Some(Endpoint::MediaRead),
+        "A carousel album's children, in order"
     ),
     row!(
         Route::Graph(G::IgAudio),

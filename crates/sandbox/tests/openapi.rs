@@ -42,6 +42,7 @@ async fn the_document_is_valid_and_covers_every_route() {
 
     // Every route the sandbox serves is documented...
     let expected = [
+        ("get", "/{ig-media-id}/children"),
         ("post", "/{ig-user-id}/media"),
         ("get", "/{ig-user-id}/media"),
         ("post", "/{ig-user-id}/media_publish"),
@@ -89,6 +90,7 @@ async fn the_document_is_valid_and_covers_every_route() {
     // ...and every documented Graph operation is a route the sandbox knows.
     let http = reqwest::Client::new();
     let user = sb.user_id();
+    let media = crate::common::seeded_media(&sb, user, "CAROUSEL_ALBUM", "FEED", false).await;
     for (method, path) in expected
         .iter()
         .filter(|(_, p)| !p.starts_with("/_sandbox") && !p.starts_with("/ig-api"))
@@ -98,6 +100,7 @@ async fn the_document_is_valid_and_covers_every_route() {
             sb.base_url(),
             path.replace("{ig-user-id}", user)
                 .replace("{node-id}", user)
+                .replace("{ig-media-id}", &media)
         );
         let req = match *method {
             "get" => http.get(&url),

@@ -534,6 +534,48 @@ async fn carousels_publish_once_and_their_items_never_alone() {
         .await;
     assert_eq!(m.body["media_type"], "CAROUSEL_ALBUM");
     assert_eq!(m.body["children"]["data"].as_array().unwrap().len(), 3);
+    // The children are media of their own, in the order given: the field, the edge and each
+    // child's node agree, and only the album is listed on the account.
+    let listed: Vec<String> = m.body["children"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    let edge = g
+        .get(
+            &format!("/{}/children", p.id()),
+            &[("fields", "id,media_type,media_url")],
+        )
+        .await;
+    edge.expect_ok();
+    let edge_ids: Vec<String> = edge.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(edge_ids, listed);
+    for (i, child) in edge.body["data"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(child["media_type"], "IMAGE", "{child}");
+        assert!(child["media_url"].as_str().is_some(), "{child}");
+        let container = g
+            .get(&format!("/{}", children[i]), &[("fields", "status_code")])
+            .await;
+        assert_eq!(container.body["status_code"], "PUBLISHED", "child {i}");
+    }
+    let account = g.get(&format!("/{user}/media"), &[]).await;
+    let ids: Vec<&str> = account.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![p.id().as_str()],
+        "children are not listed on the account"
+    );
     let l = g
         .get(&format!("/{user}/content_publishing_limit"), &[])
         .await;

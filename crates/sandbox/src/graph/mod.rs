@@ -11,7 +11,7 @@
 //! | `POST /{ig-user-id}/media` | [`create_media`] |
 //! | `POST /{ig-user-id}/media_publish` | [`publish`] |
 //! | `GET /{ig-user-id}/content_publishing_limit` | [`publishing_limit`] |
-//! | `GET /{ig-user-id}/media`, `GET /{node-id}` (user, container, media) | [`read`] |
+//! | `GET /{ig-user-id}/media`, `GET /{node-id}` (user, container, media), `GET /{ig-media-id}/children` | [`read`] |
 //! | `GET /{ig-user-id}/available_catalogs`, `.../catalog_product_search` | [`catalogs`] |
 //! | `GET /ig_audio` (search, and `product=ADS` discovery) | [`ig_audio`] |
 //! | `POST/GET /ig-api-upload/{version}/{container-id}` (the upload host) | [`upload`] |
@@ -139,6 +139,10 @@ async fn dispatch(
         GraphRoute::UserRead | GraphRoute::ContainerRead | GraphRoute::MediaRead => match node {
             Some(node) => read::node(&ctx, node).await,
             None => Err(object_not_found("", &method_name)),
+        },
+        GraphRoute::MediaChildren => match node {
+            Some(Node::Media(m)) => read::media_children(&ctx, &m).await,
+            _ => Err(object_not_found("", &method_name)),
         },
         GraphRoute::AvailableCatalogs => catalogs::available(&ctx).await,
         GraphRoute::CatalogProductSearch => catalogs::search(&ctx).await,

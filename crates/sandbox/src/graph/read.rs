@@ -153,6 +153,24 @@ fn page_url(ctx: &Ctx, user: &str, limit: u32, key: &str, cursor: &str) -> Strin
     )
 }
 
+/// `GET /{ig-media-id}/children`: a carousel album's children, in order, with the requested
+/// fields (a media that is not an album has none).
+pub async fn media_children(ctx: &Ctx, album: &Media) -> ApiResult<Response> {
+    let id = album.id.clone();
+    let children = ctx
+        .app
+        .store
+        .read(move |c| store::child_media(c, &id))
+        .await
+        .map_err(store_failed)?;
+    let fields = ctx.params.fields();
+    let data = children
+        .iter()
+        .map(|m| media_fields(m, &ctx.caller.account, &fields))
+        .collect::<ApiResult<Vec<Value>>>()?;
+    Ok(graph_ok(&json!({ "data": data })))
+}
+
 /// Builds `{field: value, ..., "id": id}` from a field getter.
 fn select(
     id: &str,

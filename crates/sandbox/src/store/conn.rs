@@ -135,6 +135,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.execute_batch(SCHEMA)?;
+        super::schema::migrate(&conn)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut readers = Vec::new();
         if let Db::File(path) = db {

@@ -23,6 +23,8 @@ pub struct Media {
     pub children: Vec<String>,
     pub copyrighted_music: bool,
     pub published_at: i64,
+    /// A carousel child's album.
+    pub parent_id: Option<String>,
 }
 
 /// Why a publish was refused, decided inside the publish transaction.
@@ -92,6 +94,37 @@ pub fn publish(
         .ok()
         .and_then(|p| p.get("caption").and_then(|v| v.as_str()).map(str::to_owned));
     let media_id = next_id(&tx, "next_media", MEDIA_BASE)?;
+    // A carousel's children become media of their own, in the order given, belonging to the
+    // album (not listed on the account, not counted toward the quota); the album lists them.
+    let mut children = container.children.clone();
+    if container.kind == instapub_rules::Kind::Carousel {
+        children.clear();
+        for child_id in &container.children {
+            let Some(child) = super::containers::container(&tx, child_id)? else {
+                continue;
+            };
+            let (child_type, child_product) = child.kind.published();
+            let child_media = next_id(&tx, "next_media", MEDIA_BASE)?;
+            tx.execute(
+                "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, media_url, via_api, published_at, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
+                params![
+                    child_media,
+                    account.id,
+                    child.id,
+                    child_type.as_str(),
+                    child_product.as_str(),
+                    child.media_url,
+                    now,
+                    media_id
+                ],
+            )?;
+            tx.execute(
+                "UPDATE containers SET state = 'PUBLISHED', media_id = ?2 WHERE id = ?1",
+                params![child.id, child_media],
+            )?;
+            children.push(child_media);
+        }
+    }
     tx.execute(
         "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, caption, media_url, children, via_api, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)",
         params![
@@ -102,7 +135,7 @@ pub fn publish(
             product_type.as_str(),
             caption,
             container.media_url,
-            serde_json::to_string(&container.children).unwrap_or_else(|_| "[]".into()),
+            serde_json::to_string(&children).unwrap_or_else(|_| "[]".into()),
             now
         ],
     )?;
@@ -119,13 +152,14 @@ pub fn publish(
         media_product_type: product_type,
         caption,
         media_url: container.media_url,
-        children: container.children,
+        children,
         copyrighted_music: false,
         published_at: now,
+        parent_id: None,
     }))
 }
 
-const MEDIA_COLS: &str = "id, account_id, container_id, media_type, media_product_type, caption, media_url, children, copyrighted_music, published_at";
+const MEDIA_COLS: &str = "id, account_id, container_id, media_type, media_product_type, caption, media_url, children, copyrighted_music, published_at, parent_id";
 
 fn media_row(r: &Row) -> rusqlite::Result<Media> {
     let children: String = r.get(7)?;
@@ -140,6 +174,7 @@ fn media_row(r: &Row) -> rusqlite::Result<Media> {
         children: serde_json::from_str(&children).unwrap_or_default(),
         copyrighted_music: r.get(8)?,
         published_at: r.get(9)?,
+        parent_id: r.get(10)?,
     })
 }
 
@@ -162,6 +197,15 @@ pub fn media(c: &Connection, id: &str) -> StoreResult<Option<Media>> {
         [id],
         media_row,
     )
+}
+
+/// A carousel's children, in their order.
+pub fn child_media(c: &Connection, parent_id: &str) -> StoreResult<Vec<Media>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {MEDIA_COLS} FROM media WHERE parent_id = ?1 ORDER BY CAST(id AS INTEGER)"
+    ))?;
+    let rows = stmt.query_map([parent_id], media_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// An account's media, newest first, stories excluded (as Graph's /media edge does).
@@ -200,7 +244,7 @@ pub fn account_media_page(
         ),
     };
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type != ?3 AND {cond} ORDER BY published_at {order}, CAST(id AS INTEGER) {order} LIMIT ?2"
+        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type != ?3 AND parent_id IS NULL AND {cond} ORDER BY published_at {order}, CAST(id AS INTEGER) {order} LIMIT ?2"
     ))?;
     let rows = stmt.query_map(
         params![
@@ -224,7 +268,7 @@ pub fn account_media_page(
 pub fn media_count(c: &Connection, account_id: &str) -> StoreResult<u32> {
     row(
         c,
-        "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND media_product_type != ?2",
+        "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND media_product_type != ?2 AND parent_id IS NULL",
         params![account_id, ProductType::Story.as_str()],
         |r| r.get(0),
     )
@@ -303,6 +347,7 @@ pub fn insert_seeded_media(
         children: Vec::new(),
         copyrighted_music,
         published_at: now,
+        parent_id: None,
     })
 }
 

@@ -37,8 +37,8 @@ pub use containers::{
 };
 pub use files::{file, put_file};
 pub use media::{
-    account_media, account_media_page, insert_partnership_code, insert_seeded_media, media,
-    media_count, node, partnership_code, publish, quota_usage, Media, Node, PageFrom,
+    account_media, account_media_page, child_media, insert_partnership_code, insert_seeded_media,
+    media, media_count, node, partnership_code, publish, quota_usage, Media, Node, PageFrom,
     PublishRefusal,
 };
 pub use settings::{
@@ -98,6 +98,29 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o077, 0, "{} is {mode:o}", file.display());
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn a_database_from_before_carousel_children_gains_their_column() {
+        let dir = std::env::temp_dir().join(format!("instapub-migrate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let path = dir.join("old.db");
+        let _ = std::fs::remove_file(&path);
+        {
+            let old = rusqlite::Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+            old.execute_batch(
+                "CREATE TABLE media (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, container_id TEXT UNIQUE, media_type TEXT NOT NULL, media_product_type TEXT NOT NULL, caption TEXT, media_url TEXT, children TEXT NOT NULL DEFAULT '[]', via_api INTEGER NOT NULL DEFAULT 1, copyrighted_music INTEGER NOT NULL DEFAULT 0, published_at INTEGER NOT NULL);
+                 INSERT INTO media(id, account_id, media_type, media_product_type, published_at) VALUES ('1', 'a', 'IMAGE', 'FEED', 0);",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let store = Store::open(&Db::File(path.clone())).unwrap_or_else(|e| panic!("{e}"));
+        let found = store
+            .call(|c| media(c, "1"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found.map(|m| m.parent_id), Some(None));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

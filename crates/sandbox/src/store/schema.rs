@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS media (
     children TEXT NOT NULL DEFAULT '[]',
     via_api INTEGER NOT NULL DEFAULT 1,
     copyrighted_music INTEGER NOT NULL DEFAULT 0,
-    published_at INTEGER NOT NULL
+    published_at INTEGER NOT NULL,
+    parent_id TEXT
 );
 CREATE INDEX IF NOT EXISTS media_quota ON media(account_id, via_api, published_at);
 CREATE TABLE IF NOT EXISTS catalogs (
@@ -77,3 +78,28 @@ CREATE TABLE IF NOT EXISTS files (
     bytes BLOB NOT NULL
 );
 "#;
+
+/// Columns added after a table was first created: (table, column, definition). A database
+/// written by an older sandbox gets them when it is opened.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    // A carousel child's album (children are media of their own since carousels kept them).
+    ("media", "parent_id", "TEXT"),
+];
+
+/// Brings an existing database up to [`SCHEMA`].
+pub(super) fn migrate(c: &rusqlite::Connection) -> rusqlite::Result<()> {
+    for (table, column, definition) in ADDED_COLUMNS {
+        let mut stmt = c.prepare(&format!("PRAGMA table_info({table})"))?;
+        let present = stmt
+            .query_map([], |r| r.get::<_, String>(1))?
+            .collect::<Result<Vec<_>, _>>()?
+            .iter()
+            .any(|name| name == column);
+        if !present {
+            c.execute_batch(&format!(
+                "ALTER TABLE {table} ADD COLUMN {column} {definition}"
+            ))?;
+        }
+    }
+    c.execute_batch("CREATE INDEX IF NOT EXISTS media_parent ON media(parent_id)")
+}
