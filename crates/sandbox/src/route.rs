@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub enum GraphRoute {
     CreateMedia,
     UserMedia,
+    UserStories,
     MediaPublish,
     ContentPublishingLimit,
     AvailableCatalogs,
@@ -222,6 +223,14 @@ pub static ROUTES: &[Spec] = &[
         Some((NMedia, None)),
         Some(Endpoint::MediaRead),
         "Read a media object"
+    ),
+    row!(
+        Route::Graph(G::UserStories),
+        GET,
+        "/{ig-user-id}/stories",
+        Some((NUser, Some("stories"))),
+        Some(Endpoint::MediaRead),
+        "The account's stories of the last 24 hours (virtual clock), newest first"
     ),
     row!(
         Route::Graph(G::MediaChildren),

@@ -43,6 +43,7 @@ async fn the_document_is_valid_and_covers_every_route() {
     // Every route the sandbox serves is documented...
     let expected = [
         ("get", "/{ig-media-id}/children"),
+        ("get", "/{ig-user-id}/stories"),
         ("post", "/{ig-user-id}/media"),
         ("get", "/{ig-user-id}/media"),
         ("post", "/{ig-user-id}/media_publish"),

@@ -1032,3 +1032,68 @@ async fn the_media_edge_pages_with_cursors() {
     let bad = get(format!("{}/v25.0/{user}/media?after=zz", sb.base_url())).await;
     bad.expect_error(400, 100, None);
 }
+
+/// Stories show on `/{ig-user-id}/stories` for 24 hours of the virtual clock, never on
+/// `/{ig-user-id}/media` (issue 14's stories expiry).
+#[tokio::test]
+async fn stories_disappear_after_24_hours() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id().to_owned();
+    let publish = |params: Vec<(&'static str, String)>| {
+        let g = g.clone();
+        let user = user.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let c = g.post(&format!("/{user}/media"), &pairs).await;
+            c.expect_ok();
+            let p = g
+                .post(
+                    &format!("/{user}/media_publish"),
+                    &[("creation_id", &c.id())],
+                )
+                .await;
+            p.expect_ok();
+            p.id()
+        }
+    };
+    let story = publish(vec![
+        ("media_type", "STORIES".into()),
+        ("image_url", media.url("photo.jpg")),
+    ])
+    .await;
+    let post = publish(vec![("image_url", media.url("photo.jpg"))]).await;
+    let ids = |r: &crate::common::Reply| -> Vec<String> {
+        r.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let stories = g
+        .get(
+            &format!("/{user}/stories"),
+            &[("fields", "id,media_product_type")],
+        )
+        .await;
+    stories.expect_ok();
+    assert_eq!(ids(&stories), vec![story.clone()]);
+    assert_eq!(stories.body["data"][0]["media_product_type"], "STORY");
+    assert_eq!(
+        ids(&g.get(&format!("/{user}/media"), &[]).await),
+        vec![post]
+    );
+    sb.advance_clock(Duration::from_secs(23 * 3600)).await;
+    assert_eq!(
+        ids(&g.get(&format!("/{user}/stories"), &[]).await),
+        vec![story.clone()]
+    );
+    sb.advance_clock(Duration::from_secs(3600)).await;
+    assert!(ids(&g.get(&format!("/{user}/stories"), &[]).await).is_empty());
+    // The story itself can still be read by id.
+    g.get(&format!("/{story}"), &[("fields", "media_type")])
+        .await
+        .expect_ok();
+}

@@ -198,6 +198,15 @@ fn detail(route: Route) -> Detail {
                     ("review_status", s()),
                 ])),
             },
+            GraphRoute::UserStories => Detail {
+                params: &[("fields", "string", false)],
+                body: None,
+                ok: data_of(object(&[
+                    ("id", s()),
+                    ("media_type", s()),
+                    ("timestamp", s()),
+                ])),
+            },
             GraphRoute::MediaChildren => Detail {
                 params: &[("fields", "string", false)],
                 body: None,

@@ -136,6 +136,7 @@ async fn dispatch(
         GraphRoute::MediaPublish => publish::handle(&ctx).await,
         GraphRoute::ContentPublishingLimit => publishing_limit::handle(&ctx).await,
         GraphRoute::UserMedia => read::account_media(&ctx).await,
+        GraphRoute::UserStories => read::account_stories(&ctx).await,
         GraphRoute::UserRead | GraphRoute::ContainerRead | GraphRoute::MediaRead => match node {
             Some(node) => read::node(&ctx, node).await,
             None => Err(object_not_found("", &method_name)),

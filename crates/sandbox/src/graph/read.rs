@@ -153,6 +153,25 @@ fn page_url(ctx: &Ctx, user: &str, limit: u32, key: &str, cursor: &str) -> Strin
     )
 }
 
+/// `GET /{ig-user-id}/stories`: the stories published in the last 24 hours of the virtual
+/// clock, newest first; older ones have disappeared from the edge (their nodes stay readable).
+pub async fn account_stories(ctx: &Ctx) -> ApiResult<Response> {
+    let account = &ctx.caller.account;
+    let (id, now) = (account.id.clone(), ctx.app.clock.now_ms());
+    let stories = ctx
+        .app
+        .store
+        .read(move |c| store::account_stories(c, &id, now))
+        .await
+        .map_err(store_failed)?;
+    let fields = ctx.params.fields();
+    let data = stories
+        .iter()
+        .map(|m| media_fields(m, account, &fields))
+        .collect::<ApiResult<Vec<Value>>>()?;
+    Ok(graph_ok(&json!({ "data": data })))
+}
+
 /// `GET /{ig-media-id}/children`: a carousel album's children, in order, with the requested
 /// fields (a media that is not an album has none).
 pub async fn media_children(ctx: &Ctx, album: &Media) -> ApiResult<Response> {

@@ -199,6 +199,18 @@ pub fn media(c: &Connection, id: &str) -> StoreResult<Option<Media>> {
     )
 }
 
+/// An account's stories still showing at `now` (published in the 24 h before it), newest first.
+pub fn account_stories(c: &Connection, account_id: &str, now: i64) -> StoreResult<Vec<Media>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type = ?2 AND published_at > ?3 AND published_at <= ?4 ORDER BY published_at DESC, CAST(id AS INTEGER) DESC"
+    ))?;
+    let rows = stmt.query_map(
+        params![account_id, ProductType::Story.as_str(), now - DAY_MS, now],
+        media_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// A carousel's children, in their order.
 pub fn child_media(c: &Connection, parent_id: &str) -> StoreResult<Vec<Media>> {
     let mut stmt = c.prepare_cached(&format!(

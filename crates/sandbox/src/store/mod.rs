@@ -37,9 +37,9 @@ pub use containers::{
 };
 pub use files::{file, put_file};
 pub use media::{
-    account_media, account_media_page, child_media, insert_partnership_code, insert_seeded_media,
-    media, media_count, node, partnership_code, publish, quota_usage, Media, Node, PageFrom,
-    PublishRefusal,
+    account_media, account_media_page, account_stories, child_media, insert_partnership_code,
+    insert_seeded_media, media, media_count, node, partnership_code, publish, quota_usage, Media,
+    Node, PageFrom, PublishRefusal,
 };
 pub use settings::{
     admin_key, ads_audio_swap_enabled, clock_offset, scenario_applied, set_admin_key,
