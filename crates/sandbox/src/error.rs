@@ -37,9 +37,11 @@ impl ApiError {
         let envelope = self.0.render(profile, trace.clone());
         let status = StatusCode::from_u16(envelope.status).unwrap_or(StatusCode::BAD_REQUEST);
         let mut response = (status, json_body(envelope.to_json())).into_response();
-        if let Some(detail) = self.0.detail {
-            response.extensions_mut().insert(ErrorDetail(detail));
-        }
+        response.extensions_mut().insert(Answered {
+            code: envelope.code,
+            subcode: envelope.error_subcode,
+            detail: self.0.detail,
+        });
         let headers = response.headers_mut();
         if let Ok(v) = HeaderValue::from_str(&trace) {
             headers.insert("x-fb-trace-id", v);
@@ -57,10 +59,15 @@ impl From<CatalogError> for ApiError {
     }
 }
 
-/// What really happened behind an error answer, carried to the request log in the response's
-/// extensions (never sent).
+/// What an error answer was, carried to the request log in the response's extensions (never
+/// sent): the code and subcode as rendered, so the log need not parse the body back, and what
+/// really happened behind it.
 #[derive(Debug, Clone)]
-pub struct ErrorDetail(pub String);
+pub struct Answered {
+    pub code: i64,
+    pub subcode: Option<i64>,
+    pub detail: Option<String>,
+}
 
 /// A random `fbtrace_id`.
 pub fn new_trace_id() -> String {

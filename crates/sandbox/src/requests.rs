@@ -46,6 +46,8 @@ pub struct Exchange<'a> {
     pub body: &'a [u8],
     pub status: u16,
     pub response: &'a [u8],
+    /// `(code, subcode)` of an error answer the sandbox rendered.
+    pub codes: Option<(i64, Option<i64>)>,
     pub detail: Option<&'a str>,
 }
 
@@ -65,12 +67,22 @@ impl RequestLog {
             body,
             status,
             response,
+            codes,
             detail,
         } = x;
-        // Only error answers carry codes: a success is not parsed (this runs on every request).
-        let parsed = (status >= 400)
-            .then(|| instapub_errors::GraphError::parse(Some(status), response).ok())
-            .flatten();
+        // Error answers the sandbox rendered say their codes; others (the upload host's shape)
+        // are parsed back; a success has none (this runs on every request).
+        let (error_code, error_subcode) = match codes {
+            Some((code, subcode)) => (Some(code), subcode),
+            None if status >= 400 => {
+                let parsed = instapub_errors::GraphError::parse(Some(status), response).ok();
+                (
+                    parsed.as_ref().and_then(|g| g.code),
+                    parsed.as_ref().and_then(|g| g.subcode),
+                )
+            }
+            None => (None, None),
+        };
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         guard.0 += 1;
         let entry = Logged {
@@ -82,8 +94,8 @@ impl RequestLog {
             body: mask_secrets(&truncate(body)),
             status,
             response: truncate(response),
-            error_code: parsed.as_ref().and_then(|g| g.code),
-            error_subcode: parsed.as_ref().and_then(|g| g.subcode),
+            error_code,
+            error_subcode,
             detail: detail.map(str::to_owned),
         };
         if guard.1.len() == CAPACITY {

@@ -15,7 +15,7 @@ use instapub_errors::{placeholder, Id, Profile};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::app::App;
-use crate::error::{human_size, ApiError, ErrorDetail};
+use crate::error::{human_size, Answered, ApiError};
 use crate::faults::Network;
 use crate::params::Params;
 use crate::requests::Exchange;
@@ -350,7 +350,7 @@ async fn log(
     let bytes = axum::body::to_bytes(resp_body, 4 * 1024 * 1024)
         .await
         .unwrap_or_default();
-    let detail = head.extensions.get::<ErrorDetail>().map(|d| d.0.as_str());
+    let answered = head.extensions.get::<Answered>();
     app.log.record(Exchange {
         at: app.clock.now_s(),
         method: parts.method.as_str(),
@@ -359,7 +359,8 @@ async fn log(
         body,
         status: head.status.as_u16(),
         response: &bytes,
-        detail,
+        codes: answered.map(|a| (a.code, a.subcode)),
+        detail: answered.and_then(|a| a.detail.as_deref()),
     });
     (head, bytes)
 }
