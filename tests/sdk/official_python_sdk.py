@@ -1,5 +1,6 @@
 """Publishes an image through Meta's official Python SDK (facebook_business) against an
-instapub sandbox, changing nothing but the SDK's base URL (FacebookSession.GRAPH).
+instapub sandbox, changing nothing but the SDK's base URL (FacebookSession.GRAPH), then reads
+it back with the SDK's typed objects (IGMedia, IGComment) and moderates its comments.
 
 Usage: python3 tests/sdk/official_python_sdk.py PATH/TO/instapub FIXTURE.jpg
 Run by .ci/run, which installs the pinned SDK with pip.
@@ -34,6 +35,36 @@ try:
         assert e.api_error_code() == 24 and e.api_error_subcode() == 2207008
     limit = ig.get_content_publishing_limit(fields=["quota_usage", "config"])
     print("limit", limit[0]["quota_usage"], limit[0]["config"])
+
+    # The read side through the SDK's typed objects: IGMedia, IGComment, insights.
+    from facebook_business.adobjects.igmedia import IGMedia
+    from facebook_business.adobjects.igcomment import IGComment
+    post = IGMedia(media["id"]).api_get(fields=["caption", "media_type", "media_url", "permalink",
+                                                "timestamp", "comments_count", "like_count"])
+    assert post["caption"] == "from the official SDK" and post["media_type"] == "IMAGE", post
+    served = urllib.request.urlopen(post["media_url"]).read()
+    assert served == open(fixture, "rb").read(), "media_url serves the published bytes"
+    staged = json.dumps({"media_id": media["id"], "username": "fan.one", "text": "nice!",
+                         "replies": [{"username": "fan.two", "text": "agreed"}]}).encode()
+    urllib.request.urlopen(urllib.request.Request(f"{base}/_sandbox/comments", data=staged, method="POST",
+                           headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"}))
+    mine = IGMedia(media["id"]).create_comment(params={"message": "thanks, everyone"})
+    comments = list(IGMedia(media["id"]).get_comments(fields=["text", "username", "like_count", "hidden"]))
+    assert all(isinstance(c, IGComment) for c in comments), comments
+    assert [c["text"] for c in comments] == ["thanks, everyone", "nice!"], comments
+    assert comments[0]["id"] == mine["id"]
+    fan = comments[1]
+    replies = list(IGComment(fan["id"]).get_replies(fields=["text", "username"]))
+    assert [(r["username"], r["text"]) for r in replies] == [("fan.two", "agreed")], replies
+    reply = IGComment(fan["id"]).create_reply(params={"message": "glad you like it"})
+    IGComment(fan["id"]).api_update(params={"hide": True})
+    assert IGComment(fan["id"]).api_get(fields=["hidden"])["hidden"] is True
+    IGComment(reply["id"]).api_delete()
+    IGMedia(media["id"]).api_update(params={"comment_enabled": False})
+    assert IGMedia(media["id"]).api_get(fields=["is_comment_enabled"])["is_comment_enabled"] is False
+    insights = list(IGMedia(media["id"]).get_insights(params={"metric": ["likes", "comments", "reach"]}))
+    assert [(i["name"], i["values"][0]["value"]) for i in insights] == [("likes", 0), ("comments", 3), ("reach", 0)], insights
+    print("read side: media, comments, replies, hide, delete, insights")
     print("ok")
 finally:
     p.terminate()

@@ -50,6 +50,10 @@ pub struct Args {
     /// How long a request body may pause before it is answered 408.
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     body_timeout_ms: u64,
+    /// The most MiB of published media kept to serve at media_url (beside the database file, in
+    /// memory with `--db :memory:`); creating media past it fails with a temporary error.
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    media_store_max: u64,
     /// Allow media fetches from link-local and cloud-metadata addresses.
     #[arg(long)]
     allow_private_fetch: bool,
@@ -77,6 +81,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         allow_private_fetch: args.allow_private_fetch,
         header_read_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
         body_idle_timeout: Duration::from_millis(args.body_timeout_ms.max(1)),
+        media_store_max_bytes: args.media_store_max.saturating_mul(1 << 20),
         ..Config::default()
     };
     let signals = Signals::install();

@@ -925,6 +925,28 @@ catalog! {
         evidence: "Graph's widely reported form for unknown paths; no IG-specific capture",
     }
 
+    /// The `fields` parameter does not parse (a brace or parenthesis left open, a stray dot).
+    FieldsSyntaxError = graph {
+        code: 2500,
+        message: "Syntax error \"{reason}\" at character {position}: {fields}",
+        summary: "The fields parameter is not valid field-expansion syntax.",
+        solution: "Write fields as name, name.modifier(value) or name{subfields}, comma-separated, with every brace and parenthesis closed.",
+        action: fix(&["fields"]),
+        evidence: "REAL form (public code: 'Syntax error \"Expected name.\" at character 0: *****', 'Syntax error \"Expected \"(\" instead of \",\".\" at character 35: ...', code 2500); other reasons follow the same pattern (GUESS)",
+        note: Some("Shares code 2500 with UnknownPathComponents, which is the primary entry for classification."),
+    }
+
+    /// Subfields asked of a field that is a plain value.
+    FieldHasNoSubfields = graph {
+        code: 100,
+        message: "(#100) The field {field} on node type ({node-type}) is not a node or edge and cannot take subfields",
+        summary: "fields asked for subfields ({...}) of a plain value such as caption.",
+        solution: "Ask for subfields only of nodes and edges (owner{username}, children{media_url}, comments{text}).",
+        action: fix(&["fields"]),
+        evidence: "GUESS: Graph refuses this, but no capture of its exact text was found",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
     /// A `fields` entry the node type does not have.
     NonexistingField = graph {
         code: 100,
@@ -1045,6 +1067,143 @@ catalog! {
         action: fix(&["Range"]),
         source: Source::Sandbox,
         evidence: "instapub sandbox control plane (hosted files follow RFC 9110 ranges)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The read side: comments and insights.
+    // ---------------------------------------------------------------------------------------
+
+    /// A comment on a media whose comments are turned off.
+    CommentsDisabled = graph {
+        code: 100,
+        message: "(#100) Comments are disabled for this media",
+        summary: "The media's comments were turned off (POST /{ig-media-id}?comment_enabled=false), so no comment can be added.",
+        solution: "Turn comments back on with comment_enabled=true, or do not comment on this media.",
+        action: fix(&["comment_enabled"]),
+        evidence: "GUESS: Graph refuses comments on such media; no capture of the exact text was found",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A reply to a hidden comment.
+    ReplyToHiddenComment = graph {
+        code: 100,
+        message: "(#100) Cannot reply to a hidden comment",
+        summary: "The comment being replied to is hidden; Meta documents that hidden comments take no replies.",
+        solution: "Unhide the comment first (POST /{ig-comment-id}?hide=false), or reply elsewhere.",
+        action: fix(&["hide"]),
+        evidence: "Meta's IG Comment Replies reference ('You cannot reply to hidden comments'); message GUESS",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A comment longer than Instagram takes.
+    CommentTooLong = graph {
+        code: 100,
+        message: "(#100) The comment is {size} characters long; the most is {limit}",
+        summary: "The message of a comment or reply is longer than Instagram accepts.",
+        solution: "Shorten the message to at most 2,200 characters.",
+        action: fix(&["message"]),
+        evidence: "GUESS: 2,200 is Instagram's caption limit, which comment tools apply to comments too; no capture of this error",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A metric the insights edge does not know.
+    InsightsMetricUnknown = graph {
+        code: 100,
+        message: "(#100) metric[{position}] must be one of the following values: {expected}",
+        summary: "A metric name is not one the insights edge has (engagement, video_views and impressions on accounts are retired).",
+        solution: "Use a metric from the list in the message; see Meta's Media Insights and Account Insights references for which applies where.",
+        action: fix(&["metric"]),
+        evidence: "REAL (live v25.0 diagnostics, 2026-07: the same fixed list for IMAGE and REELS media; the account edge's own list)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A media metric that does not apply to the media's product type.
+    InsightsMetricUnsupported = graph {
+        code: 100,
+        message: "(#100) The Media Insights API does not support the {metric} metric for this media product type.",
+        summary: "The metric exists but not for this kind of media (ig_reels_avg_watch_time on a feed post, navigation on a reel).",
+        solution: "Ask a FEED post, a REELS or a STORY only for the metrics Meta lists for that product type.",
+        action: fix(&["metric"]),
+        evidence: "REAL for impressions on reels and crossposted_views on FEED (live probes, 2026); the same form for other metrics is a GUESS",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// `impressions` on feed media, retired in v22.
+    InsightsImpressionsRetired = graph {
+        code: 100,
+        message: "(#100) Starting from version v22.0 and above, the impressions metric is no longer supported for the queried media",
+        summary: "impressions was retired on April 21, 2025 for media published since; views replaces it.",
+        solution: "Ask for views instead of impressions.",
+        action: fix(&["metric"]),
+        evidence: "REAL (live v25.0 diagnostics, 2026-07; Meta's Media Insights changelog)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// Insights of a media inside a carousel album.
+    InsightsCarouselChild = graph {
+        code: 100,
+        message: "(#100) Insights are not available for media inside a carousel album",
+        summary: "Carousel children have no insights of their own; the album has them.",
+        solution: "Ask the album (the id media_publish returned) for insights.",
+        action: fix(&["id"]),
+        evidence: "Meta's Media Insights reference ('no insights for media inside an album'); message GUESS",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A story seen by fewer than five accounts.
+    InsightsNotEnoughViewers = graph {
+        code: 10,
+        message: "(#10) Not enough viewers for the media to show insights",
+        summary: "A story's metrics are withheld until at least five accounts have seen it.",
+        solution: "Nothing to fix in the request: ask again once the story has reached five accounts.",
+        action: Action::NotAvailable,
+        evidence: "REAL (Meta's Media Insights reference; airbyte source-instagram test fixture)",
+        note: Some("Shares code 10 without subcode with PermissionDenied, which is the primary entry for classification."),
+    }
+
+    /// Account metrics that must be asked with metric_type=total_value.
+    InsightsNeedsTotalValue = graph {
+        code: 100,
+        message: "(#100) The following metrics ({metric}) should be specified with parameter metric_type=total_value",
+        summary: "These account metrics have no time series: they are totals over the range.",
+        solution: "Add metric_type=total_value (and period=day) to the request.",
+        action: fix(&["metric_type"]),
+        evidence: "REAL (captures from 2026; the list separator differs between captures: ', ' here)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// An account metric asked with a period it does not have.
+    InsightsPeriodIncompatible = graph {
+        code: 100,
+        message: "(#100) The following periods ({period}) are incompatible with the metric ({metric})",
+        summary: "The metric is not reported for that period (follower_count is day only, online_followers lifetime only).",
+        solution: "Use a period the metric has: reach day/week/days_28, follower_count day, online_followers lifetime, totals day.",
+        action: fix(&["period"]),
+        evidence: "REAL (live v22.0 probe, 2026-05: online_followers with week)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// An account-insights range longer than 30 days.
+    InsightsRangeTooLong = graph {
+        code: 100,
+        message: "(#100) There cannot be more than 30 days (2592000 s) between since and until.",
+        summary: "since and until are more than 30 days apart.",
+        solution: "Ask for at most 30 days at a time; follow paging.previous for earlier windows.",
+        action: fix(&["since", "until"]),
+        evidence: "REAL (live v25.0 diagnostics, 2026-07: a 90-day window refused, 30 days accepted)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// The sandbox's CDN has no bytes at this URL.
+    MediaBytesNotFound = graph {
+        status: 404, code: 100,
+        message: "(#100) No media bytes at {path}: the media was deleted, its bytes were never stored, or the URL is not one that media_url or thumbnail_url gave",
+        summary: "A media_url or thumbnail_url of the sandbox's CDN names no stored bytes.",
+        solution: "Read media_url again from the media object (GET /{ig-media-id}?fields=media_url); deleted media and URLs from before a reset are gone.",
+        action: fix(&["media_url"]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox CDN (Instagram's CDN answers an unknown or expired URL with a bare 403/404 page, not a Graph envelope)",
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
     }
 

@@ -44,6 +44,10 @@ pub mod placeholder {
     pub const RANGE: &str = "range";
     pub const LIMIT: &str = "limit";
     pub const SECONDS: &str = "seconds";
+    pub const POSITION: &str = "position";
+    pub const FIELDS: &str = "fields";
+    pub const METRIC: &str = "metric";
+    pub const PERIOD: &str = "period";
 
     /// Every placeholder the catalog may use.
     pub const ALL: &[&str] = &[
@@ -75,6 +79,10 @@ pub mod placeholder {
         RANGE,
         LIMIT,
         SECONDS,
+        POSITION,
+        FIELDS,
+        METRIC,
+        PERIOD,
     ];
 }
 

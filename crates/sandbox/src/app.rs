@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use crate::blobs::Blobs;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::faults::Faults;
@@ -19,6 +20,8 @@ pub const DEMO_USERNAME: &str = "instapub_demo";
 pub struct App {
     pub config: Config,
     pub store: Store,
+    /// Published media's bytes, served at `media_url`.
+    pub blobs: Blobs,
     pub clock: Clock,
     pub fetcher: Fetcher,
     pub admin_key: String,
@@ -44,6 +47,15 @@ impl App {
     /// Opens the store and creates, on first start, the admin key and the demo account.
     pub async fn open(config: Config, fetcher: Fetcher) -> Result<Arc<App>, StoreError> {
         let store = Store::open(&config.db)?;
+        let blobs = Blobs::open(&config.db, config.media_store_max_bytes).map_err(|source| {
+            StoreError::Create {
+                path: match &config.db {
+                    crate::config::Db::File(p) => p.clone(),
+                    crate::config::Db::Memory => ":memory:".into(),
+                },
+                source,
+            }
+        })?;
         let wanted_key = config.admin_key.clone();
         let quota = config.quota_total;
         let (offset, admin_key, demo) = store
@@ -57,6 +69,11 @@ impl App {
                     (None, None) => new_admin_key(),
                 };
                 store::set_admin_key(&tx, &admin_key)?;
+                store::upgrade_permissions(
+                    &tx,
+                    crate::tokens::DEMO_PERMISSIONS_BEFORE_READ_SIDE,
+                    crate::tokens::DEMO_PERMISSIONS,
+                )?;
                 let account = match store::first_account(&tx)? {
                     Some(a) => a,
                     None => store::insert_account(&tx, DEMO_USERNAME, quota, now)?,
@@ -76,6 +93,7 @@ impl App {
         Ok(Arc::new(App {
             config,
             store,
+            blobs,
             clock: Clock::with_offset(offset),
             fetcher,
             admin_key,

@@ -59,6 +59,10 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// How long a request body may go without a byte arriving before it is answered 408.
     pub body_idle_timeout: Duration,
+    /// The most bytes of published media the sandbox keeps to serve at `media_url` (beside a
+    /// file database, or in memory for `:memory:`); past it, creating media fails with a
+    /// temporary error that names this cap.
+    pub media_store_max_bytes: u64,
     /// The publishing rules' numbers (caption, sizes, durations...).
     pub limits: Limits,
 }
@@ -79,6 +83,7 @@ impl Default for Config {
             max_file_bytes: 310 * 1024 * 1024,
             header_read_timeout: Duration::from_secs(30),
             body_idle_timeout: Duration::from_secs(30),
+            media_store_max_bytes: 4 << 30,
             limits: Limits::documented(),
         }
     }

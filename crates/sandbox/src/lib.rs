@@ -32,6 +32,8 @@ use tokio::task::JoinHandle;
 
 mod app;
 mod auth;
+mod blobs;
+mod cdn;
 mod clock;
 mod config;
 mod control;
@@ -40,6 +42,7 @@ mod faults;
 mod graph;
 mod params;
 mod pipeline;
+mod ranged;
 mod requests;
 mod route;
 mod server;
@@ -50,15 +53,15 @@ mod usage;
 pub use config::{Config, Db};
 pub use control::scenario::{AccountOut, Applied, CatalogOut, Scenario, ScenarioError};
 pub use control::stage::{
-    AccountPatch, AppSettings, NewAccount, NewCatalog, NewCatalogProduct, NewMedia,
-    NewPartnershipCode, NewToken, PartnershipCode, StageError,
+    AccountPatch, AppSettings, MediaPatch, NewAccount, NewCatalog, NewCatalogProduct, NewComment,
+    NewMedia, NewPartnershipCode, NewToken, PartnershipCode, StageError,
 };
 pub use faults::{FaultError, Match as FaultMatch, Network, NewRule as NewFault, Rule as Fault};
 pub use instapub_errors::Profile;
 pub use pipeline::fetch::{FetchError, MAX_REDIRECTS};
 pub use requests::Logged as LoggedRequest;
 pub use route::Endpoint;
-pub use store::{Account, Catalog, Media, Product, StoreError, Token};
+pub use store::{Account, Catalog, Comment, Media, Product, StoreError, Token};
 
 use app::App;
 use control::stage;
@@ -66,6 +69,7 @@ use control::stage;
 /// Internals exposed for the fuzz targets and property tests; not a stable API.
 #[doc(hidden)]
 pub mod internals {
+    pub use crate::graph::fields::{parse as parse_fields, Field, MAX_DEPTH, MAX_FIELDS};
     pub use crate::params::{access_token, parse_relaxed_json, Params};
 }
 
@@ -233,6 +237,26 @@ impl Sandbox {
             .await
     }
 
+    /// Stages likes, the comment switch or insight values on a media (as
+    /// `PATCH /_sandbox/media/{id}`).
+    pub async fn update_media(&self, id: &str, patch: MediaPatch) -> Result<Media, StageError> {
+        let id = id.to_owned();
+        self.app
+            .store
+            .transact(move |c| stage::update_media(c, &id, &patch))
+            .await
+    }
+
+    /// Adds a comment from another user, with its replies (as `POST /_sandbox/comments`);
+    /// the comments created, the given one first.
+    pub async fn create_comment(&self, comment: NewComment) -> Result<Vec<Comment>, StageError> {
+        let now = self.now_ms();
+        self.app
+            .store
+            .transact(move |c| stage::create_comment(c, &comment, now))
+            .await
+    }
+
     /// Creates a token (as `POST /_sandbox/tokens`).
     pub async fn create_token(&self, token: NewToken) -> Result<Token, StageError> {
         let now = self.now_ms();
@@ -386,6 +410,13 @@ impl Builder {
     /// (`instapub serve`: 3 s).
     pub fn video_processing(mut self, d: Duration) -> Self {
         self.config.video_processing = d;
+        self
+    }
+
+    /// The most bytes of published media kept to serve at `media_url` (in memory for an
+    /// in-memory database, which is the harness's default). Default 4 GiB.
+    pub fn media_store_max_bytes(mut self, n: u64) -> Self {
+        self.config.media_store_max_bytes = n;
         self
     }
 

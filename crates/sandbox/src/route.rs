@@ -29,6 +29,17 @@ pub enum GraphRoute {
     ContainerRead,
     MediaRead,
     MediaChildren,
+    UserInsights,
+    UpdateMedia,
+    DeleteMedia,
+    MediaComments,
+    CreateComment,
+    MediaInsights,
+    CommentRead,
+    HideComment,
+    DeleteComment,
+    CommentReplies,
+    CreateReply,
     IgAudio,
 }
 
@@ -37,6 +48,12 @@ pub enum GraphRoute {
 pub enum UploadRoute {
     Bytes,
     Status,
+}
+
+/// A route of the CDN host (`scontent.cdninstagram.com` in production).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CdnRoute {
+    Media,
 }
 
 /// A control-plane route (`/_sandbox/...`).
@@ -48,6 +65,8 @@ pub enum ControlRoute {
     CreateToken,
     CreateCatalog,
     CreateMedia,
+    PatchMedia,
+    CreateComment,
     CreatePartnershipCode,
     GetApp,
     PatchApp,
@@ -68,6 +87,7 @@ pub enum ControlRoute {
 pub enum Route {
     Graph(GraphRoute),
     Upload(UploadRoute),
+    Cdn(CdnRoute),
     Control(ControlRoute),
 }
 
@@ -77,6 +97,7 @@ pub enum NodeKind {
     User,
     Container,
     Media,
+    Comment,
 }
 
 /// The operations a fault rule can name (`match.endpoint`); each route of [`ROUTES`] says which
@@ -102,6 +123,12 @@ pub enum Endpoint {
     Upload,
     /// `GET /{ig-user-id}/available_catalogs`, `.../catalog_product_search`
     Catalogs,
+    /// `POST`/`DELETE /{ig-media-id}`
+    MediaWrite,
+    /// Comments: list, create, read, hide, delete, replies
+    Comments,
+    /// `GET /{ig-media-id}/insights`, `GET /{ig-user-id}/insights`
+    Insights,
 }
 
 impl Endpoint {
@@ -147,7 +174,7 @@ macro_rules! row {
 
 use ControlRoute as C;
 use GraphRoute as G;
-use NodeKind::{Container as NContainer, Media as NMedia, User as NUser};
+use NodeKind::{Comment as NComment, Container as NContainer, Media as NMedia, User as NUser};
 
 /// Every route the sandbox serves.
 pub static ROUTES: &[Spec] = &[
@@ -241,6 +268,94 @@ pub static ROUTES: &[Spec] = &[
         "A carousel album's children, in order"
     ),
     row!(
+        Route::Graph(G::UserInsights),
+        GET,
+        "/{ig-user-id}/insights",
+        Some((NUser, Some("insights"))),
+        Some(Endpoint::Insights),
+        "Account insights: metric, period, metric_type, since, until"
+    ),
+    row!(
+        Route::Graph(G::UpdateMedia),
+        POST,
+        "/{ig-media-id}",
+        Some((NMedia, None)),
+        Some(Endpoint::MediaWrite),
+        "Turn a media's comments on or off (comment_enabled)"
+    ),
+    row!(
+        Route::Graph(G::DeleteMedia),
+        DELETE,
+        "/{ig-media-id}",
+        Some((NMedia, None)),
+        Some(Endpoint::MediaWrite),
+        "Delete a media (a whole album, not one child)"
+    ),
+    row!(
+        Route::Graph(G::MediaComments),
+        GET,
+        "/{ig-media-id}/comments",
+        Some((NMedia, Some("comments"))),
+        Some(Endpoint::Comments),
+        "A media's top-level comments, newest first"
+    ),
+    row!(
+        Route::Graph(G::CreateComment),
+        POST,
+        "/{ig-media-id}/comments",
+        Some((NMedia, Some("comments"))),
+        Some(Endpoint::Comments),
+        "Comment on a media as the account (message)"
+    ),
+    row!(
+        Route::Graph(G::MediaInsights),
+        GET,
+        "/{ig-media-id}/insights",
+        Some((NMedia, Some("insights"))),
+        Some(Endpoint::Insights),
+        "A media's insights (metric)"
+    ),
+    row!(
+        Route::Graph(G::CommentRead),
+        GET,
+        "/{node-id}",
+        Some((NComment, None)),
+        Some(Endpoint::Comments),
+        "Read a comment (text, timestamp, username, from, hidden, ...)"
+    ),
+    row!(
+        Route::Graph(G::HideComment),
+        POST,
+        "/{ig-comment-id}",
+        Some((NComment, None)),
+        Some(Endpoint::Comments),
+        "Hide or unhide a comment (hide)"
+    ),
+    row!(
+        Route::Graph(G::DeleteComment),
+        DELETE,
+        "/{ig-comment-id}",
+        Some((NComment, None)),
+        Some(Endpoint::Comments),
+        "Delete a comment and its replies"
+    ),
+    row!(
+        Route::Graph(G::CommentReplies),
+        GET,
+        "/{ig-comment-id}/replies",
+        Some((NComment, Some("replies"))),
+        Some(Endpoint::Comments),
+        "A comment's replies, oldest first"
+    ),
+    row!(
+        Route::Graph(G::CreateReply),
+        POST,
+        "/{ig-comment-id}/replies",
+        Some((NComment, Some("replies"))),
+        Some(Endpoint::Comments),
+        "Reply to a comment (message)"
+    ),
+    row!(
         Route::Graph(G::IgAudio),
         GET,
         "/ig_audio",
@@ -264,6 +379,15 @@ pub static ROUTES: &[Spec] = &[
         None,
         None,
         "How far a resumable upload got (sandbox addition)"
+    ),
+    // ---- CDN ----
+    row!(
+        Route::Cdn(CdnRoute::Media),
+        GET,
+        "/scontent.cdninstagram.com/v/t51.2885-15/{file}",
+        None,
+        None,
+        "Published media's bytes, where media_url and thumbnail_url point (Range supported)"
     ),
     // ---- Control plane ----
     row!(
@@ -313,6 +437,22 @@ pub static ROUTES: &[Spec] = &[
         None,
         None,
         "Seed an existing media object (e.g. a reel with copyrighted music)"
+    ),
+    row!(
+        Route::Control(C::PatchMedia),
+        PATCH,
+        "/_sandbox/media/{id}",
+        None,
+        None,
+        "Stage activity on a media: like_count, comment_enabled, insight values"
+    ),
+    row!(
+        Route::Control(C::CreateComment),
+        POST,
+        "/_sandbox/comments",
+        None,
+        None,
+        "A comment (or a reply, with parent_id) from another user, with replies"
     ),
     row!(
         Route::Control(C::CreatePartnershipCode),
@@ -426,6 +566,7 @@ impl Spec {
         match self.route {
             Route::Graph(_) => Surface::Graph,
             Route::Upload(_) => Surface::Upload,
+            Route::Cdn(_) => Surface::Cdn,
             Route::Control(_) => Surface::Control,
         }
     }
@@ -444,7 +585,10 @@ impl Route {
 
     /// Routes that answer without the caller's credentials (a hosted file is public media).
     pub fn is_public(self) -> bool {
-        matches!(self, Route::Control(C::GetFile | C::OpenApi))
+        matches!(
+            self,
+            Route::Control(C::GetFile | C::OpenApi) | Route::Cdn(_)
+        )
     }
 }
 
@@ -452,6 +596,8 @@ impl Route {
 const GRAPH_HOST: &str = "graph.facebook.com";
 /// Where the upload host's paths start.
 const UPLOAD_PREFIX: &str = "ig-api-upload";
+/// The CDN's host segment.
+const CDN_HOST: &str = crate::cdn::HOST;
 /// Where the control plane's paths start.
 const CONTROL_PREFIX: &str = "_sandbox";
 
@@ -460,6 +606,7 @@ const CONTROL_PREFIX: &str = "_sandbox";
 pub enum Surface {
     Graph,
     Upload,
+    Cdn,
     Control,
 }
 
@@ -489,6 +636,8 @@ pub enum Miss<'a> {
     GraphMethod(&'a str),
     /// An upload path that is not `/{version}/{container-id}`, or the wrong method.
     Upload(String),
+    /// A CDN path that is not a media file.
+    Cdn(String),
     /// A control-plane path nobody serves.
     Control(String),
 }
@@ -500,6 +649,7 @@ impl Parsed<'_> {
             Parsed::Node { .. } => Surface::Graph,
             Parsed::Fixed { spec, .. } => spec.surface(),
             Parsed::Unknown(Miss::Upload(_)) => Surface::Upload,
+            Parsed::Unknown(Miss::Cdn(_)) => Surface::Cdn,
             Parsed::Unknown(Miss::Control(_)) => Surface::Control,
             Parsed::Unknown(_) => Surface::Graph,
         }
@@ -519,6 +669,8 @@ pub fn parse<'a>(method: &Method, path: &'a str) -> Parsed<'a> {
         }
         Some(CONTROL_PREFIX) => fixed(method, &segs, Surface::Control)
             .unwrap_or_else(|| Parsed::Unknown(Miss::Control(format!("/{}", segs.join("/"))))),
+        Some(CDN_HOST) => fixed(method, &segs, Surface::Cdn)
+            .unwrap_or_else(|| Parsed::Unknown(Miss::Cdn(path.to_owned()))),
         Some(UPLOAD_PREFIX) => {
             if segs.get(1).is_some_and(|s| is_version(s)) {
                 segs.remove(1);
@@ -745,8 +897,16 @@ mod tests {
             NodeRoute::UnknownEdge
         );
         assert_eq!(
-            resolve_node(&Method::DELETE, NodeKind::Media, None),
+            resolve_node(&Method::DELETE, NodeKind::Container, None),
             NodeRoute::Unsupported
+        );
+        assert_eq!(
+            found(Method::DELETE, NodeKind::Media, None),
+            Some(Route::Graph(G::DeleteMedia))
+        );
+        assert_eq!(
+            found(Method::POST, NodeKind::Comment, Some("replies")),
+            Some(Route::Graph(G::CreateReply))
         );
     }
 

@@ -104,7 +104,7 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
     let parsed = route::parse(&parts.method, parts.uri.path());
     let surface = parsed.surface();
     let max = match surface {
-        Surface::Graph => app.config.max_body_bytes,
+        Surface::Graph | Surface::Cdn => app.config.max_body_bytes,
         Surface::Upload | Surface::Control => app.config.max_file_bytes,
     };
     let too_large = || {
@@ -165,6 +165,13 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
             let (head, body) = log(&app, &parts, b"", response).await;
             Response::from_parts(head, Body::from(body))
         }
+        (Surface::Cdn, parsed) => match parsed {
+            Parsed::Fixed { params, .. } => {
+                let file = params.first().copied().unwrap_or_default();
+                crate::cdn::handle(app, file, &parts.headers).await
+            }
+            _ => crate::cdn::handle(app, "", &parts.headers).await,
+        },
         (Surface::Control, parsed) => {
             let result = match parsed {
                 Parsed::Fixed {

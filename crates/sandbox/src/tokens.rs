@@ -13,6 +13,22 @@ pub const DEMO_PERMISSIONS: &[&str] = &[
     "ads_management",
     "catalog_management",
     "instagram_shopping_tag_products",
+    "instagram_manage_comments",
+    "instagram_manage_insights",
+    "instagram_manage_contents",
+];
+
+/// The full permission list of sandboxes before comments and insights existed: tokens that
+/// have exactly it are given the permissions added since (`store::schema::migrate`).
+pub const DEMO_PERMISSIONS_BEFORE_READ_SIDE: &[&str] = &[
+    "instagram_basic",
+    "instagram_content_publish",
+    "pages_read_engagement",
+    "pages_show_list",
+    "business_management",
+    "ads_management",
+    "catalog_management",
+    "instagram_shopping_tag_products",
 ];
 
 /// Every permission the sandbox knows, as a token's permission list.

@@ -51,7 +51,18 @@ async fn the_document_is_valid_and_covers_every_route() {
         ("get", "/{ig-user-id}/available_catalogs"),
         ("get", "/{ig-user-id}/catalog_product_search"),
         ("get", "/{node-id}"),
+        ("get", "/{ig-user-id}/insights"),
+        ("post", "/{ig-media-id}"),
+        ("delete", "/{ig-media-id}"),
+        ("get", "/{ig-media-id}/comments"),
+        ("post", "/{ig-media-id}/comments"),
+        ("get", "/{ig-media-id}/insights"),
+        ("post", "/{ig-comment-id}"),
+        ("delete", "/{ig-comment-id}"),
+        ("get", "/{ig-comment-id}/replies"),
+        ("post", "/{ig-comment-id}/replies"),
         ("get", "/ig_audio"),
+        ("get", "/scontent.cdninstagram.com/v/t51.2885-15/{file}"),
         ("post", "/ig-api-upload/{version}/{container-id}"),
         ("get", "/ig-api-upload/{version}/{container-id}"),
         ("post", "/_sandbox/accounts"),
@@ -60,6 +71,8 @@ async fn the_document_is_valid_and_covers_every_route() {
         ("post", "/_sandbox/tokens"),
         ("post", "/_sandbox/catalogs"),
         ("post", "/_sandbox/media"),
+        ("patch", "/_sandbox/media/{id}"),
+        ("post", "/_sandbox/comments"),
         ("post", "/_sandbox/partnership_ad_codes"),
         ("get", "/_sandbox/app"),
         ("patch", "/_sandbox/app"),
@@ -92,19 +105,34 @@ async fn the_document_is_valid_and_covers_every_route() {
     let http = reqwest::Client::new();
     let user = sb.user_id();
     let media = crate::common::seeded_media(&sb, user, "CAROUSEL_ALBUM", "FEED", false).await;
-    for (method, path) in expected
+    let comment = sb
+        .create_comment(instapub_sandbox::NewComment {
+            media_id: Some(media.clone()),
+            text: "first".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    // Deletes last: the nodes they remove are the other calls' subjects.
+    let mut graph: Vec<_> = expected
         .iter()
         .filter(|(_, p)| !p.starts_with("/_sandbox") && !p.starts_with("/ig-api"))
-    {
+        .collect();
+    graph.sort_by_key(|(m, _)| *m == "delete");
+    for (method, path) in graph {
         let url = format!(
             "{}{}",
             sb.base_url(),
             path.replace("{ig-user-id}", user)
                 .replace("{node-id}", user)
                 .replace("{ig-media-id}", &media)
+                .replace("{ig-comment-id}", &comment)
         );
         let req = match *method {
             "get" => http.get(&url),
+            "delete" => http.delete(&url),
             _ => http.post(&url),
         };
         let r = req.bearer_auth(sb.access_token()).send().await.unwrap();

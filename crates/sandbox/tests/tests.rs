@@ -10,6 +10,7 @@ mod ig_audio;
 mod malformed;
 mod openapi;
 mod publishing;
+mod read_side;
 mod seed_rows;
 mod slow_clients;
 mod upload;

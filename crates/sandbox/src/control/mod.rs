@@ -8,13 +8,14 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use instapub_errors::{placeholder, Id};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
+use instapub_errors::Id;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::App;
+use crate::blobs::Blob;
 use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
 use crate::route::{ControlRoute, Route};
 use crate::store::{self, Account};
@@ -84,6 +85,25 @@ pub async fn handle(
                 "media_type": media.media_type,
                 "media_product_type": media.media_product_type,
                 "copyrighted_music": media.copyrighted_music,
+            })))
+        }
+        ControlRoute::PatchMedia => {
+            let p: stage::MediaPatch = parse(body)?;
+            let id = param.to_owned();
+            let media = staged(&app, move |c| stage::update_media(c, &id, &p)).await?;
+            Ok(graph_ok(&json!({
+                "id": media.id,
+                "like_count": media.like_count,
+                "comment_enabled": media.comment_enabled,
+            })))
+        }
+        ControlRoute::CreateComment => {
+            let k: stage::NewComment = parse(body)?;
+            let created = staged(&app, move |c| stage::create_comment(c, &k, now)).await?;
+            let ids: Vec<&str> = created.iter().map(|k| k.id.as_str()).collect();
+            Ok(graph_ok(&json!({
+                "id": ids.first(),
+                "ids": ids,
             })))
         }
         ControlRoute::CreatePartnershipCode => {
@@ -204,6 +224,9 @@ async fn reset(app: &Arc<App>) -> ApiResult<Response> {
         .await
         .map_err(store_failed)?;
     app.clock.set_offset_ms(0);
+    if let Err(e) = app.blobs.clear() {
+        tracing::error!(error = %e, "stored media bytes not removed");
+    }
     app.log.clear();
     app.faults.clear();
     app.usage.clear();
@@ -243,81 +266,13 @@ async fn serve_file(app: &Arc<App>, name: &str, headers: &HeaderMap) -> ApiResul
             id: name.to_owned(),
         }));
     };
-    let total = bytes.len() as u64;
-    let asked = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-    let mut response = match asked.map(|r| (r, byte_range(r, total))) {
-        Some((_, Some(Ok((start, end))))) => {
-            let part = bytes
-                .get(start as usize..=end as usize)
-                .map(<[u8]>::to_vec)
-                .unwrap_or_default();
-            let mut r = (StatusCode::PARTIAL_CONTENT, part).into_response();
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{total}")) {
-                r.headers_mut().insert(header::CONTENT_RANGE, v);
-            }
-            r
-        }
-        Some((asked, Some(Err(())))) => {
-            let mut r = ApiError::new(Id::RangeNotSatisfiable)
-                .with(
-                    placeholder::RANGE,
-                    asked.chars().take(100).collect::<String>(),
-                )
-                .with(placeholder::SIZE, total.to_string())
-                .into_response_with(app.config.profile);
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{total}")) {
-                r.headers_mut().insert(header::CONTENT_RANGE, v);
-            }
-            return Ok(r);
-        }
-        // No Range, or one this server may ignore (several ranges, bad syntax): all of it.
-        _ => (StatusCode::OK, bytes).into_response(),
-    };
-    let h = response.headers_mut();
-    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    Ok(response)
-}
-
-/// A single `bytes=` range of a `total`-byte file as inclusive offsets: `None` when the header
-/// may be ignored (not one well-formed byte range), `Some(Err(()))` when it asks for no byte
-/// the file has (RFC 9110, 14.1.2).
-fn byte_range(header: &str, total: u64) -> Option<Result<(u64, u64), ()>> {
-    let spec = header.trim().strip_prefix("bytes=")?.trim();
-    if spec.contains(',') {
-        return None;
-    }
-    let (first, last) = spec.split_once('-')?;
-    let number = |s: &str| -> Option<Option<u64>> {
-        let s = s.trim();
-        if s.is_empty() {
-            Some(None)
-        } else if s.bytes().all(|b| b.is_ascii_digit()) {
-            s.parse().ok().map(Some)
-        } else {
-            None
-        }
-    };
-    match (number(first)?, number(last)?) {
-        (Some(a), last) => {
-            if last.is_some_and(|b| b < a) {
-                return None;
-            }
-            if a >= total {
-                return Some(Err(()));
-            }
-            Some(Ok((a, last.unwrap_or(u64::MAX).min(total - 1))))
-        }
-        (None, Some(n)) => {
-            if n == 0 || total == 0 {
-                return Some(Err(()));
-            }
-            Some(Ok((total.saturating_sub(n), total - 1)))
-        }
-        (None, None) => None,
-    }
+    Ok(crate::ranged::serve(
+        Blob::Memory(bytes.into()),
+        &content_type,
+        headers,
+        app.config.profile,
+    )
+    .await)
 }
 
 async fn app_json(app: &App) -> ApiResult<Value> {
@@ -331,5 +286,9 @@ async fn app_json(app: &App) -> ApiResult<Value> {
         "app_calls_per_hour": limits.app_calls_per_hour,
         "account_calls_per_hour": limits.account_calls_per_hour,
         "ads_audio_swap_enabled": audio,
+        "media_store": {
+            "used_bytes": app.blobs.used(),
+            "max_bytes": app.blobs.cap(),
+        },
     }))
 }

@@ -8,7 +8,9 @@ use instapub_rules::{MediaType, ProductType};
 use serde_json::{json, Map, Value};
 
 use super::stage::{MAX_EXPIRES_IN_S, REVIEW_STATES};
-use crate::route::{ControlRoute, Endpoint, GraphRoute, Route, Spec, Surface, UploadRoute, ROUTES};
+use crate::route::{
+    CdnRoute, ControlRoute, Endpoint, GraphRoute, Route, Spec, Surface, UploadRoute, ROUTES,
+};
 
 /// What the route table does not say about a route: its query parameters (name, type,
 /// required), its request body schema and its success schema.
@@ -108,6 +110,53 @@ fn data_of(item: Value) -> Value {
     object(&[("data", json!({"type": "array", "items": item}))])
 }
 
+/// A count staging accepts.
+fn count() -> Value {
+    json!({"type": "integer", "minimum": 0, "maximum": crate::control::stage::MAX_COUNT})
+}
+
+/// Counts by metric name.
+fn counts() -> Value {
+    json!({"type": "object", "additionalProperties": count()})
+}
+
+/// A page of an edge: `data` and cursor `paging`.
+fn paged(item: Value) -> Value {
+    let mut page = data_of(item);
+    page["properties"]["paging"] = object(&[
+        ("cursors", object(&[("before", s()), ("after", s())])),
+        ("next", s()),
+        ("previous", s()),
+    ]);
+    page
+}
+
+fn comment() -> Value {
+    object(&[
+        ("id", s()),
+        ("text", s()),
+        ("timestamp", s()),
+        ("username", s()),
+        ("hidden", b()),
+        ("like_count", i()),
+    ])
+}
+
+fn insight() -> Value {
+    object(&[
+        ("name", s()),
+        ("period", s()),
+        ("title", s()),
+        ("description", s()),
+        ("id", s()),
+        (
+            "values",
+            json!({"type": "array", "items": {"type": "object"}}),
+        ),
+        ("total_value", object(&[("value", i())])),
+    ])
+}
+
 fn detail(route: Route) -> Detail {
     let none = |ok: Value| Detail {
         params: &[],
@@ -152,15 +201,7 @@ fn detail(route: Route) -> Detail {
                     ("before", "string", false),
                 ],
                 body: None,
-                ok: {
-                    let mut page = data_of(id_only());
-                    page["properties"]["paging"] = object(&[
-                        ("cursors", object(&[("before", s()), ("after", s())])),
-                        ("next", s()),
-                        ("previous", s()),
-                    ]);
-                    page
-                },
+                ok: paged(id_only()),
             },
             GraphRoute::MediaPublish => Detail {
                 params: &[("creation_id", "string", true)],
@@ -221,6 +262,62 @@ fn detail(route: Route) -> Detail {
                 body: None,
                 ok: object(&[("id", s()), ("status_code", s()), ("status", s())]),
             },
+            GraphRoute::CommentRead => Detail {
+                params: &[("fields", "string", false)],
+                body: None,
+                ok: comment(),
+            },
+            GraphRoute::MediaComments | GraphRoute::CommentReplies => Detail {
+                params: &[
+                    ("fields", "string", false),
+                    ("limit", "integer", false),
+                    ("after", "string", false),
+                ],
+                body: None,
+                ok: paged(comment()),
+            },
+            GraphRoute::CreateComment | GraphRoute::CreateReply => Detail {
+                params: &[("message", "string", true)],
+                body: None,
+                ok: id_only(),
+            },
+            GraphRoute::HideComment => Detail {
+                params: &[("hide", "boolean", true)],
+                body: None,
+                ok: object(&[("success", b())]),
+            },
+            GraphRoute::UpdateMedia => Detail {
+                params: &[("comment_enabled", "boolean", true)],
+                body: None,
+                ok: object(&[("success", b())]),
+            },
+            GraphRoute::DeleteComment | GraphRoute::DeleteMedia => Detail {
+                params: &[],
+                body: None,
+                ok: object(&[("success", b())]),
+            },
+            GraphRoute::MediaInsights => Detail {
+                params: &[("metric", "string", true), ("period", "string", false)],
+                body: None,
+                ok: data_of(insight()),
+            },
+            GraphRoute::UserInsights => Detail {
+                params: &[
+                    ("metric", "string", true),
+                    ("period", "string", true),
+                    ("metric_type", "string", false),
+                    ("since", "integer", false),
+                    ("until", "integer", false),
+                    ("breakdown", "string", false),
+                    ("timeframe", "string", false),
+                ],
+                body: None,
+                ok: {
+                    let mut page = data_of(insight());
+                    page["properties"]["paging"] = object(&[("next", s()), ("previous", s())]);
+                    page
+                },
+            },
             GraphRoute::IgAudio => Detail {
                 params: &[
                     ("audio_type", "string", false),
@@ -244,6 +341,7 @@ fn detail(route: Route) -> Detail {
             json!({"type": "string", "format": "binary"}),
             object(&[("success", b()), ("message", s())]),
         ),
+        Route::Cdn(CdnRoute::Media) => none(json!({"type": "string", "format": "binary"})),
         Route::Upload(UploadRoute::Status) => none(object(&[
             ("id", s()),
             ("offset", i()),
@@ -259,6 +357,13 @@ fn detail(route: Route) -> Detail {
                         ("quota_total", u32_()),
                         ("shopping_eligible", b()),
                         ("access_token", s()),
+                        ("name", s()),
+                        ("biography", s()),
+                        ("website", s()),
+                        ("profile_picture_url", s()),
+                        ("followers_count", count()),
+                        ("follows_count", count()),
+                        ("insights", counts()),
                     ],
                     &["username"],
                 ),
@@ -272,6 +377,13 @@ fn detail(route: Route) -> Detail {
                         ("spam_flagged", b()),
                         ("quota_total", u32_()),
                         ("shopping_eligible", b()),
+                        ("name", s()),
+                        ("biography", s()),
+                        ("website", s()),
+                        ("profile_picture_url", s()),
+                        ("followers_count", count()),
+                        ("follows_count", count()),
+                        ("insights", counts()),
                     ],
                     &[],
                 ),
@@ -335,12 +447,50 @@ fn detail(route: Route) -> Detail {
                             ),
                             ("caption", s()),
                             ("copyrighted_music", b()),
+                            ("like_count", count()),
+                            ("insights", counts()),
+                            (
+                                "comments",
+                                json!({"type": "array", "items": {"type": "object"}}),
+                            ),
                         ],
                         &["media_type", "media_product_type"],
                     ),
                     id_only(),
                 )
             }
+            ControlRoute::PatchMedia => with_body(
+                strict(
+                    &[
+                        ("like_count", count()),
+                        ("comment_enabled", b()),
+                        ("insights", counts()),
+                    ],
+                    &[],
+                ),
+                object(&[("id", s()), ("like_count", i()), ("comment_enabled", b())]),
+            ),
+            ControlRoute::CreateComment => with_body(
+                strict(
+                    &[
+                        ("media_id", s()),
+                        ("parent_id", s()),
+                        ("username", s()),
+                        (
+                            "text",
+                            json!({"type": "string", "minLength": 1, "maxLength": 2200}),
+                        ),
+                        ("like_count", count()),
+                        ("hidden", b()),
+                        (
+                            "replies",
+                            json!({"type": "array", "items": {"type": "object"}}),
+                        ),
+                    ],
+                    &["text"],
+                ),
+                object(&[("id", s()), ("ids", json!({"type": "array", "items": s()}))]),
+            ),
             ControlRoute::CreatePartnershipCode => with_body(
                 strict(
                     &[
@@ -355,6 +505,10 @@ fn detail(route: Route) -> Detail {
             ControlRoute::GetApp => none(object(&[
                 ("ads_audio_swap_enabled", b()),
                 ("app_calls_per_hour", i()),
+                (
+                    "media_store",
+                    object(&[("used_bytes", i()), ("max_bytes", i())]),
+                ),
             ])),
             ControlRoute::PatchApp => with_body(
                 strict(
@@ -438,6 +592,7 @@ fn tag(spec: &Spec) -> &'static str {
     match spec.surface() {
         Surface::Graph => "Graph",
         Surface::Upload => "Resumable upload",
+        Surface::Cdn => "CDN",
         Surface::Control => "Control plane",
     }
 }
@@ -485,6 +640,7 @@ pub fn document(base_url: &str) -> Value {
             _ if spec.route.is_public() => json!([]),
             Surface::Control => json!([{"adminKey": []}]),
             Surface::Upload => json!([{"uploadToken": []}]),
+            Surface::Cdn => json!([]),
             Surface::Graph => json!([{"bearerToken": []}, {"queryToken": []}]),
         };
         // A binary answer (a hosted file) comes with the content type it was stored with.

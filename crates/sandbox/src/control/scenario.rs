@@ -5,10 +5,13 @@
 //! ```json5
 //! {
 //!   app: { ads_audio_swap_enabled: true, account_calls_per_hour: 200 },
-//!   accounts: [{ username: "shop.one", quota_total: 5, access_token: "EAAshop" }],
+//!   accounts: [{ username: "shop.one", quota_total: 5, access_token: "EAAshop",
+//!                name: "Shop One", followers_count: 1200, insights: { reach: 300 } }],
 //!   tokens: [{ user: "shop.one", access_token: "EAAbasic", permissions: ["instagram_basic"] }],
 //!   catalogs: [{ user: "shop.one", name: "Main", products: [{ retailer_id: "mug-1", name: "Mug" }] }],
-//!   media: [{ label: "reel", user: "shop.one", media_type: "VIDEO", media_product_type: "REELS", copyrighted_music: true }],
+//!   media: [{ label: "reel", user: "shop.one", media_type: "VIDEO", media_product_type: "REELS", copyrighted_music: true,
+//!            like_count: 42, insights: { reach: 900, views: 1500 },
+//!            comments: [{ username: "fan.1", text: "Love it", replies: [{ username: "shop.one", text: "Thanks!" }] }] }],
 //!   partnership_ad_codes: [{ media: "reel", code: "PAC123", expires_in: 86400 }],
 //!   faults: [{ match: { endpoint: "media_publish", user: "shop.one" }, error: { subcode: 2207001 }, times: 1 }],
 //!   files: [{ name: "photo.jpg", path: "photo.jpg" }],   // relative to the scenario file
@@ -91,6 +94,12 @@ pub struct MediaSpec {
     pub caption: Option<String>,
     #[serde(default)]
     pub copyrighted_music: bool,
+    pub like_count: Option<i64>,
+    /// Lifetime insight values by metric.
+    pub insights: Option<std::collections::BTreeMap<String, i64>>,
+    /// Comments from other users, with replies.
+    #[serde(default)]
+    pub comments: Vec<stage::NewComment>,
 }
 
 /// A partnership ad code for a labelled media object.
@@ -342,6 +351,9 @@ fn create_all(
             media_product_type: m.media_product_type.clone(),
             caption: m.caption.clone(),
             copyrighted_music: m.copyrighted_music,
+            like_count: m.like_count,
+            insights: m.insights.clone(),
+            comments: m.comments.clone(),
         };
         let what = m.label.clone().unwrap_or_else(|| i.to_string());
         let media =

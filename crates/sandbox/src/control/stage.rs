@@ -6,6 +6,8 @@
 //! scenario file is applied whole or not at all. Accounts can be named by `user_id` or by
 //! `user` (the username) wherever an operation needs one.
 
+use std::collections::BTreeMap;
+
 use instapub_errors::{CatalogError, Id};
 use instapub_rules::{MediaType, ProductType};
 use rusqlite::Connection;
@@ -13,7 +15,9 @@ use serde::Deserialize;
 
 use crate::app::App;
 use crate::faults::{NewRule, Rule};
-use crate::store::{self, Account, Catalog, Media, NewProduct, StoreError, Token};
+use crate::store::{
+    self, Account, Catalog, Comment, Media, NewProduct, Profile, StoreError, Token,
+};
 use crate::tokens::{all_permissions, full_token, new_access_token};
 use crate::usage;
 
@@ -63,6 +67,15 @@ pub struct NewAccount {
     pub shopping_eligible: bool,
     /// A fixed value for its full-permission token (generated when absent).
     pub access_token: Option<String>,
+    /// The profile's display name (default: the username).
+    pub name: Option<String>,
+    pub biography: Option<String>,
+    pub website: Option<String>,
+    pub profile_picture_url: Option<String>,
+    pub followers_count: Option<i64>,
+    pub follows_count: Option<i64>,
+    /// Account insight values per day, by metric (`reach`, `follower_count`, `views`...).
+    pub insights: Option<BTreeMap<String, i64>>,
 }
 
 /// Changes to an account; absent fields stay as they are.
@@ -73,6 +86,44 @@ pub struct AccountPatch {
     pub spam_flagged: Option<bool>,
     pub quota_total: Option<u32>,
     pub shopping_eligible: Option<bool>,
+    /// The profile's display name (default: the username).
+    pub name: Option<String>,
+    pub biography: Option<String>,
+    pub website: Option<String>,
+    pub profile_picture_url: Option<String>,
+    pub followers_count: Option<i64>,
+    pub follows_count: Option<i64>,
+    /// Account insight values per day, by metric (`reach`, `follower_count`, `views`...).
+    pub insights: Option<BTreeMap<String, i64>>,
+}
+
+/// Activity on a media; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaPatch {
+    pub like_count: Option<i64>,
+    pub comment_enabled: Option<bool>,
+    /// Lifetime insight values by metric (`reach`, `views`, `saved`, `shares`...).
+    pub insights: Option<BTreeMap<String, i64>>,
+}
+
+/// A comment from someone (another Instagram user by default), with its replies.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    /// The media commented on (given by the enclosing media in a scenario file).
+    pub media_id: Option<String>,
+    /// Makes this a reply to that comment.
+    pub parent_id: Option<String>,
+    /// Who comments: a sandbox account's username, or anyone's (default `instapub_fan`).
+    pub username: Option<String>,
+    pub text: String,
+    pub like_count: Option<i64>,
+    #[serde(default)]
+    pub hidden: bool,
+    /// Replies to this comment.
+    #[serde(default)]
+    pub replies: Vec<NewComment>,
 }
 
 /// A new token for an account.
@@ -124,6 +175,12 @@ pub struct NewMedia {
     pub caption: Option<String>,
     #[serde(default)]
     pub copyrighted_music: bool,
+    pub like_count: Option<i64>,
+    /// Lifetime insight values by metric.
+    pub insights: Option<BTreeMap<String, i64>>,
+    /// Comments on it, with their replies.
+    #[serde(default)]
+    pub comments: Vec<NewComment>,
 }
 
 /// A partnership ad code for a media object.
@@ -249,12 +306,203 @@ pub fn create_account(
     .unwrap_or(created);
     let token = full_token(&account.id, a.access_token.clone());
     insert_unique_token(c, &token, now)?;
+    let profile = ProfileParts {
+        name: &a.name,
+        biography: &a.biography,
+        website: &a.website,
+        profile_picture_url: &a.profile_picture_url,
+        followers_count: a.followers_count,
+        follows_count: a.follows_count,
+        insights: &a.insights,
+    };
+    stage_profile(c, &account.id, &profile)?;
     Ok((account, token))
 }
 
-/// Changes an account's flags or quota.
+/// The profile fields of [`NewAccount`] and [`AccountPatch`].
+struct ProfileParts<'a> {
+    name: &'a Option<String>,
+    biography: &'a Option<String>,
+    website: &'a Option<String>,
+    profile_picture_url: &'a Option<String>,
+    followers_count: Option<i64>,
+    follows_count: Option<i64>,
+    insights: &'a Option<BTreeMap<String, i64>>,
+}
+
+fn stage_profile(c: &Connection, id: &str, p: &ProfileParts) -> Result<(), StageError> {
+    for (what, n) in [
+        ("followers_count", p.followers_count),
+        ("follows_count", p.follows_count),
+    ] {
+        if n.is_some_and(|n| !(0..=MAX_COUNT).contains(&n)) {
+            return Err(invalid(format!("{what} must be between 0 and {MAX_COUNT}")));
+        }
+    }
+    for (what, text) in [
+        ("name", p.name),
+        ("biography", p.biography),
+        ("website", p.website),
+        ("profile_picture_url", p.profile_picture_url),
+    ] {
+        if text.as_ref().is_some_and(|t| t.chars().count() > 2200) {
+            return Err(invalid(format!("{what} is longer than 2200 characters")));
+        }
+    }
+    store::update_profile(
+        c,
+        id,
+        &Profile {
+            name: p.name.clone(),
+            biography: p.biography.clone(),
+            website: p.website.clone(),
+            profile_picture_url: p.profile_picture_url.clone(),
+            followers_count: p.followers_count,
+            follows_count: p.follows_count,
+        },
+    )?;
+    if let Some(values) = p.insights {
+        stage_insights(c, id, values, crate::graph::insights::USER_METRICS)?;
+    }
+    Ok(())
+}
+
+/// The largest count (likes, followers, an insight value) staging accepts.
+pub const MAX_COUNT: i64 = 1_000_000_000_000;
+
+fn stage_insights(
+    c: &Connection,
+    id: &str,
+    values: &BTreeMap<String, i64>,
+    known: &[&str],
+) -> Result<(), StageError> {
+    for (metric, value) in values {
+        if !known.contains(&metric.as_str()) {
+            return Err(invalid(format!(
+                "unknown insights metric {metric:?}; known: {}",
+                known.join(", ")
+            )));
+        }
+        if !(0..=MAX_COUNT).contains(value) {
+            return Err(invalid(format!(
+                "insights value of {metric} must be between 0 and {MAX_COUNT}"
+            )));
+        }
+    }
+    let list: Vec<(String, i64)> = values.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    store::set_insights(c, id, &list)?;
+    Ok(())
+}
+
+/// Changes a media's likes, comment switch or insight values.
+pub fn update_media(c: &Connection, id: &str, p: &MediaPatch) -> Result<Media, StageError> {
+    let not_found = || StageError::NotFound {
+        kind: "media",
+        id: id.to_owned(),
+    };
+    store::media(c, id)?.ok_or_else(not_found)?;
+    if let Some(n) = p.like_count {
+        if !(0..=MAX_COUNT).contains(&n) {
+            return Err(invalid(format!(
+                "like_count must be between 0 and {MAX_COUNT}"
+            )));
+        }
+        store::set_like_count(c, id, n)?;
+    }
+    if let Some(on) = p.comment_enabled {
+        store::set_comment_enabled(c, id, on)?;
+    }
+    if let Some(values) = &p.insights {
+        stage_insights(c, id, values, crate::graph::insights::MEDIA_METRICS)?;
+    }
+    store::media(c, id)?.ok_or_else(not_found)
+}
+
+/// The id a commenter gets: their account's, or one derived from the username (the same
+/// username always gets the same id).
+fn commenter_id(c: &Connection, username: &str) -> Result<String, StageError> {
+    if let Some(a) = store::account_by_username(c, username)? {
+        return Ok(a.id);
+    }
+    // FNV-1a: stable across runs and platforms.
+    let hash = username.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    Ok((17_841_490_000_000_000 + (hash % 1_000_000_000) as i64).to_string())
+}
+
+/// Adds a comment (and its replies) from someone; returns the comments created, the given one
+/// first.
+pub fn create_comment(
+    c: &Connection,
+    k: &NewComment,
+    now: i64,
+) -> Result<Vec<Comment>, StageError> {
+    let (media_id, parent_id) = match (&k.media_id, &k.parent_id) {
+        (_, Some(parent)) => {
+            let p = store::comment(c, parent)?.ok_or_else(|| StageError::NotFound {
+                kind: "comment",
+                id: parent.clone(),
+            })?;
+            // A reply to a reply joins the top-level comment, as on Instagram.
+            (p.media_id, Some(p.parent_id.unwrap_or(p.id)))
+        }
+        (Some(m), None) => (m.clone(), None),
+        (None, None) => return Err(invalid("media_id (or parent_id, a comment) is required")),
+    };
+    let media = store::media(c, &media_id)?.ok_or_else(|| StageError::NotFound {
+        kind: "media",
+        id: media_id.clone(),
+    })?;
+    let username = k
+        .username
+        .clone()
+        .unwrap_or_else(|| "instapub_fan".to_owned());
+    if !valid_username(&username) {
+        return Err(invalid("username must be 1-30 letters, digits, '_' or '.'"));
+    }
+    let chars = k.text.chars().count();
+    if chars == 0 || chars > crate::graph::comments::MAX_COMMENT_CHARS {
+        return Err(invalid(format!(
+            "text must be 1-{} characters",
+            crate::graph::comments::MAX_COMMENT_CHARS
+        )));
+    }
+    let likes = k.like_count.unwrap_or(0);
+    if !(0..=MAX_COUNT).contains(&likes) {
+        return Err(invalid(format!(
+            "like_count must be between 0 and {MAX_COUNT}"
+        )));
+    }
+    let created = store::insert_comment(
+        c,
+        &store::NewComment {
+            media_id: media.id.clone(),
+            account_id: media.account_id.clone(),
+            parent_id,
+            from_id: commenter_id(c, &username)?,
+            username,
+            text: k.text.clone(),
+            like_count: likes,
+            hidden: k.hidden,
+            created_at: now,
+        },
+    )?;
+    let mut out = vec![created.clone()];
+    for reply in &k.replies {
+        let reply = NewComment {
+            media_id: None,
+            parent_id: Some(created.id.clone()),
+            ..reply.clone()
+        };
+        out.extend(create_comment(c, &reply, now)?);
+    }
+    Ok(out)
+}
+
+/// Changes an account's flags, quota or profile.
 pub fn update_account(c: &Connection, id: &str, p: &AccountPatch) -> Result<Account, StageError> {
-    store::update_account(
+    let account = store::update_account(
         c,
         id,
         p.restricted,
@@ -265,7 +513,18 @@ pub fn update_account(c: &Connection, id: &str, p: &AccountPatch) -> Result<Acco
     .ok_or_else(|| StageError::NotFound {
         kind: "account",
         id: id.to_owned(),
-    })
+    })?;
+    let profile = ProfileParts {
+        name: &p.name,
+        biography: &p.biography,
+        website: &p.website,
+        profile_picture_url: &p.profile_picture_url,
+        followers_count: p.followers_count,
+        follows_count: p.follows_count,
+        insights: &p.insights,
+    };
+    stage_profile(c, id, &profile)?;
+    Ok(account)
 }
 
 /// Creates a token.
@@ -319,7 +578,7 @@ pub fn create_media(c: &Connection, m: &NewMedia, now: i64) -> Result<Media, Sta
             ))
         })?;
     let account = account_named(c, m.user_id.as_deref(), m.user.as_deref())?;
-    Ok(store::insert_seeded_media(
+    let media = store::insert_seeded_media(
         c,
         &account.id,
         media_type,
@@ -327,7 +586,22 @@ pub fn create_media(c: &Connection, m: &NewMedia, now: i64) -> Result<Media, Sta
         m.caption.as_deref(),
         m.copyrighted_music,
         now,
-    )?)
+    )?;
+    let patch = MediaPatch {
+        like_count: m.like_count,
+        comment_enabled: None,
+        insights: m.insights.clone(),
+    };
+    let media = update_media(c, &media.id, &patch)?;
+    for k in &m.comments {
+        let k = NewComment {
+            media_id: Some(media.id.clone()),
+            parent_id: None,
+            ..k.clone()
+        };
+        create_comment(c, &k, now)?;
+    }
+    Ok(media)
 }
 
 /// Creates a partnership ad code.

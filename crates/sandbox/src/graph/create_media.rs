@@ -57,6 +57,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
         created_at: now,
         ready_at: now,
         awaiting_upload: false,
+        blob: None,
     };
     let new = match kind {
         Kind::Carousel => {
@@ -74,9 +75,11 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
             if let Some(e) = violations.into_iter().next() {
                 return Err(ApiError(e));
             }
+            let facts = serde_json::to_string(&found.facts).ok();
             NewContainer {
                 media_url: Some(url),
-                facts: serde_json::to_string(&found.facts).ok(),
+                facts,
+                blob: Some(found.keep(&ctx.app.blobs).map_err(ApiError)?),
                 ..base
             }
         }

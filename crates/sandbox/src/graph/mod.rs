@@ -11,7 +11,10 @@
 //! | `POST /{ig-user-id}/media` | [`create_media`] |
 //! | `POST /{ig-user-id}/media_publish` | [`publish`] |
 //! | `GET /{ig-user-id}/content_publishing_limit` | [`publishing_limit`] |
-//! | `GET /{ig-user-id}/media`, `GET /{node-id}` (user, container, media), `GET /{ig-media-id}/children` | [`read`] |
+//! | `GET /{node-id}` (user, container, media, comment), the edges `/media`, `/stories`, `/children`, `/comments`, `/replies` | [`read`] (the wire shape: [`view`], [`fields`]) |
+//! | `POST /{ig-media-id}/comments`, `POST /{ig-comment-id}/replies`, `POST`/`DELETE /{ig-comment-id}` | [`comments`] |
+//! | `POST /{ig-media-id}` (comment_enabled), `DELETE /{ig-media-id}` | [`manage_media`] |
+//! | `GET /{ig-media-id}/insights`, `GET /{ig-user-id}/insights` | [`insights`] |
 //! | `GET /{ig-user-id}/available_catalogs`, `.../catalog_product_search` | [`catalogs`] |
 //! | `GET /ig_audio` (search, and `product=ADS` discovery) | [`ig_audio`] |
 //! | `POST/GET /ig-api-upload/{version}/{container-id}` (the upload host) | [`upload`] |
@@ -32,13 +35,19 @@ use crate::store::{self, Node};
 use crate::usage::Verdict;
 
 pub mod catalogs;
+pub mod comments;
 pub mod create_media;
 pub mod ctx;
+pub mod fields;
 pub mod ig_audio;
+pub mod insights;
+pub mod manage_media;
 pub mod publish;
 pub mod publishing_limit;
 pub mod read;
 pub mod upload;
+pub mod view;
+pub mod wire;
 
 use ctx::Ctx;
 
@@ -135,16 +144,60 @@ async fn dispatch(
         GraphRoute::CreateMedia => create_media::handle(&ctx).await,
         GraphRoute::MediaPublish => publish::handle(&ctx).await,
         GraphRoute::ContentPublishingLimit => publishing_limit::handle(&ctx).await,
-        GraphRoute::UserMedia => read::account_media(&ctx).await,
-        GraphRoute::UserStories => read::account_stories(&ctx).await,
-        GraphRoute::UserRead | GraphRoute::ContainerRead | GraphRoute::MediaRead => match node {
+        GraphRoute::UserMedia => {
+            let id = ctx.caller.account.id.clone();
+            read::edge(&ctx, &id, view::Edge::UserMedia).await
+        }
+        GraphRoute::UserStories => {
+            let id = ctx.caller.account.id.clone();
+            read::edge(&ctx, &id, view::Edge::UserStories).await
+        }
+        GraphRoute::UserInsights => read::user_insights(&ctx).await,
+        GraphRoute::UserRead
+        | GraphRoute::ContainerRead
+        | GraphRoute::MediaRead
+        | GraphRoute::CommentRead => match node {
             Some(node) => read::node(&ctx, node).await,
             None => Err(object_not_found("", &method_name)),
         },
-        GraphRoute::MediaChildren => match node {
-            Some(Node::Media(m)) => read::media_children(&ctx, &m).await,
-            _ => Err(object_not_found("", &method_name)),
-        },
+        GraphRoute::MediaChildren
+        | GraphRoute::MediaComments
+        | GraphRoute::CreateComment
+        | GraphRoute::MediaInsights
+        | GraphRoute::UpdateMedia
+        | GraphRoute::DeleteMedia => {
+            let Some(Node::Media(m)) = node else {
+                return Err(object_not_found("", &method_name));
+            };
+            match route {
+                GraphRoute::MediaChildren => {
+                    read::edge(&ctx, &m.id, view::Edge::MediaChildren).await
+                }
+                GraphRoute::MediaComments => {
+                    read::edge(&ctx, &m.id, view::Edge::MediaComments).await
+                }
+                GraphRoute::CreateComment => comments::create(&ctx, &m).await,
+                GraphRoute::MediaInsights => read::media_insights(&ctx, m).await,
+                GraphRoute::UpdateMedia => manage_media::update(&ctx, &m).await,
+                _ => manage_media::delete(&ctx, &m).await,
+            }
+        }
+        GraphRoute::HideComment
+        | GraphRoute::DeleteComment
+        | GraphRoute::CommentReplies
+        | GraphRoute::CreateReply => {
+            let Some(Node::Comment(k)) = node else {
+                return Err(object_not_found("", &method_name));
+            };
+            match route {
+                GraphRoute::HideComment => comments::update(&ctx, &k).await,
+                GraphRoute::DeleteComment => comments::delete(&ctx, &k).await,
+                GraphRoute::CommentReplies => {
+                    read::edge(&ctx, &k.id, view::Edge::CommentReplies).await
+                }
+                _ => comments::reply(&ctx, &k).await,
+            }
+        }
         GraphRoute::AvailableCatalogs => catalogs::available(&ctx).await,
         GraphRoute::CatalogProductSearch => catalogs::search(&ctx).await,
         GraphRoute::IgAudio => ig_audio::handle(&ctx).await,
@@ -160,6 +213,7 @@ fn kind_of(node: &Node) -> NodeKind {
         Node::Account(_) => NodeKind::User,
         Node::Container(_) => NodeKind::Container,
         Node::Media(_) => NodeKind::Media,
+        Node::Comment(_) => NodeKind::Comment,
     }
 }
 
@@ -168,6 +222,7 @@ fn owner_of(node: &Node) -> &str {
         Node::Account(a) => &a.id,
         Node::Container(c) => &c.account_id,
         Node::Media(m) => &m.account_id,
+        Node::Comment(k) => &k.account_id,
     }
 }
 

@@ -3,8 +3,11 @@
 //! 2207083 unreadable image, 2207026 unreadable video).
 //!
 //! Images are downloaded whole (they are capped at a few MiB) and probed. Videos are streamed
-//! through the push-style prober and otherwise only counted, so memory does not grow with the
-//! file's size.
+//! through the push-style prober and into the media store ([`crate::blobs`]) chunk by chunk,
+//! so memory does not grow with the file's size.
+//!
+//! The bytes are kept only once the publishing rules accept them: [`Inspected::keep`] commits
+//! them; dropping an [`Inspected`] leaves nothing in the store.
 
 use std::ops::ControlFlow;
 
@@ -12,32 +15,67 @@ use instapub_errors::{placeholder, CatalogError, Id};
 use instapub_media::{probe_bytes, MediaFacts, Probe, ProbeError, Prober, Step};
 
 use super::fetch::{FetchError, Fetcher};
+use crate::blobs::{BlobError, BlobWriter, Blobs};
 use crate::error::human_size;
 
 /// Bytes of a video the prober may buffer; the facts of real files sit in the first MiBs.
 const VIDEO_PROBE_CAP: u64 = instapub_media::DEFAULT_CAP;
 
 /// What inspection found.
-#[derive(Debug, Clone)]
-pub struct Inspected {
+pub struct Inspected<'a> {
     pub facts: MediaFacts,
     /// The file's size in bytes.
     pub size: u64,
+    /// The bytes, not yet committed to the media store.
+    bytes: Pending<'a>,
+}
+
+enum Pending<'a> {
+    Memory(Vec<u8>),
+    Written(BlobWriter<'a>),
+}
+
+impl Inspected<'_> {
+    /// Commits the bytes to the media store; their blob id.
+    pub fn keep(self, blobs: &Blobs) -> Result<String, CatalogError> {
+        match self.bytes {
+            Pending::Memory(bytes) => blobs.put(&bytes),
+            Pending::Written(w) => w.finish(),
+        }
+        .map_err(store_full)
+    }
+}
+
+/// The media store refused bytes: a temporary error (as a full disk would be at Meta), the
+/// reason and the cap in the detail.
+pub fn store_full(e: BlobError) -> CatalogError {
+    tracing::warn!(reason = %e, "media not stored");
+    let hint = match e {
+        BlobError::Full { .. } => {
+            " (raise it with `instapub serve --media-store-max`, or POST /_sandbox/reset)"
+        }
+        BlobError::Io(_) => "",
+    };
+    CatalogError::new(Id::ServiceUnavailable).with_detail(format!("{e}{hint}"))
 }
 
 /// Downloads and probes an image, refusing more than `max_bytes`.
-pub async fn image(
+pub async fn image<'a>(
     fetcher: &Fetcher,
     url: &str,
     max_bytes: u64,
-) -> Result<Inspected, CatalogError> {
+) -> Result<Inspected<'a>, CatalogError> {
     let fetched = fetcher
         .fetch(url, max_bytes)
         .await
         .map_err(|e| fetch_error(e, url, max_bytes, false))?;
     let size = fetched.bytes.len() as u64;
     match probe_bytes(&fetched.bytes) {
-        Ok(Probe { facts, .. }) => Ok(Inspected { facts, size }),
+        Ok(Probe { facts, .. }) => Ok(Inspected {
+            facts,
+            size,
+            bytes: Pending::Memory(fetched.bytes),
+        }),
         Err(ProbeError::Empty) => Err(CatalogError::new(Id::MediaFetchFailed)
             .with(placeholder::URI, url)
             .with_detail(format!("fetching {url}: the server sent no bytes"))),
@@ -46,18 +84,26 @@ pub async fn image(
     }
 }
 
-/// Streams a video through the prober, refusing more than `max_bytes`.
-pub async fn video(
+/// Streams a video through the prober and into the media store, refusing more than
+/// `max_bytes`.
+pub async fn video<'a>(
     fetcher: &Fetcher,
+    blobs: &'a Blobs,
     url: &str,
     max_bytes: u64,
-) -> Result<Inspected, CatalogError> {
+) -> Result<Inspected<'a>, CatalogError> {
+    let mut writer = blobs.writer().map_err(store_full)?;
+    let mut refused: Option<BlobError> = None;
     // The whole file is read anyway (for its size), so the prober may discard a large `mdat`
     // and still find a trailing `moov`: memory stays at the cap, not the file size.
     let mut prober = Prober::new(VIDEO_PROBE_CAP).read_through(max_bytes);
     let mut outcome: Option<Result<Probe, ProbeError>> = None;
     let streamed = fetcher
         .stream(url, max_bytes, |chunk| {
+            if let Err(e) = writer.write(chunk) {
+                refused = Some(e);
+                return ControlFlow::Break(());
+            }
             if outcome.is_none() {
                 match prober.feed(chunk) {
                     Step::NeedMore => {}
@@ -70,6 +116,9 @@ pub async fn video(
         })
         .await
         .map_err(|e| fetch_error(e, url, max_bytes, true))?;
+    if let Some(e) = refused {
+        return Err(store_full(e));
+    }
     let outcome = match outcome {
         Some(o) => o,
         None => match prober.finish() {
@@ -79,7 +128,7 @@ pub async fn video(
         },
     };
     match outcome {
-        Ok(p) => video_facts(p.facts, streamed.bytes),
+        Ok(p) => video_facts(p.facts, streamed.bytes, Pending::Written(writer)),
         Err(ProbeError::Empty) => Err(CatalogError::new(Id::MediaFetchFailed)
             .with(placeholder::URI, url)
             .with_detail(format!("fetching {url}: the server sent no bytes"))),
@@ -90,14 +139,17 @@ pub async fn video(
 }
 
 /// Probes uploaded video bytes.
-pub fn video_bytes(bytes: &[u8], max_bytes: u64) -> Result<Inspected, CatalogError> {
+pub fn video_bytes<'a>(bytes: Vec<u8>, max_bytes: u64) -> Result<Inspected<'a>, CatalogError> {
     if bytes.len() as u64 > max_bytes {
         return Err(
             CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "file_size")
         );
     }
-    match probe_bytes(bytes) {
-        Ok(p) => video_facts(p.facts, bytes.len() as u64),
+    match probe_bytes(&bytes) {
+        Ok(p) => {
+            let size = bytes.len() as u64;
+            video_facts(p.facts, size, Pending::Memory(bytes))
+        }
         Err(_) => {
             Err(CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "container"))
         }
@@ -106,12 +158,12 @@ pub fn video_bytes(bytes: &[u8], max_bytes: u64) -> Result<Inspected, CatalogErr
 
 /// Bytes that are no video at all (an image, unknown data) cannot give video facts. Videos in
 /// a container Instagram does not take (Matroska, AVI...) pass through: the rules name them.
-fn video_facts(facts: MediaFacts, size: u64) -> Result<Inspected, CatalogError> {
+fn video_facts(facts: MediaFacts, size: u64, bytes: Pending) -> Result<Inspected, CatalogError> {
     match facts {
         MediaFacts::Image(_) | MediaFacts::Unknown => {
             Err(CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "container"))
         }
-        facts => Ok(Inspected { facts, size }),
+        facts => Ok(Inspected { facts, size, bytes }),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Background processing of video containers: fetch, probe, and record FINISHED or ERROR.
+//! Background processing of video containers: fetch, probe, keep the bytes (and the cover a
+//! `cover_url` names), and record FINISHED or ERROR.
 //!
 //! A container stays IN_PROGRESS at least until its `ready_at` (creation + the configured
 //! processing time, on the virtual clock) even when processing is done earlier, so clients
@@ -12,7 +13,7 @@ use instapub_rules::Kind;
 use super::inspect;
 use crate::app::App;
 use crate::params::Params;
-use crate::store::{self, Container};
+use crate::store::{self, Container, Processed};
 
 /// Starts processing a container in the background.
 pub fn spawn(app: Arc<App>, container: Container) {
@@ -26,26 +27,26 @@ pub fn spawn(app: Arc<App>, container: Container) {
 pub fn spawn_bytes(app: Arc<App>, container: Container, bytes: Vec<u8>) {
     tokio::spawn(async move {
         let max = max_bytes(&app, container.kind);
-        let result =
-            inspect::video_bytes(&bytes, max).and_then(|found| judge(&app, &container, found));
+        let result = match inspect::video_bytes(bytes, max) {
+            Ok(found) => judge(&app, &container, found).await,
+            Err(e) => Err(e),
+        };
         record(&app, &container, result).await;
     });
 }
 
-async fn record(app: &App, container: &Container, result: Result<Option<String>, CatalogError>) {
-    {
-        let id = container.id.clone();
-        let (facts, error) = match result {
-            Ok(facts) => (facts, None),
-            Err(e) => (None, serde_json::to_string(&e).ok()),
-        };
-        let result = app
-            .store
-            .call(move |c| store::finish_processing(c, &id, facts.as_deref(), error.as_deref()))
-            .await;
-        if let Err(e) = result {
-            tracing::error!(container = %container.id, error = %e, "cannot record processing result");
-        }
+async fn record(app: &App, container: &Container, result: Result<Processed, CatalogError>) {
+    let id = container.id.clone();
+    let processed = result.unwrap_or_else(|e| Processed {
+        error: serde_json::to_string(&e).ok(),
+        ..Processed::default()
+    });
+    let result = app
+        .store
+        .call(move |c| store::finish_processing(c, &id, &processed))
+        .await;
+    if let Err(e) = result {
+        tracing::error!(container = %container.id, error = %e, "cannot record processing result");
     }
 }
 
@@ -59,12 +60,13 @@ fn max_bytes(app: &App, kind: Kind) -> u64 {
     }
 }
 
-/// Applies the publishing rules to a processed video.
-fn judge(
+/// Applies the publishing rules to a processed video; keeps its bytes and its cover when they
+/// pass.
+async fn judge(
     app: &App,
     container: &Container,
-    found: inspect::Inspected,
-) -> Result<Option<String>, CatalogError> {
+    found: inspect::Inspected<'_>,
+) -> Result<Processed, CatalogError> {
     let req = Params::from_json(&container.params)
         .container_request()
         .map_err(|e| e.0)?;
@@ -76,16 +78,48 @@ fn judge(
     {
         return Err(e);
     }
-    Ok(serde_json::to_string(&found.facts).ok())
+    let facts = serde_json::to_string(&found.facts).ok();
+    let blob = Some(found.keep(&app.blobs)?);
+    Ok(Processed {
+        facts,
+        error: None,
+        blob,
+        thumb_blob: cover(app, container).await,
+    })
+}
+
+/// The cover image `cover_url` names, stored. A cover that cannot be fetched or read does not
+/// fail the video (Meta documents no error for it): `thumbnail_url` then shows the placeholder
+/// frame, and the server log says why.
+async fn cover(app: &App, container: &Container) -> Option<String> {
+    let url = Params::from_json(&container.params).str("cover_url")?;
+    let max = app.config.limits.image_max_bytes;
+    let kept = match inspect::image(&app.fetcher, &url, max).await {
+        Ok(found) => found.keep(&app.blobs),
+        Err(e) => Err(e),
+    };
+    match kept {
+        Ok(blob) => Some(blob),
+        Err(e) => {
+            tracing::warn!(container = %container.id, url = %url, error = %e, "cover not used");
+            None
+        }
+    }
 }
 
 /// Fetches and probes the container's video.
-async fn process(app: &App, container: &Container) -> Result<Option<String>, CatalogError> {
+async fn process(app: &App, container: &Container) -> Result<Processed, CatalogError> {
     let Some(url) = container.media_url.as_deref() else {
-        return Ok(None);
+        return Ok(Processed::default());
     };
-    let found = inspect::video(&app.fetcher, url, max_bytes(app, container.kind)).await?;
-    judge(app, container, found)
+    let found = inspect::video(
+        &app.fetcher,
+        &app.blobs,
+        url,
+        max_bytes(app, container.kind),
+    )
+    .await?;
+    judge(app, container, found).await
 }
 
 /// Resumes containers a previous run left IN_PROGRESS.

@@ -119,16 +119,68 @@ pub fn reset(
 ) -> StoreResult<()> {
     let tx = c.transaction()?;
     tx.execute_batch(
-        "DELETE FROM upload_chunks; DELETE FROM partnership_codes; DELETE FROM products; DELETE FROM catalogs; DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens;",
+        "DELETE FROM upload_chunks; DELETE FROM comments; DELETE FROM insights; DELETE FROM partnership_codes; DELETE FROM products; DELETE FROM catalogs; DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens;",
     )?;
     tx.execute("DELETE FROM accounts WHERE id != ?1", [&demo.id])?;
     tx.execute(
-        "UPDATE accounts SET restricted = 0, spam_flagged = 0, quota_total = ?2, shopping_eligible = 0 WHERE id = ?1",
+        "UPDATE accounts SET restricted = 0, spam_flagged = 0, quota_total = ?2, shopping_eligible = 0, name = NULL, biography = NULL, website = NULL, profile_picture_url = NULL, followers_count = 0, follows_count = 0 WHERE id = ?1",
         params![demo.id, quota_total],
     )?;
     insert_token(&tx, token, demo.created_at)?;
     clear_for_reset(&tx)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// What an account's profile shows (`GET /{ig-user-id}`); read only when asked for, so the
+/// account every request loads stays small.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Profile {
+    pub name: Option<String>,
+    pub biography: Option<String>,
+    pub website: Option<String>,
+    pub profile_picture_url: Option<String>,
+    pub followers_count: Option<i64>,
+    pub follows_count: Option<i64>,
+}
+
+pub fn profile(c: &Connection, id: &str) -> StoreResult<Profile> {
+    Ok(one(
+        c,
+        "SELECT name, biography, website, profile_picture_url, followers_count, follows_count FROM accounts WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Profile {
+                name: r.get(0)?,
+                biography: r.get(1)?,
+                website: r.get(2)?,
+                profile_picture_url: r.get(3)?,
+                followers_count: r.get(4)?,
+                follows_count: r.get(5)?,
+            })
+        },
+    )?
+    .unwrap_or_default())
+}
+
+/// Changes the profile fields given (`None` keeps a field).
+pub fn update_profile(c: &Connection, id: &str, p: &Profile) -> StoreResult<()> {
+    c.execute(
+        "UPDATE accounts SET name = COALESCE(?2, name), biography = COALESCE(?3, biography), website = COALESCE(?4, website), profile_picture_url = COALESCE(?5, profile_picture_url), followers_count = COALESCE(?6, followers_count), follows_count = COALESCE(?7, follows_count) WHERE id = ?1",
+        params![id, p.name, p.biography, p.website, p.profile_picture_url, p.followers_count, p.follows_count],
+    )?;
+    Ok(())
+}
+
+/// Gives tokens whose permission list is exactly `old` the list `new` (full-permission tokens of
+/// an older sandbox get the permissions added since).
+pub fn upgrade_permissions(c: &Connection, old: &[&str], new: &[&str]) -> StoreResult<()> {
+    let old = serde_json::to_string(old).unwrap_or_default();
+    let new = serde_json::to_string(new).unwrap_or_default();
+    c.execute(
+        "UPDATE tokens SET permissions = ?2 WHERE permissions = ?1",
+        [old, new],
+    )?;
     Ok(())
 }
 

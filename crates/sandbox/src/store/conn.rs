@@ -116,6 +116,7 @@ impl Readers {
 pub(super) const ACCOUNT_BASE: i64 = 17_841_400_000_000_000;
 pub(super) const CONTAINER_BASE: i64 = 17_880_000_000_000_000;
 pub(super) const MEDIA_BASE: i64 = 17_900_000_000_000_000;
+pub(super) const COMMENT_BASE: i64 = 17_950_000_000_000_000;
 pub(super) const CATALOG_BASE: i64 = 1_000_000_000_000_000;
 pub(super) const PRODUCT_BASE: i64 = 2_000_000_000_000_000;
 

@@ -59,6 +59,10 @@ pub struct Container {
     pub media_id: Option<String>,
     /// Created with `upload_type=resumable` and the bytes have not all arrived.
     pub awaiting_upload: bool,
+    /// The media's stored bytes (`crate::blobs`), once fetched and accepted.
+    pub blob: Option<String>,
+    /// A video's cover image, when `cover_url` gave one.
+    pub thumb_blob: Option<String>,
 }
 
 /// New container fields.
@@ -76,9 +80,10 @@ pub struct NewContainer {
     pub created_at: i64,
     pub ready_at: i64,
     pub awaiting_upload: bool,
+    pub blob: Option<String>,
 }
 
-const CONTAINER_COLS: &str = "id, account_id, kind, is_carousel_item, media_url, params, children, facts, state, error, created_at, ready_at, media_id, awaiting_upload";
+const CONTAINER_COLS: &str = "id, account_id, kind, is_carousel_item, media_url, params, children, facts, state, error, created_at, ready_at, media_id, awaiting_upload, blob, thumb_blob";
 
 /// A stored kind name. Databases written before the kinds were one vocabulary named a
 /// carousel video `VIDEO` and a carousel image `IMAGE` (with `is_carousel_item` set).
@@ -142,13 +147,15 @@ fn container_row(r: &Row) -> rusqlite::Result<Container> {
         ready_at: r.get(11)?,
         media_id: r.get(12)?,
         awaiting_upload: r.get(13)?,
+        blob: r.get(14)?,
+        thumb_blob: r.get(15)?,
     })
 }
 
 pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Container> {
     let id = next_id(c, "next_container", CONTAINER_BASE)?;
     c.execute(
-        &format!("INSERT INTO containers({CONTAINER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13)"),
+        &format!("INSERT INTO containers({CONTAINER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, NULL)"),
         params![
             id,
             n.account_id,
@@ -162,7 +169,8 @@ pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Contain
             n.error,
             n.created_at,
             n.ready_at,
-            n.awaiting_upload
+            n.awaiting_upload,
+            n.blob
         ],
     )?;
     Ok(Container {
@@ -180,6 +188,8 @@ pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Contain
         ready_at: n.ready_at,
         media_id: None,
         awaiting_upload: n.awaiting_upload,
+        blob: n.blob.clone(),
+        thumb_blob: None,
     })
 }
 
@@ -201,21 +211,28 @@ pub fn unprocessed_containers(c: &Connection) -> StoreResult<Vec<Container>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// What processing a video produced.
+#[derive(Debug, Clone, Default)]
+pub struct Processed {
+    /// What the probe found, as JSON text.
+    pub facts: Option<String>,
+    /// The processing error (a serialized `CatalogError`).
+    pub error: Option<String>,
+    pub blob: Option<String>,
+    pub thumb_blob: Option<String>,
+}
+
 /// Records the end of processing (only if still in progress).
-pub fn finish_processing(
-    c: &Connection,
-    id: &str,
-    facts: Option<&str>,
-    error: Option<&str>,
-) -> StoreResult<()> {
+pub fn finish_processing(c: &Connection, id: &str, p: &Processed) -> StoreResult<()> {
+    let (facts, error) = (p.facts.as_deref(), p.error.as_deref());
     let state = if error.is_some() {
         State::Error
     } else {
         State::Finished
     };
     c.execute(
-        "UPDATE containers SET state = ?2, facts = COALESCE(?3, facts), error = ?4 WHERE id = ?1 AND state = 'IN_PROGRESS'",
-        params![id, state.as_str(), facts, error],
+        "UPDATE containers SET state = ?2, facts = COALESCE(?3, facts), error = ?4, blob = ?5, thumb_blob = ?6 WHERE id = ?1 AND state = 'IN_PROGRESS'",
+        params![id, state.as_str(), facts, error, p.blob, p.thumb_blob],
     )?;
     Ok(())
 }

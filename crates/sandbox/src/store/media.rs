@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
 use super::accounts::{account, Account};
-use super::conn::{next_id, one, row, StoreResult, CONTAINER_BASE, MEDIA_BASE};
+use super::conn::{next_id, one, row, StoreResult, COMMENT_BASE, CONTAINER_BASE, MEDIA_BASE};
 use super::containers::{container, Container, State, DAY_MS};
 
 /// A published (or seeded) media object.
@@ -25,6 +25,14 @@ pub struct Media {
     pub published_at: i64,
     /// A carousel child's album.
     pub parent_id: Option<String>,
+    /// The stored bytes (`crate::blobs`) served at `media_url`.
+    pub blob: Option<String>,
+    /// A video's cover, served at `thumbnail_url`.
+    pub thumb_blob: Option<String>,
+    /// Whether comments may be added (`POST /{media}?comment_enabled=`).
+    pub comment_enabled: bool,
+    /// Staged likes.
+    pub like_count: i64,
 }
 
 /// Why a publish was refused, decided inside the publish transaction.
@@ -106,7 +114,7 @@ pub fn publish(
             let (child_type, child_product) = child.kind.published();
             let child_media = next_id(&tx, "next_media", MEDIA_BASE)?;
             tx.execute(
-                "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, media_url, via_api, published_at, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
+                "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, media_url, via_api, published_at, parent_id, blob, thumb_blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10)",
                 params![
                     child_media,
                     account.id,
@@ -115,7 +123,9 @@ pub fn publish(
                     child_product.as_str(),
                     child.media_url,
                     now,
-                    media_id
+                    media_id,
+                    child.blob,
+                    child.thumb_blob
                 ],
             )?;
             tx.execute(
@@ -126,7 +136,7 @@ pub fn publish(
         }
     }
     tx.execute(
-        "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, caption, media_url, children, via_api, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)",
+        "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, caption, media_url, children, via_api, published_at, blob, thumb_blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11)",
         params![
             media_id,
             account.id,
@@ -136,7 +146,9 @@ pub fn publish(
             caption,
             container.media_url,
             serde_json::to_string(&children).unwrap_or_else(|_| "[]".into()),
-            now
+            now,
+            container.blob,
+            container.thumb_blob
         ],
     )?;
     tx.execute(
@@ -156,10 +168,14 @@ pub fn publish(
         copyrighted_music: false,
         published_at: now,
         parent_id: None,
+        blob: container.blob,
+        thumb_blob: container.thumb_blob,
+        comment_enabled: true,
+        like_count: 0,
     }))
 }
 
-const MEDIA_COLS: &str = "id, account_id, container_id, media_type, media_product_type, caption, media_url, children, copyrighted_music, published_at, parent_id";
+const MEDIA_COLS: &str = "id, account_id, container_id, media_type, media_product_type, caption, media_url, children, copyrighted_music, published_at, parent_id, blob, thumb_blob, comment_enabled, like_count";
 
 fn media_row(r: &Row) -> rusqlite::Result<Media> {
     let children: String = r.get(7)?;
@@ -175,6 +191,10 @@ fn media_row(r: &Row) -> rusqlite::Result<Media> {
         copyrighted_music: r.get(8)?,
         published_at: r.get(9)?,
         parent_id: r.get(10)?,
+        blob: r.get(11)?,
+        thumb_blob: r.get(12)?,
+        comment_enabled: r.get(13)?,
+        like_count: r.get(14)?,
     })
 }
 
@@ -193,7 +213,7 @@ fn wire<T>(r: &Row, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<
 pub fn media(c: &Connection, id: &str) -> StoreResult<Option<Media>> {
     one(
         c,
-        &format!("SELECT {MEDIA_COLS} FROM media WHERE id = ?1"),
+        &format!("SELECT {MEDIA_COLS} FROM media WHERE id = ?1 AND deleted_at IS NULL"),
         [id],
         media_row,
     )
@@ -202,7 +222,7 @@ pub fn media(c: &Connection, id: &str) -> StoreResult<Option<Media>> {
 /// An account's stories still showing at `now` (published in the 24 h before it), newest first.
 pub fn account_stories(c: &Connection, account_id: &str, now: i64) -> StoreResult<Vec<Media>> {
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type = ?2 AND published_at > ?3 AND published_at <= ?4 ORDER BY published_at DESC, CAST(id AS INTEGER) DESC"
+        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type = ?2 AND deleted_at IS NULL AND published_at > ?3 AND published_at <= ?4 ORDER BY published_at DESC, CAST(id AS INTEGER) DESC"
     ))?;
     let rows = stmt.query_map(
         params![account_id, ProductType::Story.as_str(), now - DAY_MS, now],
@@ -214,7 +234,7 @@ pub fn account_stories(c: &Connection, account_id: &str, now: i64) -> StoreResul
 /// A carousel's children, in their order.
 pub fn child_media(c: &Connection, parent_id: &str) -> StoreResult<Vec<Media>> {
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT {MEDIA_COLS} FROM media WHERE parent_id = ?1 ORDER BY CAST(id AS INTEGER)"
+        "SELECT {MEDIA_COLS} FROM media WHERE parent_id = ?1 AND deleted_at IS NULL ORDER BY CAST(id AS INTEGER)"
     ))?;
     let rows = stmt.query_map([parent_id], media_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -256,7 +276,7 @@ pub fn account_media_page(
         ),
     };
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type != ?3 AND parent_id IS NULL AND {cond} ORDER BY published_at {order}, CAST(id AS INTEGER) {order} LIMIT ?2"
+        "SELECT {MEDIA_COLS} FROM media WHERE account_id = ?1 AND media_product_type != ?3 AND parent_id IS NULL AND deleted_at IS NULL AND {cond} ORDER BY published_at {order}, CAST(id AS INTEGER) {order} LIMIT ?2"
     ))?;
     let rows = stmt.query_map(
         params![
@@ -280,7 +300,7 @@ pub fn account_media_page(
 pub fn media_count(c: &Connection, account_id: &str) -> StoreResult<u32> {
     row(
         c,
-        "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND media_product_type != ?2 AND parent_id IS NULL",
+        "SELECT COUNT(*) FROM media WHERE account_id = ?1 AND media_product_type != ?2 AND parent_id IS NULL AND deleted_at IS NULL",
         params![account_id, ProductType::Story.as_str()],
         |r| r.get(0),
     )
@@ -292,24 +312,29 @@ pub enum Node {
     Account(Account),
     Container(Container),
     Media(Media),
+    Comment(super::comments::Comment),
 }
 
 pub fn node(c: &Connection, id: &str) -> StoreResult<Option<Node>> {
     // Ids are handed out in ranges, so the likely table is asked first; the others are still
     // asked, so ids from elsewhere (a scenario, an older database) are found too.
     let n: i64 = id.parse().unwrap_or(0);
-    let order: [NodeTable; 3] = if n >= MEDIA_BASE {
-        [NodeTable::Media, NodeTable::Container, NodeTable::Account]
+    use NodeTable::{Account as A, Comment as K, Container as C, Media as M};
+    let order: [NodeTable; 4] = if n >= COMMENT_BASE {
+        [K, M, C, A]
+    } else if n >= MEDIA_BASE {
+        [M, C, A, K]
     } else if n >= CONTAINER_BASE {
-        [NodeTable::Container, NodeTable::Media, NodeTable::Account]
+        [C, M, A, K]
     } else {
-        [NodeTable::Account, NodeTable::Container, NodeTable::Media]
+        [A, C, M, K]
     };
     for table in order {
         let found = match table {
             NodeTable::Account => account(c, id)?.map(Node::Account),
             NodeTable::Container => container(c, id)?.map(Node::Container),
             NodeTable::Media => media(c, id)?.map(Node::Media),
+            NodeTable::Comment => super::comments::comment(c, id)?.map(Node::Comment),
         };
         if found.is_some() {
             return Ok(found);
@@ -323,6 +348,7 @@ enum NodeTable {
     Account,
     Container,
     Media,
+    Comment,
 }
 
 /// the publishing quota).
@@ -360,7 +386,39 @@ pub fn insert_seeded_media(
         copyrighted_music,
         published_at: now,
         parent_id: None,
+        blob: None,
+        thumb_blob: None,
+        comment_enabled: true,
+        like_count: 0,
     })
+}
+
+/// Turns comments on a media on or off.
+pub fn set_comment_enabled(c: &Connection, id: &str, enabled: bool) -> StoreResult<()> {
+    c.execute(
+        "UPDATE media SET comment_enabled = ?2 WHERE id = ?1",
+        params![id, enabled],
+    )?;
+    Ok(())
+}
+
+/// Sets a media's staged like count.
+pub fn set_like_count(c: &Connection, id: &str, likes: i64) -> StoreResult<()> {
+    c.execute(
+        "UPDATE media SET like_count = ?2 WHERE id = ?1",
+        params![id, likes],
+    )?;
+    Ok(())
+}
+
+/// Deletes a media (an album with its children). It still counts toward the publishing quota
+/// of its day, and its bytes stop being served.
+pub fn delete_media(c: &Connection, id: &str, now: i64) -> StoreResult<()> {
+    c.execute(
+        "UPDATE media SET deleted_at = ?2 WHERE (id = ?1 OR parent_id = ?1) AND deleted_at IS NULL",
+        params![id, now],
+    )?;
+    Ok(())
 }
 
 pub fn insert_partnership_code(

@@ -18,9 +18,11 @@
 //! only a power loss could lose the last commits.
 
 mod accounts;
+mod comments;
 mod conn;
 mod containers;
 mod files;
+mod insights;
 mod media;
 mod schema;
 mod settings;
@@ -28,18 +30,26 @@ mod shop;
 
 pub use accounts::{
     account, account_by_username, accounts, first_account, insert_account, insert_token,
-    long_lived_token, reset, token, token_with_account, update_account, Account, Token,
+    long_lived_token, profile, reset, token, token_with_account, update_account, update_profile,
+    upgrade_permissions, Account, Profile, Token,
+};
+pub use comments::{
+    comment, comments_count, comments_page, delete_comment, insert_comment, set_comment_hidden,
+    Comment, NewComment,
 };
 pub use conn::{Store, StoreError};
 pub use containers::{
     append_chunk, complete_upload, container, finish_processing, insert_container,
-    unprocessed_containers, upload_from_url, upload_received, Container, NewContainer, State,
+    unprocessed_containers, upload_from_url, upload_received, Container, NewContainer, Processed,
+    State,
 };
 pub use files::{file, put_file};
+pub use insights::{insights, set_insights};
 pub use media::{
-    account_media, account_media_page, account_stories, child_media, insert_partnership_code,
-    insert_seeded_media, media, media_count, node, partnership_code, publish, quota_usage, Media,
-    Node, PageFrom, PublishRefusal,
+    account_media, account_media_page, account_stories, child_media, delete_media,
+    insert_partnership_code, insert_seeded_media, media, media_count, node, partnership_code,
+    publish, quota_usage, set_comment_enabled, set_like_count, Media, Node, PageFrom,
+    PublishRefusal,
 };
 pub use settings::{
     admin_key, ads_audio_swap_enabled, clock_offset, scenario_applied, set_admin_key,

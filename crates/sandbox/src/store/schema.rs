@@ -9,7 +9,13 @@ CREATE TABLE IF NOT EXISTS accounts (
     spam_flagged INTEGER NOT NULL DEFAULT 0,
     quota_total INTEGER NOT NULL,
     shopping_eligible INTEGER NOT NULL DEFAULT 0,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    name TEXT,
+    biography TEXT,
+    website TEXT,
+    profile_picture_url TEXT,
+    followers_count INTEGER NOT NULL DEFAULT 0,
+    follows_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY,
@@ -32,7 +38,9 @@ CREATE TABLE IF NOT EXISTS containers (
     created_at INTEGER NOT NULL,
     ready_at INTEGER NOT NULL,
     media_id TEXT,
-    awaiting_upload INTEGER NOT NULL DEFAULT 0
+    awaiting_upload INTEGER NOT NULL DEFAULT 0,
+    blob TEXT,
+    thumb_blob TEXT
 );
 CREATE TABLE IF NOT EXISTS upload_chunks (
     container_id TEXT NOT NULL REFERENCES containers(id),
@@ -52,7 +60,12 @@ CREATE TABLE IF NOT EXISTS media (
     via_api INTEGER NOT NULL DEFAULT 1,
     copyrighted_music INTEGER NOT NULL DEFAULT 0,
     published_at INTEGER NOT NULL,
-    parent_id TEXT
+    parent_id TEXT,
+    blob TEXT,
+    thumb_blob TEXT,
+    comment_enabled INTEGER NOT NULL DEFAULT 1,
+    deleted_at INTEGER,
+    like_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS media_quota ON media(account_id, via_api, published_at);
 CREATE TABLE IF NOT EXISTS catalogs (
@@ -72,6 +85,26 @@ CREATE TABLE IF NOT EXISTS partnership_codes (
     media_id TEXT NOT NULL REFERENCES media(id),
     expires_at INTEGER
 );
+CREATE TABLE IF NOT EXISTS comments (
+    id TEXT PRIMARY KEY,
+    media_id TEXT NOT NULL REFERENCES media(id),
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    parent_id TEXT,
+    from_id TEXT NOT NULL,
+    username TEXT NOT NULL,
+    text TEXT NOT NULL,
+    like_count INTEGER NOT NULL DEFAULT 0,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS comments_media ON comments(media_id, parent_id, created_at);
+CREATE TABLE IF NOT EXISTS insights (
+    object_id TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (object_id, metric)
+);
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY,
     content_type TEXT NOT NULL,
@@ -84,6 +117,22 @@ CREATE TABLE IF NOT EXISTS files (
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     // A carousel child's album (children are media of their own since carousels kept them).
     ("media", "parent_id", "TEXT"),
+    // The stored bytes (`crate::blobs`) behind `media_url` and `thumbnail_url`.
+    ("containers", "blob", "TEXT"),
+    ("containers", "thumb_blob", "TEXT"),
+    ("media", "blob", "TEXT"),
+    ("media", "thumb_blob", "TEXT"),
+    // `POST /{media}?comment_enabled=false`, `DELETE /{media}`.
+    ("media", "comment_enabled", "INTEGER NOT NULL DEFAULT 1"),
+    ("media", "deleted_at", "INTEGER"),
+    // Staged activity: likes, and the profile `GET /{ig-user-id}` shows.
+    ("media", "like_count", "INTEGER NOT NULL DEFAULT 0"),
+    ("accounts", "name", "TEXT"),
+    ("accounts", "biography", "TEXT"),
+    ("accounts", "website", "TEXT"),
+    ("accounts", "profile_picture_url", "TEXT"),
+    ("accounts", "followers_count", "INTEGER NOT NULL DEFAULT 0"),
+    ("accounts", "follows_count", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 /// Brings an existing database up to [`SCHEMA`].

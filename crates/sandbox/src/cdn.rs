@@ -1,0 +1,177 @@
+//! The CDN host (`scontent.cdninstagram.com` in production): published media's bytes, at the
+//! URLs `media_url` and `thumbnail_url` give.
+//!
+//! A URL names the media and the first characters of its stored bytes' hash
+//! (`{base}/scontent.cdninstagram.com/v/t51.2885-15/{media-id}_{hash}_n.jpg`), so it stops
+//! working when the media is deleted, and a URL from before a reset never serves another
+//! media's bytes. `_n` is the media itself, `_t` a video's thumbnail: its `cover_url` image, or
+//! a placeholder frame (the sandbox does not decode video, so it cannot take a frame at
+//! `thumb_offset`; the placeholder is a plain dark 360x640 JPEG and says nothing about the
+//! video).
+
+use std::sync::Arc;
+
+use axum::http::HeaderMap;
+use axum::response::Response;
+use instapub_errors::{placeholder, Id};
+use instapub_rules::MediaType;
+
+use crate::app::App;
+use crate::blobs::Blob;
+use crate::error::ApiError;
+use crate::store::{self, Media};
+
+/// The CDN's host name, the first segment of its paths.
+pub const HOST: &str = "scontent.cdninstagram.com";
+/// The folder segments every media URL has (Instagram's look like `v/t51.2885-15`).
+const FOLDER: &str = "v/t51.2885-15";
+/// Hash characters in a URL.
+const TAG_LEN: usize = 12;
+
+/// Served at a video's `thumbnail_url` when it has no cover.
+const PLACEHOLDER_THUMBNAIL: &[u8] = include_bytes!("../assets/video-thumbnail.jpg");
+
+/// Where `media_url` points, when the media's bytes are stored.
+pub fn media_url(base: &str, m: &Media) -> Option<String> {
+    let blob = m.blob.as_deref()?;
+    let ext = if m.media_type == MediaType::Video {
+        "mp4"
+    } else {
+        "jpg"
+    };
+    Some(format!(
+        "{base}/{HOST}/{FOLDER}/{}_{}_n.{ext}",
+        m.id,
+        tag(blob)
+    ))
+}
+
+/// Where `thumbnail_url` points: videos with stored bytes only, as on Instagram.
+pub fn thumbnail_url(base: &str, m: &Media) -> Option<String> {
+    if m.media_type != MediaType::Video {
+        return None;
+    }
+    let blob = m.blob.as_deref()?;
+    Some(format!(
+        "{base}/{HOST}/{FOLDER}/{}_{}_t.jpg",
+        m.id,
+        tag(blob)
+    ))
+}
+
+fn tag(blob: &str) -> &str {
+    blob.get(..TAG_LEN).unwrap_or(blob)
+}
+
+/// `GET /scontent.cdninstagram.com/v/t51.2885-15/{file}`.
+pub async fn handle(app: Arc<App>, file: &str, headers: &HeaderMap) -> Response {
+    let profile = app.config.profile;
+    let not_found = || {
+        ApiError::new(Id::MediaBytesNotFound)
+            .with(placeholder::PATH, format!("/{HOST}/{FOLDER}/{file}"))
+            .into_response_with(profile)
+    };
+    let Some((id, tag_given, thumbnail)) = parse_file(file) else {
+        return not_found();
+    };
+    let id = id.to_owned();
+    let found = app.store.lookup(move |c| store::media(c, &id)).await;
+    let media = match found {
+        Ok(Some(m)) => m,
+        Ok(None) => return not_found(),
+        Err(e) => return crate::error::store_failed(e).into_response_with(profile),
+    };
+    if media.blob.as_deref().map(tag) != Some(tag_given) {
+        return not_found();
+    }
+    let (blob, content_type) = match (thumbnail, media.media_type) {
+        (false, _) => match media.blob.as_deref().and_then(|b| app.blobs.get(b)) {
+            Some(blob) => {
+                let kind = sniff(&blob).await;
+                (blob, kind)
+            }
+            None => return not_found(),
+        },
+        (true, MediaType::Video) => {
+            let cover = media.thumb_blob.as_deref().and_then(|b| app.blobs.get(b));
+            match cover {
+                Some(blob) => {
+                    let kind = sniff(&blob).await;
+                    (blob, kind)
+                }
+                None => (
+                    Blob::Memory(bytes::Bytes::from_static(PLACEHOLDER_THUMBNAIL)),
+                    "image/jpeg",
+                ),
+            }
+        }
+        (true, _) => return not_found(),
+    };
+    crate::ranged::serve(blob, content_type, headers, profile).await
+}
+
+/// `{id}_{tag}_{n|t}.{ext}`: the media id, the hash tag, and whether the thumbnail is asked.
+fn parse_file(file: &str) -> Option<(&str, &str, bool)> {
+    let (stem, _ext) = file.rsplit_once('.')?;
+    let mut parts = stem.split('_');
+    let (id, tag, which) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match which {
+        "n" => Some((id, tag, false)),
+        "t" => Some((id, tag, true)),
+        _ => None,
+    }
+}
+
+/// The content type of stored bytes, from their first bytes.
+async fn sniff(blob: &Blob) -> &'static str {
+    let head: Vec<u8> = match blob {
+        Blob::Memory(b) => b.slice(..b.len().min(16)).to_vec(),
+        Blob::File { path, .. } => {
+            use tokio::io::AsyncReadExt;
+            let mut buf = vec![0u8; 16];
+            let n = match tokio::fs::File::open(path).await {
+                Ok(mut f) => f.read(&mut buf).await.unwrap_or(0),
+                Err(_) => 0,
+            };
+            buf.truncate(n);
+            buf
+        }
+    };
+    match head.as_slice() {
+        [0xFF, 0xD8, ..] => "image/jpeg",
+        [0x89, b'P', b'N', b'G', ..] => "image/png",
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
+        [_, _, _, _, b'f', b't', b'y', b'p', b'q', b't', ..] => "video/quicktime",
+        [_, _, _, _, b'f', b't', b'y', b'p', ..] => "video/mp4",
+        [0x1A, 0x45, 0xDF, 0xA3, ..] => "video/webm",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        assert_eq!(
+            parse_file("17900000000000001_0123456789ab_n.jpg"),
+            Some(("17900000000000001", "0123456789ab", false))
+        );
+        assert_eq!(parse_file("1_x_t.jpg"), Some(("1", "x", true)));
+        for bad in [
+            "",
+            "1_x_n",
+            "a_x_n.jpg",
+            "1_x_q.jpg",
+            "1_x_n_n.jpg",
+            "_x_n.jpg",
+            "../1_x_n.jpg",
+        ] {
+            assert_eq!(parse_file(bad), None, "{bad}");
+        }
+    }
+}
