@@ -920,3 +920,44 @@ async fn account_profile_and_insights_are_staged_and_read() {
         .await
         .expect_error(400, 100, None);
 }
+
+#[tokio::test]
+async fn stories_page_with_cursors() {
+    let media = host().await;
+    let sb = Sandbox::start().await;
+    let g = graph(&sb);
+    let user = sb.user_id();
+    let mut published = Vec::new();
+    for name in ["photo.jpg", "a.jpg", "b.jpg"] {
+        let id = publish(
+            &g,
+            user,
+            &[("media_type", "STORIES"), ("image_url", &media.url(name))],
+        )
+        .await;
+        published.push(id);
+    }
+    published.reverse();
+    let first = g
+        .get(
+            &format!("/{user}/stories"),
+            &[("limit", "2"), ("fields", "media_product_type")],
+        )
+        .await;
+    first.expect_ok();
+    let ids = |r: &Reply| -> Vec<String> {
+        r.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&first), published[..2]);
+    assert_eq!(first.body["data"][0]["media_product_type"], "STORY");
+    let next = first.body["paging"]["next"].as_str().unwrap();
+    let second = g.raw(g.http.get(next).bearer_auth(sb.access_token())).await;
+    second.expect_ok();
+    assert_eq!(ids(&second), published[2..]);
+    assert!(second.body["paging"].get("next").is_none(), "the last page");
+}

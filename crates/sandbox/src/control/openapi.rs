@@ -240,7 +240,11 @@ fn detail(route: Route) -> Detail {
                 ])),
             },
             GraphRoute::UserStories => Detail {
-                params: &[("fields", "string", false)],
+                params: &[
+                    ("fields", "string", false),
+                    ("limit", "integer", false),
+                    ("after", "string", false),
+                ],
                 body: None,
                 ok: data_of(object(&[
                     ("id", s()),

@@ -280,12 +280,32 @@ impl View<'_> {
         let sub = field.subfields();
         match edge {
             Edge::UserStories => {
-                let items = q(store::account_stories(self.c, parent_id, self.now))?;
+                // At most a day of stories: paged in memory, newest first.
+                let limit = limit_of(field, MEDIA_LIMIT)? as usize;
+                let after = cursor(field, "after")?;
+                let all = q(store::account_stories(self.c, parent_id, self.now))?;
+                let rest: Vec<&Media> = all
+                    .iter()
+                    .filter(|m| {
+                        after.is_none_or(|(p, i)| {
+                            (m.published_at, m.id.parse::<i64>().unwrap_or(0)) < (p, i)
+                        })
+                    })
+                    .collect();
+                let more = rest.len() > limit;
+                let items: Vec<&Media> = rest.into_iter().take(limit).collect();
                 let data = items
                     .iter()
                     .map(|m| self.media(m, sub))
                     .collect::<ApiResult<Vec<_>>>()?;
-                Ok(json!({ "data": data }))
+                let ends = items
+                    .first()
+                    .zip(items.last())
+                    .map(|(a, b)| (media_cursor(a), media_cursor(b)));
+                let link = |key: &str, c: &str| {
+                    self.page_url(parent_id, edge, carry, limit as u32, key, c)
+                };
+                Ok(page(data, ends, more, false, link))
             }
             Edge::MediaChildren => {
                 let items = q(store::child_media(self.c, parent_id))?;
