@@ -108,6 +108,11 @@ async fn serve(args: Args) -> Result<u8, Failure> {
             "username": sandbox.username(),
             "access_token": sandbox.access_token(),
             "admin_key": sandbox.admin_key(),
+            "app_id": sandbox.app_id(),
+            "app_secret": sandbox.app_secret(),
+            "facebook_user_id": sandbox.facebook_user_id(),
+            "page_id": sandbox.page_id(),
+            "hosts": sandbox.hosts(),
             "db": db_text,
             "scenario": sandbox.scenario(),
         });
@@ -121,6 +126,16 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         );
         println!("  access token  {}", sandbox.access_token());
         println!("  admin key     {}", sandbox.admin_key());
+        println!(
+            "  demo app      {} (secret {})",
+            sandbox.app_id(),
+            sandbox.app_secret()
+        );
+        println!(
+            "  Facebook      user {}, Page {}",
+            sandbox.facebook_user_id(),
+            sandbox.page_id()
+        );
         println!("  database      {db_text}");
         if let Some(applied) = sandbox.scenario() {
             for (name, a) in &applied.accounts {

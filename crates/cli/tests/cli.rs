@@ -70,6 +70,27 @@ fn explain_accepts_every_input_form() {
 }
 
 #[test]
+fn explain_reads_api_instagram_com_errors() {
+    // api.instagram.com's flat shape (its code exchange), and a Facebook Login answer.
+    let o = instapub(&[
+        "explain",
+        r#"{"error_type": "OAuthException", "code": 400, "error_message": "Matching code was not found or was already used"}"#,
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v = json(&o);
+    assert_eq!(v["read_as"], "envelope");
+    assert_eq!(v["entry"]["id"], "InstagramCodeNotFound");
+    assert_eq!(
+        v["received"]["message"],
+        "Matching code was not found or was already used"
+    );
+    let o = instapub(&["explain", "100/36009"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("AuthCodeUsed"), "{}", stdout(&o));
+}
+
+#[test]
 fn explain_reads_files_and_stdin() {
     let body = r#"{"error":{"message":"Only photo or video can be accepted as media type.","type":"OAuthException","code":9004,"error_subcode":2207052,"is_transient":false,"error_user_title":"Error","error_user_msg":"No se pudo","fbtrace_id":"AlpttEYXJ6vKWCf1NCKRVks"}}"#;
     let dir = std::env::temp_dir().join(format!("instapub-cli-{}", std::process::id()));
@@ -123,10 +144,10 @@ fn explain_is_honest_about_unknown_codes() {
     assert_eq!(v["classification"]["match"], "unknown");
     // Unknown subcode with a known code: the code's generic entry, flagged as such, and
     // exit 1 (issue 16: the subcode is not in the catalog).
-    let o = instapub(&["explain", "190/458"]);
+    let o = instapub(&["explain", "190/459"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("Matched by code only"));
-    assert!(stdout(&o).contains("Subcode 458 is not in the catalog"));
+    assert!(stdout(&o).contains("Subcode 459 is not in the catalog"));
     // Subcode only, unknown: no "(none)" wording.
     let o = instapub(&[
         "explain",

@@ -1195,6 +1195,171 @@ catalog! {
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
     }
 
+    // ---------------------------------------------------------------------------------------
+    // Login and tokens: Facebook Login (graph.facebook.com) and Instagram Login
+    // (api.instagram.com, graph.instagram.com).
+    // ---------------------------------------------------------------------------------------
+
+    /// The user revoked the app (or never authorized it).
+    AppNotAuthorized = graph {
+        code: 190, subcode: Some(458),
+        message: "Error validating access token: The user has not authorized application {node-id}.",
+        summary: "The user removed the app's permissions (DELETE /me/permissions or in their settings); every token they gave it is dead.",
+        solution: "Send the user through the login flow again.",
+        action: Action::RefreshToken,
+        evidence: "REAL (test fixtures mirroring live Graph; yongjhih/RetroFacebook#21)",
+    }
+
+    /// An authorization code exchanged twice.
+    AuthCodeUsed = graph {
+        code: 100, subcode: Some(36009),
+        message: "This authorization code has been used.",
+        summary: "The code from the login redirect was already exchanged; a code works once.",
+        solution: "Exchange each code once and keep the token; on a retry after a lost answer, start the login again.",
+        action: Action::RefreshToken,
+        evidence: "REAL (captured body with subcode 36009; laravel/socialite#385)",
+    }
+
+    /// An authorization code past its life.
+    AuthCodeExpired = graph {
+        code: 100, subcode: Some(36007),
+        message: "This authorization code has expired.",
+        summary: "The code from the login redirect was not exchanged in time (codes live minutes).",
+        solution: "Exchange the code as soon as the redirect arrives; start the login again.",
+        action: Action::RefreshToken,
+        evidence: "REAL (overtrue/socialite#198)",
+    }
+
+    /// The code exchange named another redirect_uri than the dialog.
+    RedirectUriMismatch = graph {
+        code: 100,
+        message: "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
+        summary: "redirect_uri in the code exchange differs from the one the login dialog was opened with.",
+        solution: "Send exactly the same redirect_uri (scheme, host, path, trailing slash) to the dialog and to the exchange.",
+        action: fix(&["redirect_uri"]),
+        evidence: "REAL (scribejava/scribejava#605; no subcode seen)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A code that is no code.
+    AuthCodeInvalid = graph {
+        code: 100,
+        message: "Invalid verification code format.",
+        summary: "The code parameter is not an authorization code Meta issued.",
+        solution: "Pass the code query parameter of the login redirect unchanged (strip a trailing #_=_).",
+        action: fix(&["code"]),
+        evidence: "REAL (mweibel/facebook.ex#52; restfb#412: code 100, no subcode)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A wrong app secret.
+    ClientSecretInvalid = graph {
+        code: 1,
+        message: "Error validating client secret.",
+        summary: "client_secret is not the app's secret.",
+        solution: "Use the app secret from the app's dashboard (Settings > Basic), never a token.",
+        action: fix(&["client_secret"]),
+        evidence: "REAL (facebookarchive/php-graph-sdk#538)",
+        note: Some("Shares code 1 without subcode with UnknownError, which is the primary entry for classification."),
+    }
+
+    /// An app id Meta does not know.
+    AppIdInvalid = graph {
+        code: 101,
+        message: "Error validating application. Invalid application ID.",
+        summary: "client_id is not an app id.",
+        solution: "Use the app id from the app's dashboard.",
+        action: fix(&["client_id"]),
+        evidence: "weak: seen in a test fixture only",
+    }
+
+    /// A redirect URI the app does not list.
+    RedirectUriNotAllowed = graph {
+        code: 191,
+        message: "Invalid redirect_uri: Given URL is not allowed by the Application configuration.",
+        summary: "The login dialog was opened with a redirect_uri the app does not allow.",
+        solution: "Add the URI to the app's Valid OAuth Redirect URIs, or use one listed there.",
+        action: fix(&["redirect_uri"]),
+        evidence: "REAL string (a login handler's error text); code 191 GUESS",
+    }
+
+    /// A refresh of an Instagram token younger than 24 hours.
+    RefreshTooEarly = graph {
+        code: 100,
+        message: "(#100) The access token can only be refreshed once it is at least 24 hours old",
+        summary: "ig_refresh_token refreshes long-lived tokens that are at least 24 hours old and not expired.",
+        solution: "Refresh later (any time between 24 hours and 60 days after the token was issued).",
+        action: fix(&["access_token"]),
+        evidence: "Meta's Business Login docs state the 24 h rule; the error text was not found (GUESS)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A token of the wrong kind for an exchange or refresh.
+    TokenKindUnsupported = graph {
+        code: 100,
+        message: "Unsupported request - method type: get",
+        summary: "The token given cannot be exchanged or refreshed this way (an Instagram exchange of a Facebook token, a refresh of a short-lived token).",
+        solution: "Exchange short-lived tokens (ig_exchange_token, fb_exchange_token); refresh only long-lived Instagram tokens.",
+        action: fix(&["access_token", "grant_type"]),
+        evidence: "REAL message for a refresh with an unsupported token (stevenschobert/instafeed.js#654, 2025)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// api.instagram.com: the code is unknown or used.
+    InstagramCodeNotFound = graph {
+        code: 400,
+        message: "Matching code was not found or was already used",
+        summary: "api.instagram.com does not know the code, or it was already exchanged (codes work once, for an hour).",
+        solution: "Exchange each code once, within the hour; start the login again.",
+        action: Action::RefreshToken,
+        evidence: "REAL (Meta's Business Login docs sample; 'This authorization code has been used' is seen too)",
+        note: Some("api.instagram.com answers {\"error_type\": \"OAuthException\", \"code\": 400, \"error_message\": ...}, not a Graph envelope; code 400 is the HTTP status."),
+    }
+
+    /// api.instagram.com: redirect_uri (or the secret) does not match.
+    InstagramRedirectUriMismatch = graph {
+        code: 400,
+        message: "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
+        summary: "redirect_uri differs from the authorize request's, or client_secret is wrong (api.instagram.com answers both the same way).",
+        solution: "Send the same redirect_uri as to www.instagram.com/oauth/authorize, and the Instagram app secret.",
+        action: fix(&["redirect_uri", "client_secret"]),
+        evidence: "REAL (Msameim181/n8n-nodes-instagram-integrations#2, 2025; an operator's note that a wrong secret gets the same answer)",
+        note: Some("Shares code 400 with InstagramCodeNotFound, which is the primary entry for classification. Rendered in api.instagram.com's flat shape."),
+    }
+
+    /// www.instagram.com / api.instagram.com: the app id is not an Instagram app.
+    InstagramInvalidPlatformApp = graph {
+        code: 400,
+        message: "Invalid platform app",
+        summary: "client_id is not the Instagram app id (a Facebook app id is a common mistake).",
+        solution: "Use the Instagram app id from the app dashboard's Instagram > API setup with Instagram login.",
+        action: fix(&["client_id"]),
+        evidence: "REAL (shown by www.instagram.com/oauth/authorize for a Facebook app id, many reports)",
+        note: Some("Shares code 400 with InstagramCodeNotFound, which is the primary entry for classification. Rendered in api.instagram.com's flat shape."),
+    }
+
+    /// api.instagram.com: a parameter is missing.
+    InstagramMissingParameter = graph {
+        code: 400,
+        message: "You must provide a {param}",
+        summary: "A required parameter of the Instagram code exchange is missing.",
+        solution: "Send client_id, client_secret, grant_type=authorization_code, redirect_uri and code.",
+        action: fix(&[]),
+        evidence: "GUESS (the legacy Instagram API's wording)",
+        note: Some("Shares code 400 with InstagramCodeNotFound, which is the primary entry for classification. Rendered in api.instagram.com's flat shape."),
+    }
+
+    /// www.instagram.com: response_type other than code or token.
+    InstagramUnsupportedResponseType = graph {
+        code: 400,
+        message: "Only response type \"code\" and \"token\" is allowed",
+        summary: "The authorize URL's response_type is missing or not code.",
+        solution: "Open the authorize URL with response_type=code.",
+        action: fix(&["response_type"]),
+        evidence: "REAL (public issue threads of OAuth libraries)",
+        note: Some("Shares code 400 with InstagramCodeNotFound, which is the primary entry for classification. Rendered in api.instagram.com's flat shape."),
+    }
+
     /// The sandbox's CDN has no bytes at this URL.
     MediaBytesNotFound = graph {
         status: 404, code: 100,

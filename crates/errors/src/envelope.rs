@@ -221,6 +221,24 @@ impl Envelope {
         format!(r#"OAuth "Facebook Platform" "{kind}" "{msg}""#)
     }
 
+    /// api.instagram.com's flat error shape (its token exchange and authorize errors):
+    /// `{"error_type":"OAuthException","code":400,"error_message":"..."}`, `code` being the HTTP
+    /// status.
+    pub fn to_instagram_oauth_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            error_type: &'a str,
+            code: u16,
+            error_message: &'a str,
+        }
+        serde_json::to_string(&Flat {
+            error_type: &self.error_type,
+            code: self.status,
+            error_message: &self.message,
+        })
+        .unwrap_or_default()
+    }
+
     /// The resumable-upload (rupload) failure shape, as Meta documents it:
     /// `{"debug_info":{"retriable":false,"type":"ProcessingFailedError","message":"{\"success\":false,\"error\":{\"message\":\"...\"}}"}}`.
     pub fn to_upload_json(&self) -> String {

@@ -45,7 +45,8 @@ impl GraphError {
     /// Parses a Graph error body. `status` is the HTTP status if known.
     ///
     /// Also accepts the resumable-upload failure shape `{"debug_info":{...}}`, mapping
-    /// `retriable` to `is_transient`.
+    /// `retriable` to `is_transient`, and api.instagram.com's flat shape
+    /// `{"error_type":...,"code":400,"error_message":...}`.
     pub fn parse(status: Option<u16>, body: &[u8]) -> Result<GraphError, ParseError> {
         if body.len() > MAX_BODY {
             return Err(ParseError::TooLarge(body.len()));
@@ -56,6 +57,23 @@ impl GraphError {
         }
         let value: Value =
             serde_json::from_str(&raw).map_err(|e| ParseError::NotJson(e.to_string()))?;
+        if let Some(flat) = value
+            .as_object()
+            .filter(|o| o.contains_key("error_message"))
+        {
+            return Ok(GraphError {
+                status,
+                message: text(flat, "error_message"),
+                error_type: text(flat, "error_type"),
+                code: integer(flat, "code"),
+                subcode: None,
+                is_transient: None,
+                user_title: None,
+                user_msg: None,
+                fbtrace_id: None,
+                raw,
+            });
+        }
         let object = value
             .get("error")
             .and_then(Value::as_object)

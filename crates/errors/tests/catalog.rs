@@ -267,10 +267,16 @@ fn classification_falls_back_in_order() {
         (Match::Subcode, Some(Id::MediaFetchFailed))
     );
     // Unknown subcode: the code's own entry.
-    let c = classify(Some(190), Some(458));
+    let c = classify(Some(190), Some(459_999));
     assert_eq!(
         (c.matched, c.id),
         (Match::Code, Some(Id::InvalidAccessToken))
+    );
+    // 190/458 has its own entry: the user revoked the app.
+    let c = classify(Some(190), Some(458));
+    assert_eq!(
+        (c.matched, c.id),
+        (Match::Exact, Some(Id::AppNotAuthorized))
     );
     // Unknown code in a known family.
     let c = classify(Some(341), None);

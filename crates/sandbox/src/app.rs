@@ -41,7 +41,15 @@ pub struct App {
 pub struct Demo {
     pub account: Account,
     pub token: Token,
+    /// The demo app (accepts any redirect URI), Facebook user, and the Page linking that user
+    /// to the demo account.
+    pub app: store::MetaApp,
+    pub fb_user: store::FbUser,
+    pub page: store::Page,
 }
+
+/// The demo app's name.
+pub const DEMO_APP_NAME: &str = "instapub demo app";
 
 impl App {
     /// Opens the store and creates, on first start, the admin key and the demo account.
@@ -86,8 +94,45 @@ impl App {
                         t
                     }
                 };
+                let meta_app = match store::first_app(&tx)? {
+                    Some(a) => a,
+                    None => store::insert_app(
+                        &tx,
+                        None,
+                        &crate::tokens::random_secret("", 32).to_ascii_lowercase(),
+                        DEMO_APP_NAME,
+                        &[],
+                    )?,
+                };
+                let fb_user = match store::first_fb_user(&tx)? {
+                    Some(u) => u,
+                    None => store::insert_fb_user(&tx, "instapub Demo User")?,
+                };
+                let page = match store::pages_of_account(&tx, &account.id)?
+                    .into_iter()
+                    .next()
+                {
+                    Some(p) => p,
+                    None => store::insert_page(
+                        &tx,
+                        "instapub demo Page",
+                        &fb_user.id,
+                        Some(&account.id),
+                        None,
+                    )?,
+                };
                 tx.commit()?;
-                Ok((offset, admin_key, Demo { account, token }))
+                Ok((
+                    offset,
+                    admin_key,
+                    Demo {
+                        account,
+                        token,
+                        app: meta_app,
+                        fb_user,
+                        page,
+                    },
+                ))
             })
             .await?;
         Ok(Arc::new(App {

@@ -1,50 +1,183 @@
-//! Who is calling: the access token, its account, its permissions and expiry, answered with
-//! Graph's token errors (104 no token, 190 unparseable, 190/463 expired, 10 missing permission,
-//! 100/33 someone else's node).
+//! Who is calling: the access token, who it speaks for (an Instagram account, a Facebook user,
+//! a Page), its permissions and expiry, answered with Graph's token errors (104 no token, 190
+//! unparseable or the other host's kind, 190/463 expired, 190/458 revoked, 10 missing
+//! permission, 100/33 someone else's node).
 
 use instapub_errors::{placeholder, Id};
 
 use crate::app::App;
 use crate::error::{object_not_found, ApiError, ApiResult};
-use crate::store::{self, Account, Token};
+use crate::route::Host;
+use crate::store::{self, Account, LoginToken, Page, TokenKind};
 
-/// The authenticated caller of a request.
+/// Who a token speaks for.
+#[derive(Debug, Clone)]
+pub enum Who {
+    /// An Instagram account: a control-plane token (any host) or an Instagram user token.
+    Account(Account),
+    /// A Facebook user (Facebook Login user token).
+    FacebookUser(String),
+    /// A Facebook Page (Page token), and the Instagram account linked to it.
+    Page(Page, Option<Account>),
+}
+
+/// An authenticated token, before the request's node is known.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub who: Who,
+    pub permissions: Vec<String>,
+    /// The token's record when a login flow minted it.
+    pub login: Option<LoginToken>,
+}
+
+impl Principal {
+    /// The id usage is counted under.
+    pub fn usage_key(&self) -> &str {
+        match &self.who {
+            Who::Account(a) => &a.id,
+            Who::FacebookUser(id) => id,
+            Who::Page(p, _) => &p.id,
+        }
+    }
+
+    /// What `/me` names.
+    pub fn me(&self) -> &str {
+        self.usage_key()
+    }
+
+    /// The caller acting for `account`, once the request's node showed which.
+    pub fn acting_for(&self, account: Account) -> Caller {
+        Caller {
+            permissions: self.permissions.clone(),
+            account,
+        }
+    }
+}
+
+/// The authenticated caller of a request, acting for one Instagram account.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub token: Token,
+    pub permissions: Vec<String>,
     pub account: Account,
 }
 
-/// Resolves a token to its caller.
-pub async fn authenticate(app: &App, token: Option<String>) -> ApiResult<Caller> {
+/// Resolves a token on a host.
+pub async fn authenticate(app: &App, token: Option<String>, host: Host) -> ApiResult<Principal> {
     let Some(token) = token else {
         return Err(ApiError::new(Id::AccessTokenRequired));
     };
     if token.len() > 1024 {
         return Err(ApiError::new(Id::InvalidAccessToken));
     }
+    let t = token.clone();
     let found = app
         .store
-        .lookup(move |c| store::token_with_account(c, &token))
+        .lookup(move |c| store::token_with_account(c, &t))
         .await
         .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
-    let Some((token, account)) = found else {
+    let now = app.clock.now_ms();
+    if let Some((token, account)) = found {
+        check_expiry(token.expires_at, now)?;
+        return Ok(Principal {
+            who: Who::Account(account),
+            permissions: token.permissions,
+            login: None,
+        });
+    }
+    let found = app
+        .store
+        .read(move |c| {
+            let Some(t) = store::login_token(c, &token)? else {
+                return Ok(None);
+            };
+            let who = match t.kind {
+                TokenKind::InstagramUser => store::account(c, &t.subject_id)?.map(Who::Account),
+                TokenKind::FacebookUser => Some(Who::FacebookUser(t.subject_id.clone())),
+                TokenKind::Page => match store::page(c, &t.subject_id)? {
+                    Some(p) => {
+                        let linked = match &p.ig_account_id {
+                            Some(id) => store::account(c, id)?,
+                            None => None,
+                        };
+                        Some(Who::Page(p, linked))
+                    }
+                    None => None,
+                },
+            };
+            Ok(who.map(|w| (t, w)))
+        })
+        .await
+        .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
+    let Some((login, who)) = found else {
         return Err(ApiError::new(Id::InvalidAccessToken));
     };
-    let now = app.clock.now_ms();
-    if let Some(expires_at) = token.expires_at {
-        if now >= expires_at {
-            return Err(ApiError::new(Id::TokenExpired)
-                .with(placeholder::EXPIRED_AT, pacific_time(expires_at))
-                .with(placeholder::NOW, pacific_time(now)));
+    // Each host parses only its own tokens (Instagram user tokens are IGAA..., Facebook ones EAA...).
+    let instagram_token = login.kind == TokenKind::InstagramUser;
+    if instagram_token != (host == Host::Instagram) {
+        return Err(ApiError::new(Id::InvalidAccessToken));
+    }
+    if login.revoked {
+        return Err(
+            ApiError::new(Id::AppNotAuthorized).with(placeholder::NODE_ID, login.app_id.as_str())
+        );
+    }
+    check_expiry(login.expires_at, now)?;
+    Ok(Principal {
+        who,
+        permissions: login.scopes.clone(),
+        login: Some(login),
+    })
+}
+
+fn check_expiry(expires_at: Option<i64>, now: i64) -> ApiResult<()> {
+    match expires_at {
+        Some(at) if now >= at => Err(ApiError::new(Id::TokenExpired)
+            .with(placeholder::EXPIRED_AT, pacific_time(at))
+            .with(placeholder::NOW, pacific_time(now))),
+        _ => Ok(()),
+    }
+}
+
+impl Principal {
+    /// Whether this token may act for an Instagram account: its own, its Page's, or (a Facebook
+    /// user) one linked to a Page the user administers.
+    pub async fn can_act_for(&self, app: &App, account_id: &str) -> ApiResult<Option<Account>> {
+        match &self.who {
+            Who::Account(a) => Ok((a.id == account_id).then(|| a.clone())),
+            Who::Page(_, linked) => Ok(linked.clone().filter(|a| a.id == account_id)),
+            Who::FacebookUser(user) => {
+                let (user, id) = (user.clone(), account_id.to_owned());
+                app.store
+                    .read(move |c| {
+                        let managed = store::pages_of_account(c, &id)?
+                            .iter()
+                            .any(|p| p.admin_id == user);
+                        if managed {
+                            store::account(c, &id)
+                        } else {
+                            Ok(None)
+                        }
+                    })
+                    .await
+                    .map_err(|_| ApiError::new(Id::ServiceUnavailable))
+            }
         }
     }
-    Ok(Caller { token, account })
+
+    /// The Instagram account a token stands for without a node to say which (a control-plane
+    /// or Instagram user token's own, a Page's linked one); a Facebook user has none.
+    pub fn own_account(&self) -> Option<&Account> {
+        match &self.who {
+            Who::Account(a) => Some(a),
+            Who::Page(_, linked) => linked.as_ref(),
+            Who::FacebookUser(_) => None,
+        }
+    }
 }
 
 impl Caller {
     pub fn has_permission(&self, permission: &str) -> bool {
-        self.token.permissions.iter().any(|p| p == permission)
+        self.permissions.iter().any(|p| p == permission)
     }
 
     /// Publishing needs `instagram_content_publish` (or its Instagram-Login twin).

@@ -30,6 +30,13 @@ const TAG_LEN: usize = 12;
 
 /// Served at a video's `thumbnail_url` when it has no cover.
 const PLACEHOLDER_THUMBNAIL: &[u8] = include_bytes!("../assets/video-thumbnail.jpg");
+/// Served as every profile picture nobody staged (a plain 200x200 square).
+const AVATAR: &[u8] = include_bytes!("../assets/avatar.jpg");
+
+/// The profile picture of a Facebook user, a Page or an Instagram account.
+pub fn avatar_url(base: &str, id: &str) -> String {
+    format!("{base}/{HOST}/{FOLDER}/{id}_p_a.jpg")
+}
 
 /// Where `media_url` points, when the media's bytes are stored.
 pub fn media_url(base: &str, m: &Media) -> Option<String> {
@@ -71,10 +78,22 @@ pub async fn handle(app: Arc<App>, file: &str, headers: &HeaderMap) -> Response 
             .with(placeholder::PATH, format!("/{HOST}/{FOLDER}/{file}"))
             .into_response_with(profile)
     };
-    let Some((id, tag_given, thumbnail)) = parse_file(file) else {
+    let Some((id, tag_given, which)) = parse_file(file) else {
         return not_found();
     };
     let id = id.to_owned();
+    if which == Which::Avatar {
+        let found = app.store.lookup(move |c| store::node(c, &id)).await;
+        return match found {
+            Ok(Some(_)) => {
+                let blob = Blob::Memory(bytes::Bytes::from_static(AVATAR));
+                crate::ranged::serve(blob, "image/jpeg", headers, profile).await
+            }
+            Ok(None) => not_found(),
+            Err(e) => crate::error::store_failed(e).into_response_with(profile),
+        };
+    }
+    let thumbnail = which == Which::Thumbnail;
     let found = app.store.lookup(move |c| store::media(c, &id)).await;
     let media = match found {
         Ok(Some(m)) => m,
@@ -110,8 +129,16 @@ pub async fn handle(app: Arc<App>, file: &str, headers: &HeaderMap) -> Response 
     crate::ranged::serve(blob, content_type, headers, profile).await
 }
 
-/// `{id}_{tag}_{n|t}.{ext}`: the media id, the hash tag, and whether the thumbnail is asked.
-fn parse_file(file: &str) -> Option<(&str, &str, bool)> {
+/// What a CDN file name asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Media,
+    Thumbnail,
+    Avatar,
+}
+
+/// `{id}_{tag}_{n|t|a}.{ext}`: the id, the hash tag, and what is asked.
+fn parse_file(file: &str) -> Option<(&str, &str, Which)> {
     let (stem, _ext) = file.rsplit_once('.')?;
     let mut parts = stem.split('_');
     let (id, tag, which) = (parts.next()?, parts.next()?, parts.next()?);
@@ -119,8 +146,9 @@ fn parse_file(file: &str) -> Option<(&str, &str, bool)> {
         return None;
     }
     match which {
-        "n" => Some((id, tag, false)),
-        "t" => Some((id, tag, true)),
+        "n" => Some((id, tag, Which::Media)),
+        "t" => Some((id, tag, Which::Thumbnail)),
+        "a" => Some((id, tag, Which::Avatar)),
         _ => None,
     }
 }
@@ -159,9 +187,10 @@ mod tests {
     fn file_names() {
         assert_eq!(
             parse_file("17900000000000001_0123456789ab_n.jpg"),
-            Some(("17900000000000001", "0123456789ab", false))
+            Some(("17900000000000001", "0123456789ab", Which::Media))
         );
-        assert_eq!(parse_file("1_x_t.jpg"), Some(("1", "x", true)));
+        assert_eq!(parse_file("1_x_t.jpg"), Some(("1", "x", Which::Thumbnail)));
+        assert_eq!(parse_file("1_p_a.jpg"), Some(("1", "p", Which::Avatar)));
         for bad in [
             "",
             "1_x_n",

@@ -40,6 +40,7 @@ mod control;
 mod error;
 mod faults;
 mod graph;
+mod login;
 mod params;
 mod pipeline;
 mod ranged;
@@ -175,6 +176,40 @@ impl Sandbox {
     /// The control-plane key.
     pub fn admin_key(&self) -> &str {
         &self.app.admin_key
+    }
+
+    /// The demo app's id (`client_id`); it accepts any redirect URI.
+    pub fn app_id(&self) -> &str {
+        &self.app.demo.app.id
+    }
+
+    /// The demo app's secret (`client_secret`).
+    pub fn app_secret(&self) -> &str {
+        &self.app.demo.app.secret
+    }
+
+    /// The demo Facebook user, who administers the demo Page.
+    pub fn facebook_user_id(&self) -> &str {
+        &self.app.demo.fb_user.id
+    }
+
+    /// The demo Page, linked to the demo Instagram account.
+    pub fn page_id(&self) -> &str {
+        &self.app.demo.page.id
+    }
+
+    /// Each Meta host's base URL in this sandbox: `https://HOST/path` is `{base}/HOST/path`
+    /// (`{base}/path` alone is graph.facebook.com).
+    pub fn hosts(&self) -> std::collections::BTreeMap<&'static str, String> {
+        route::HOSTS
+            .iter()
+            .map(|h| (*h, format!("{}/{h}", self.base_url)))
+            .collect()
+    }
+
+    /// One Meta host's base URL in this sandbox (`graph.instagram.com` -> `{base}/graph.instagram.com`).
+    pub fn host_url(&self, host: &str) -> String {
+        format!("{}/{host}", self.base_url)
     }
 
     /// What the start-up scenario created (ids by name), if one was given.

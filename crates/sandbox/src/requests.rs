@@ -93,7 +93,7 @@ impl RequestLog {
             query: query.map(mask_secrets),
             body: mask_secrets(&truncate(body)),
             status,
-            response: truncate(response),
+            response: mask_secrets(&truncate(response)),
             error_code,
             error_subcode,
             detail: detail.map(str::to_owned),

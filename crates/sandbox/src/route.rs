@@ -40,7 +40,32 @@ pub enum GraphRoute {
     DeleteComment,
     CommentReplies,
     CreateReply,
+    OauthAccessToken,
+    DebugToken,
+    IgAccessToken,
+    IgRefreshToken,
+    FbUserRead,
+    FbUserAccounts,
+    FbUserBusinesses,
+    FbUserPermissions,
+    RevokePermissions,
+    PageRead,
+    BusinessRead,
+    BusinessOwnedPages,
+    BusinessClientPages,
     IgAudio,
+}
+
+/// A route of the login hosts: the consent pages (`www.facebook.com`, `www.instagram.com`) and
+/// Instagram's token exchange (`api.instagram.com`). They answer HTML, redirects, or
+/// api.instagram.com's own error shape, not Graph envelopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LoginRoute {
+    FacebookDialog,
+    FacebookConsent,
+    InstagramAuthorize,
+    InstagramConsent,
+    InstagramToken,
 }
 
 /// A route of the resumable-upload host (`rupload.facebook.com` in production).
@@ -68,6 +93,12 @@ pub enum ControlRoute {
     PatchMedia,
     CreateComment,
     CreatePartnershipCode,
+    CreateApp,
+    ListApps,
+    CreateFacebookUser,
+    CreatePage,
+    CreateBusiness,
+    CreateOauthCode,
     GetApp,
     PatchApp,
     AddFault,
@@ -88,6 +119,7 @@ pub enum Route {
     Graph(GraphRoute),
     Upload(UploadRoute),
     Cdn(CdnRoute),
+    Login(LoginRoute),
     Control(ControlRoute),
 }
 
@@ -98,6 +130,9 @@ pub enum NodeKind {
     Container,
     Media,
     Comment,
+    FbUser,
+    Page,
+    Business,
 }
 
 /// The operations a fault rule can name (`match.endpoint`); each route of [`ROUTES`] says which
@@ -129,6 +164,10 @@ pub enum Endpoint {
     Comments,
     /// `GET /{ig-media-id}/insights`, `GET /{ig-user-id}/insights`
     Insights,
+    /// The token endpoints (code exchange, long-lived exchange, refresh, debug_token)
+    Login,
+    /// Facebook users, Pages, Businesses and permissions (account discovery)
+    Accounts,
 }
 
 impl Endpoint {
@@ -174,7 +213,10 @@ macro_rules! row {
 
 use ControlRoute as C;
 use GraphRoute as G;
-use NodeKind::{Comment as NComment, Container as NContainer, Media as NMedia, User as NUser};
+use NodeKind::{
+    Business as NBusiness, Comment as NComment, Container as NContainer, FbUser as NFbUser,
+    Media as NMedia, Page as NPage, User as NUser,
+};
 
 /// Every route the sandbox serves.
 pub static ROUTES: &[Spec] = &[
@@ -356,6 +398,110 @@ pub static ROUTES: &[Spec] = &[
         "Reply to a comment (message)"
     ),
     row!(
+        Route::Graph(G::OauthAccessToken),
+        GET,
+        "/oauth/access_token",
+        None,
+        Some(Endpoint::Login),
+        "Facebook Login: exchange a code (client_id, client_secret, redirect_uri, code), or a token for a long-lived one (grant_type=fb_exchange_token)"
+    ),
+    row!(
+        Route::Graph(G::DebugToken),
+        GET,
+        "/debug_token",
+        None,
+        Some(Endpoint::Login),
+        "What a token is: app, type, scopes, expiry, validity (input_token; access_token = app_id|app_secret)"
+    ),
+    row!(
+        Route::Graph(G::IgAccessToken),
+        GET,
+        "/access_token",
+        None,
+        Some(Endpoint::Login),
+        "Instagram Login (graph.instagram.com): a long-lived token for a short-lived one (grant_type=ig_exchange_token)"
+    ),
+    row!(
+        Route::Graph(G::IgRefreshToken),
+        GET,
+        "/refresh_access_token",
+        None,
+        Some(Endpoint::Login),
+        "Instagram Login (graph.instagram.com): refresh a long-lived token at least 24 h old (grant_type=ig_refresh_token)"
+    ),
+    row!(
+        Route::Graph(G::FbUserRead),
+        GET,
+        "/{node-id}",
+        Some((NFbUser, None)),
+        Some(Endpoint::Accounts),
+        "Read a Facebook user (id, name, picture); /me with a Facebook user token"
+    ),
+    row!(
+        Route::Graph(G::FbUserAccounts),
+        GET,
+        "/{facebook-user-id}/accounts",
+        Some((NFbUser, Some("accounts"))),
+        Some(Endpoint::Accounts),
+        "The Pages the user administers, with their access_token and instagram_business_account"
+    ),
+    row!(
+        Route::Graph(G::FbUserBusinesses),
+        GET,
+        "/{facebook-user-id}/businesses",
+        Some((NFbUser, Some("businesses"))),
+        Some(Endpoint::Accounts),
+        "The user's Businesses"
+    ),
+    row!(
+        Route::Graph(G::FbUserPermissions),
+        GET,
+        "/{facebook-user-id}/permissions",
+        Some((NFbUser, Some("permissions"))),
+        Some(Endpoint::Accounts),
+        "Each scope and whether it is granted or declined"
+    ),
+    row!(
+        Route::Graph(G::RevokePermissions),
+        DELETE,
+        "/{facebook-user-id}/permissions",
+        Some((NFbUser, Some("permissions"))),
+        Some(Endpoint::Accounts),
+        "Revoke the app: every token the user gave it stops working"
+    ),
+    row!(
+        Route::Graph(G::PageRead),
+        GET,
+        "/{node-id}",
+        Some((NPage, None)),
+        Some(Endpoint::Accounts),
+        "Read a Page (name, access_token, instagram_business_account, picture)"
+    ),
+    row!(
+        Route::Graph(G::BusinessRead),
+        GET,
+        "/{node-id}",
+        Some((NBusiness, None)),
+        Some(Endpoint::Accounts),
+        "Read a Business (id, name)"
+    ),
+    row!(
+        Route::Graph(G::BusinessOwnedPages),
+        GET,
+        "/{business-id}/owned_pages",
+        Some((NBusiness, Some("owned_pages"))),
+        Some(Endpoint::Accounts),
+        "The Pages a Business owns"
+    ),
+    row!(
+        Route::Graph(G::BusinessClientPages),
+        GET,
+        "/{business-id}/client_pages",
+        Some((NBusiness, Some("client_pages"))),
+        Some(Endpoint::Accounts),
+        "The Pages a Business manages for clients"
+    ),
+    row!(
         Route::Graph(G::IgAudio),
         GET,
         "/ig_audio",
@@ -379,6 +525,47 @@ pub static ROUTES: &[Spec] = &[
         None,
         None,
         "How far a resumable upload got (sandbox addition)"
+    ),
+    // ---- Login hosts ----
+    row!(
+        Route::Login(LoginRoute::FacebookDialog),
+        GET,
+        "/www.facebook.com/{version}/dialog/oauth",
+        None,
+        None,
+        "Facebook Login's consent page (client_id, redirect_uri, scope, state, response_type=code)"
+    ),
+    row!(
+        Route::Login(LoginRoute::FacebookConsent),
+        POST,
+        "/www.facebook.com/{version}/dialog/oauth",
+        None,
+        None,
+        "The consent page's answer: Allow (redirect with code) or Cancel (redirect with error)"
+    ),
+    row!(
+        Route::Login(LoginRoute::InstagramAuthorize),
+        GET,
+        "/www.instagram.com/oauth/authorize",
+        None,
+        None,
+        "Instagram Login's consent page (client_id, redirect_uri, scope, state, response_type=code)"
+    ),
+    row!(
+        Route::Login(LoginRoute::InstagramConsent),
+        POST,
+        "/www.instagram.com/oauth/authorize",
+        None,
+        None,
+        "The consent page's answer: Allow or Cancel"
+    ),
+    row!(
+        Route::Login(LoginRoute::InstagramToken),
+        POST,
+        "/api.instagram.com/oauth/access_token",
+        None,
+        None,
+        "Instagram Login: exchange a code for a short-lived Instagram user token (form or multipart)"
     ),
     // ---- CDN ----
     row!(
@@ -461,6 +648,54 @@ pub static ROUTES: &[Spec] = &[
         None,
         None,
         "Create a partnership ad code for a media"
+    ),
+    row!(
+        Route::Control(C::CreateApp),
+        POST,
+        "/_sandbox/apps",
+        None,
+        None,
+        "Create an app (id, secret, redirect URIs)"
+    ),
+    row!(
+        Route::Control(C::ListApps),
+        GET,
+        "/_sandbox/apps",
+        None,
+        None,
+        "List apps"
+    ),
+    row!(
+        Route::Control(C::CreateFacebookUser),
+        POST,
+        "/_sandbox/facebook_users",
+        None,
+        None,
+        "Create a Facebook user"
+    ),
+    row!(
+        Route::Control(C::CreatePage),
+        POST,
+        "/_sandbox/pages",
+        None,
+        None,
+        "Create a Page administered by a Facebook user, linked to an Instagram account or not"
+    ),
+    row!(
+        Route::Control(C::CreateBusiness),
+        POST,
+        "/_sandbox/businesses",
+        None,
+        None,
+        "Create a Business owned by a Facebook user"
+    ),
+    row!(
+        Route::Control(C::CreateOauthCode),
+        POST,
+        "/_sandbox/oauth/codes",
+        None,
+        None,
+        "Mint an OAuth code as if the user had consented (for headless tests)"
     ),
     row!(
         Route::Control(C::GetApp),
@@ -567,6 +802,7 @@ impl Spec {
             Route::Graph(_) => Surface::Graph,
             Route::Upload(_) => Surface::Upload,
             Route::Cdn(_) => Surface::Cdn,
+            Route::Login(_) => Surface::Login,
             Route::Control(_) => Surface::Control,
         }
     }
@@ -587,17 +823,54 @@ impl Route {
     pub fn is_public(self) -> bool {
         matches!(
             self,
-            Route::Control(C::GetFile | C::OpenApi) | Route::Cdn(_)
+            Route::Control(C::GetFile | C::OpenApi)
+                | Route::Cdn(_)
+                | Route::Login(_)
+                | Route::Graph(
+                    G::OauthAccessToken | G::DebugToken | G::IgAccessToken | G::IgRefreshToken
+                )
         )
     }
 }
 
 /// The hosts a path can name in front (`{base}/graph.facebook.com/...`).
 const GRAPH_HOST: &str = "graph.facebook.com";
+const INSTAGRAM_GRAPH_HOST: &str = "graph.instagram.com";
+
+/// Which Graph host a request addresses: `{base}/graph.instagram.com/...` is Instagram's,
+/// everything else (`{base}/...`, `{base}/graph.facebook.com/...`) Facebook's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    Facebook,
+    Instagram,
+}
+
+/// Every Meta host the sandbox serves, as `{base}/{host}`; `{base}` alone is graph.facebook.com.
+pub const HOSTS: &[&str] = &[
+    GRAPH_HOST,
+    INSTAGRAM_GRAPH_HOST,
+    "api.instagram.com",
+    "www.facebook.com",
+    "www.instagram.com",
+    "rupload.facebook.com",
+    crate::cdn::HOST,
+];
+
+/// The Graph host of a path.
+pub fn host_of(path: &str) -> Host {
+    let first = path.split('/').find(|s| !s.is_empty());
+    if first == Some(INSTAGRAM_GRAPH_HOST) {
+        Host::Instagram
+    } else {
+        Host::Facebook
+    }
+}
 /// Where the upload host's paths start.
 const UPLOAD_PREFIX: &str = "ig-api-upload";
 /// The CDN's host segment.
 const CDN_HOST: &str = crate::cdn::HOST;
+/// The login hosts' first segments.
+const LOGIN_HOSTS: &[&str] = &["api.instagram.com", "www.facebook.com", "www.instagram.com"];
 /// Where the control plane's paths start.
 const CONTROL_PREFIX: &str = "_sandbox";
 
@@ -607,6 +880,7 @@ pub enum Surface {
     Graph,
     Upload,
     Cdn,
+    Login,
     Control,
 }
 
@@ -638,6 +912,8 @@ pub enum Miss<'a> {
     Upload(String),
     /// A CDN path that is not a media file.
     Cdn(String),
+    /// A login-host path nobody serves.
+    Login(String),
     /// A control-plane path nobody serves.
     Control(String),
 }
@@ -650,6 +926,7 @@ impl Parsed<'_> {
             Parsed::Fixed { spec, .. } => spec.surface(),
             Parsed::Unknown(Miss::Upload(_)) => Surface::Upload,
             Parsed::Unknown(Miss::Cdn(_)) => Surface::Cdn,
+            Parsed::Unknown(Miss::Login(_)) => Surface::Login,
             Parsed::Unknown(Miss::Control(_)) => Surface::Control,
             Parsed::Unknown(_) => Surface::Graph,
         }
@@ -659,7 +936,10 @@ impl Parsed<'_> {
 /// Parses a request's method and path.
 pub fn parse<'a>(method: &Method, path: &'a str) -> Parsed<'a> {
     let mut segs: Vec<&'a str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if segs.first() == Some(&GRAPH_HOST) {
+    if matches!(
+        segs.first(),
+        Some(&GRAPH_HOST | &INSTAGRAM_GRAPH_HOST | &"rupload.facebook.com")
+    ) {
         segs.remove(0);
     }
     match segs.first().copied() {
@@ -671,6 +951,13 @@ pub fn parse<'a>(method: &Method, path: &'a str) -> Parsed<'a> {
             .unwrap_or_else(|| Parsed::Unknown(Miss::Control(format!("/{}", segs.join("/"))))),
         Some(CDN_HOST) => fixed(method, &segs, Surface::Cdn)
             .unwrap_or_else(|| Parsed::Unknown(Miss::Cdn(path.to_owned()))),
+        Some(host) if LOGIN_HOSTS.contains(&host) => {
+            if segs.get(1).is_some_and(|s| is_version(s)) {
+                segs.remove(1);
+            }
+            fixed(method, &segs, Surface::Login)
+                .unwrap_or_else(|| Parsed::Unknown(Miss::Login(path.to_owned())))
+        }
         Some(UPLOAD_PREFIX) => {
             if segs.get(1).is_some_and(|s| is_version(s)) {
                 segs.remove(1);

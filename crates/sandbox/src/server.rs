@@ -104,7 +104,7 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
     let parsed = route::parse(&parts.method, parts.uri.path());
     let surface = parsed.surface();
     let max = match surface {
-        Surface::Graph | Surface::Cdn => app.config.max_body_bytes,
+        Surface::Graph | Surface::Cdn | Surface::Login => app.config.max_body_bytes,
         Surface::Upload | Surface::Control => app.config.max_file_bytes,
     };
     let too_large = || {
@@ -165,6 +165,29 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
             let (head, body) = log(&app, &parts, b"", response).await;
             Response::from_parts(head, Body::from(body))
         }
+        (Surface::Login, parsed) => {
+            let response = match (
+                parsed,
+                Params::from_request(parts.uri.query(), &parts.headers, &bytes),
+            ) {
+                (_, Err(e)) => e.into_response_with(profile),
+                (
+                    Parsed::Fixed {
+                        spec:
+                            Spec {
+                                route: Route::Login(login),
+                                ..
+                            },
+                        ..
+                    },
+                    Ok(params),
+                ) => crate::login::handle(app.clone(), *login, params).await,
+                (_, Ok(_)) => crate::login::not_found(&app, parts.uri.path()),
+            };
+            // Logged like Graph calls (the code exchange carries secrets: masked).
+            let (head, body) = log(&app, &parts, &bytes, response).await;
+            Response::from_parts(head, Body::from(body))
+        }
         (Surface::Cdn, parsed) => match parsed {
             Parsed::Fixed { params, .. } => {
                 let file = params.first().copied().unwrap_or_default();
@@ -196,8 +219,16 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
         (Surface::Graph, parsed) => {
             let outcome = match Params::from_request(parts.uri.query(), &parts.headers, &bytes) {
                 Ok(params) => {
-                    crate::graph::handle(app.clone(), &parts.method, parsed, &parts.headers, params)
-                        .await
+                    let host = route::host_of(parts.uri.path());
+                    crate::graph::handle(
+                        app.clone(),
+                        &parts.method,
+                        host,
+                        parsed,
+                        &parts.headers,
+                        params,
+                    )
+                    .await
                 }
                 Err(e) => crate::graph::Outcome {
                     result: Err(e),

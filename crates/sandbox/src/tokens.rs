@@ -31,6 +31,38 @@ pub const DEMO_PERMISSIONS_BEFORE_READ_SIDE: &[&str] = &[
     "instagram_shopping_tag_products",
 ];
 
+/// The scopes of Facebook Login for Business the sandbox knows.
+pub const FACEBOOK_SCOPES: &[&str] = &[
+    "instagram_basic",
+    "instagram_content_publish",
+    "pages_show_list",
+    "pages_read_engagement",
+    "business_management",
+    "instagram_manage_comments",
+    "instagram_manage_insights",
+    "instagram_manage_contents",
+    "ads_management",
+    "catalog_management",
+    "instagram_shopping_tag_products",
+];
+
+/// The scopes of Instagram API with Instagram Login.
+pub const INSTAGRAM_SCOPES: &[&str] = &[
+    "instagram_business_basic",
+    "instagram_business_content_publish",
+    "instagram_business_manage_comments",
+    "instagram_business_manage_insights",
+    "instagram_business_manage_messages",
+];
+
+/// A login's scopes.
+pub fn login_scopes(login: crate::store::Login) -> &'static [&'static str] {
+    match login {
+        crate::store::Login::Facebook => FACEBOOK_SCOPES,
+        crate::store::Login::Instagram => INSTAGRAM_SCOPES,
+    }
+}
+
 /// Every permission the sandbox knows, as a token's permission list.
 pub fn all_permissions() -> Vec<String> {
     DEMO_PERMISSIONS.iter().map(|p| p.to_string()).collect()
@@ -56,7 +88,7 @@ pub fn new_admin_key() -> String {
     random_secret("sbx_admin_", 32)
 }
 
-fn random_secret(prefix: &str, len: usize) -> String {
+pub fn random_secret(prefix: &str, len: usize) -> String {
     let mut s = String::with_capacity(prefix.len() + len);
     s.push_str(prefix);
     for _ in 0..len {

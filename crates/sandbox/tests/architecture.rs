@@ -227,7 +227,9 @@ fn distinctive_codes() -> BTreeSet<i64> {
     for e in instapub_errors::ENTRIES {
         for n in [Some(e.code), e.subcode].into_iter().flatten() {
             let n = n.abs();
-            if n > 100 && n != 200 {
+            // Small codes, and the HTTP statuses that are codes too (api.instagram.com's
+            // `code` is its status, 400), are too common to tell apart from other numbers.
+            if n > 100 && n != 200 && n != 400 {
                 out.insert(n);
             }
         }

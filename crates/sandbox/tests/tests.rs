@@ -7,6 +7,7 @@ mod control;
 mod faults;
 mod file_db;
 mod ig_audio;
+mod login;
 mod malformed;
 mod openapi;
 mod publishing;

@@ -106,6 +106,45 @@ pub async fn handle(
                 "ids": ids,
             })))
         }
+        ControlRoute::CreateApp => {
+            let a: stage::NewApp = parse(body)?;
+            let created = staged(&app, move |c| stage::create_app(c, &a)).await?;
+            Ok(graph_ok(&app_identity_json(&created)))
+        }
+        ControlRoute::ListApps => {
+            let apps = app.store.read(store::apps).await.map_err(store_failed)?;
+            let data: Vec<Value> = apps.iter().map(app_identity_json).collect();
+            Ok(graph_ok(&json!({ "data": data })))
+        }
+        ControlRoute::CreateFacebookUser => {
+            let u: stage::NewFacebookUser = parse(body)?;
+            let created = staged(&app, move |c| stage::create_facebook_user(c, &u)).await?;
+            Ok(graph_ok(&created))
+        }
+        ControlRoute::CreatePage => {
+            let p: stage::NewPage = parse(body)?;
+            let created = staged(&app, move |c| stage::create_page(c, &p)).await?;
+            Ok(graph_ok(&created))
+        }
+        ControlRoute::CreateBusiness => {
+            let b: stage::NewBusiness = parse(body)?;
+            let created = staged(&app, move |c| stage::create_business(c, &b)).await?;
+            Ok(graph_ok(&created))
+        }
+        ControlRoute::CreateOauthCode => {
+            let k: stage::NewOauthCode = parse(body)?;
+            let code = staged(&app, move |c| stage::create_oauth_code(c, &k, now)).await?;
+            Ok(graph_ok(&json!({
+                "code": code.code,
+                "login": code.login,
+                "app_id": code.app_id,
+                "user_id": code.subject_id,
+                "scopes": code.scopes,
+                "declined": code.declined,
+                "redirect_uri": code.redirect_uri,
+                "expires_in": crate::graph::oauth::CODE_LIFE_S,
+            })))
+        }
         ControlRoute::CreatePartnershipCode => {
             let p: stage::NewPartnershipCode = parse(body)?;
             let code = staged(&app, move |c| stage::create_partnership_code(c, &p, now)).await?;
@@ -273,6 +312,15 @@ async fn serve_file(app: &Arc<App>, name: &str, headers: &HeaderMap) -> ApiResul
         app.config.profile,
     )
     .await)
+}
+
+fn app_identity_json(a: &store::MetaApp) -> Value {
+    json!({
+        "app_id": a.id,
+        "app_secret": a.secret,
+        "name": a.name,
+        "redirect_uris": a.redirect_uris,
+    })
 }
 
 async fn app_json(app: &App) -> ApiResult<Value> {

@@ -9,7 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::stage::{MAX_EXPIRES_IN_S, REVIEW_STATES};
 use crate::route::{
-    CdnRoute, ControlRoute, Endpoint, GraphRoute, Route, Spec, Surface, UploadRoute, ROUTES,
+    CdnRoute, ControlRoute, Endpoint, GraphRoute, LoginRoute, Route, Spec, Surface, UploadRoute,
+    ROUTES,
 };
 
 /// What the route table does not say about a route: its query parameters (name, type,
@@ -72,6 +73,34 @@ fn error_response(spec: &Spec) -> Value {
     }
 }
 
+/// The login hosts answer HTML pages, redirects, and api.instagram.com's flat errors.
+fn login_responses(route: LoginRoute, ok: Value) -> Value {
+    let html = json!({"text/html": {"schema": {"type": "string"}}});
+    // Facebook's dialog shows an error page; Instagram's answers in api.instagram.com's shape.
+    let error = match route {
+        LoginRoute::FacebookDialog | LoginRoute::FacebookConsent => {
+            json!({"description": "An error page naming the catalog error", "content": html})
+        }
+        _ => {
+            json!({"description": "api.instagram.com's flat error shape", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InstagramOauthError"}}}})
+        }
+    };
+    match route {
+        LoginRoute::FacebookDialog | LoginRoute::InstagramAuthorize => json!({
+            "200": {"description": "The consent page", "content": html},
+            "default": error,
+        }),
+        LoginRoute::FacebookConsent | LoginRoute::InstagramConsent => json!({
+            "302": {"description": "Back to redirect_uri with code and state, or with the cancel error parameters"},
+            "default": error,
+        }),
+        LoginRoute::InstagramToken => json!({
+            "200": {"description": "A short-lived Instagram user token", "content": {"application/json": {"schema": ok}}},
+            "default": {"description": "api.instagram.com's flat error shape", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InstagramOauthError"}}}},
+        }),
+    }
+}
+
 /// A control-plane request body: the server refuses fields it does not know.
 fn strict(props: &[(&str, Value)], required: &[&str]) -> Value {
     let mut v = object(props);
@@ -108,6 +137,32 @@ fn id_only() -> Value {
 }
 fn data_of(item: Value) -> Value {
     object(&[("data", json!({"type": "array", "items": item}))])
+}
+
+fn app_identity() -> Value {
+    object(&[
+        ("app_id", s()),
+        ("app_secret", s()),
+        ("name", s()),
+        ("redirect_uris", json!({"type": "array", "items": s()})),
+    ])
+}
+
+fn token_answer() -> Value {
+    object(&[
+        ("access_token", s()),
+        ("token_type", s()),
+        ("expires_in", i()),
+    ])
+}
+
+fn paged_pages() -> Value {
+    paged(object(&[
+        ("id", s()),
+        ("name", s()),
+        ("access_token", s()),
+        ("instagram_business_account", object(&[("id", s())])),
+    ]))
 }
 
 /// A count staging accepts.
@@ -266,6 +321,77 @@ fn detail(route: Route) -> Detail {
                 body: None,
                 ok: object(&[("id", s()), ("status_code", s()), ("status", s())]),
             },
+            GraphRoute::OauthAccessToken => Detail {
+                params: &[
+                    ("client_id", "string", true),
+                    ("client_secret", "string", true),
+                    ("redirect_uri", "string", false),
+                    ("code", "string", false),
+                    ("grant_type", "string", false),
+                    ("fb_exchange_token", "string", false),
+                ],
+                body: None,
+                ok: token_answer(),
+            },
+            GraphRoute::DebugToken => Detail {
+                params: &[
+                    ("input_token", "string", true),
+                    ("access_token", "string", true),
+                ],
+                body: None,
+                ok: object(&[("data", json!({"type": "object"}))]),
+            },
+            GraphRoute::IgAccessToken => Detail {
+                params: &[
+                    ("grant_type", "string", true),
+                    ("client_secret", "string", true),
+                    ("access_token", "string", true),
+                ],
+                body: None,
+                ok: token_answer(),
+            },
+            GraphRoute::IgRefreshToken => Detail {
+                params: &[
+                    ("grant_type", "string", true),
+                    ("access_token", "string", true),
+                ],
+                body: None,
+                ok: token_answer(),
+            },
+            GraphRoute::FbUserRead | GraphRoute::PageRead | GraphRoute::BusinessRead => Detail {
+                params: &[("fields", "string", false)],
+                body: None,
+                ok: object(&[("id", s()), ("name", s())]),
+            },
+            GraphRoute::FbUserAccounts => Detail {
+                params: &[
+                    ("fields", "string", false),
+                    ("limit", "integer", false),
+                    ("after", "string", false),
+                ],
+                body: None,
+                ok: paged_pages(),
+            },
+            GraphRoute::FbUserBusinesses => Detail {
+                params: &[("fields", "string", false)],
+                body: None,
+                ok: data_of(object(&[("id", s()), ("name", s())])),
+            },
+            GraphRoute::BusinessOwnedPages | GraphRoute::BusinessClientPages => Detail {
+                params: &[("fields", "string", false)],
+                body: None,
+                ok: paged_pages(),
+            },
+            GraphRoute::FbUserPermissions => Detail {
+                params: &[],
+                body: None,
+                ok: data_of(object(&[("permission", s()), ("status", s())])),
+            },
+            GraphRoute::RevokePermissions => Detail {
+                params: &[],
+                body: None,
+                ok: object(&[("success", b())]),
+            },
             GraphRoute::CommentRead => Detail {
                 params: &[("fields", "string", false)],
                 body: None,
@@ -346,6 +472,47 @@ fn detail(route: Route) -> Detail {
             object(&[("success", b()), ("message", s())]),
         ),
         Route::Cdn(CdnRoute::Media) => none(json!({"type": "string", "format": "binary"})),
+        Route::Login(LoginRoute::FacebookDialog | LoginRoute::InstagramAuthorize) => Detail {
+            params: &[
+                ("client_id", "string", true),
+                ("redirect_uri", "string", true),
+                ("scope", "string", false),
+                ("state", "string", false),
+                ("response_type", "string", false),
+            ],
+            body: None,
+            ok: json!({"type": "string", "format": "html"}),
+        },
+        Route::Login(LoginRoute::FacebookConsent | LoginRoute::InstagramConsent) => Detail {
+            params: &[],
+            body: Some(object(&[
+                ("client_id", s()),
+                ("redirect_uri", s()),
+                ("scope", s()),
+                ("state", s()),
+                ("account", s()),
+                (
+                    "decision",
+                    json!({"type": "string", "enum": ["allow", "cancel"]}),
+                ),
+            ])),
+            ok: json!({"type": "string", "format": "html"}),
+        },
+        Route::Login(LoginRoute::InstagramToken) => Detail {
+            params: &[],
+            body: Some(object(&[
+                ("client_id", s()),
+                ("client_secret", s()),
+                ("grant_type", s()),
+                ("redirect_uri", s()),
+                ("code", s()),
+            ])),
+            ok: object(&[
+                ("access_token", s()),
+                ("user_id", i()),
+                ("permissions", json!({"type": "array", "items": s()})),
+            ]),
+        },
         Route::Upload(UploadRoute::Status) => none(object(&[
             ("id", s()),
             ("offset", i()),
@@ -495,6 +662,67 @@ fn detail(route: Route) -> Detail {
                 ),
                 object(&[("id", s()), ("ids", json!({"type": "array", "items": s()}))]),
             ),
+            ControlRoute::CreateApp => with_body(
+                strict(
+                    &[
+                        ("name", s()),
+                        ("app_id", s()),
+                        ("app_secret", s()),
+                        (
+                            "redirect_uris",
+                            json!({"type": "array", "items": s(), "minItems": 1}),
+                        ),
+                    ],
+                    &["redirect_uris"],
+                ),
+                app_identity(),
+            ),
+            ControlRoute::ListApps => none(data_of(app_identity())),
+            ControlRoute::CreateFacebookUser => with_body(
+                strict(&[("name", s())], &["name"]),
+                object(&[("id", s()), ("name", s())]),
+            ),
+            ControlRoute::CreatePage => with_body(
+                strict(
+                    &[
+                        ("name", s()),
+                        ("admin_id", s()),
+                        ("instagram_user_id", s()),
+                        ("instagram_user", s()),
+                        ("business_id", s()),
+                        ("client", b()),
+                    ],
+                    &["name", "admin_id"],
+                ),
+                object(&[("id", s()), ("name", s()), ("admin_id", s())]),
+            ),
+            ControlRoute::CreateBusiness => with_body(
+                strict(&[("name", s()), ("owner_id", s())], &["name", "owner_id"]),
+                object(&[("id", s()), ("name", s()), ("owner_id", s())]),
+            ),
+            ControlRoute::CreateOauthCode => with_body(
+                strict(
+                    &[
+                        (
+                            "login",
+                            json!({"type": "string", "enum": ["facebook", "instagram"]}),
+                        ),
+                        ("user_id", s()),
+                        ("app_id", s()),
+                        ("scopes", json!({"type": "array", "items": s()})),
+                        ("declined", json!({"type": "array", "items": s()})),
+                        ("redirect_uri", s()),
+                    ],
+                    &["login", "user_id"],
+                ),
+                object(&[
+                    ("code", s()),
+                    ("app_id", s()),
+                    ("user_id", s()),
+                    ("redirect_uri", s()),
+                    ("expires_in", i()),
+                ]),
+            ),
             ControlRoute::CreatePartnershipCode => with_body(
                 strict(
                     &[
@@ -597,6 +825,7 @@ fn tag(spec: &Spec) -> &'static str {
         Surface::Graph => "Graph",
         Surface::Upload => "Resumable upload",
         Surface::Cdn => "CDN",
+        Surface::Login => "Login",
         Surface::Control => "Control plane",
     }
 }
@@ -644,7 +873,7 @@ pub fn document(base_url: &str) -> Value {
             _ if spec.route.is_public() => json!([]),
             Surface::Control => json!([{"adminKey": []}]),
             Surface::Upload => json!([{"uploadToken": []}]),
-            Surface::Cdn => json!([]),
+            Surface::Cdn | Surface::Login => json!([]),
             Surface::Graph => json!([{"bearerToken": []}, {"queryToken": []}]),
         };
         // A binary answer (a hosted file) comes with the content type it was stored with.
@@ -664,9 +893,14 @@ pub fn document(base_url: &str) -> Value {
                 "default": error_response(spec)
             }
         });
+        if let Route::Login(login) = spec.route {
+            operation["responses"] = login_responses(login, op.ok.clone());
+        }
         if let Some(body) = op.body {
             let media = if body.get("format").is_some() {
                 "application/octet-stream"
+            } else if spec.surface() == Surface::Login {
+                "application/x-www-form-urlencoded"
             } else {
                 "application/json"
             };
@@ -687,11 +921,23 @@ pub fn document(base_url: &str) -> Value {
         },
         "servers": [{"url": base_url}, {"url": format!("{base_url}/v25.0")}],
         "tags": [
-            {"name": "Graph"}, {"name": "Resumable upload"}, {"name": "Control plane"}
+            {"name": "Graph"}, {"name": "Resumable upload"}, {"name": "CDN"}, {"name": "Login"}, {"name": "Control plane"}
         ],
         "paths": Value::Object(paths),
         "components": {
-            "schemas": {"GraphError": graph_error_schema(), "UploadError": upload_error_schema()},
+            "schemas": {
+                "GraphError": graph_error_schema(),
+                "UploadError": upload_error_schema(),
+                "InstagramOauthError": {
+                    "type": "object",
+                    "required": ["error_type", "code", "error_message"],
+                    "properties": {
+                        "error_type": {"type": "string"},
+                        "code": {"type": "integer"},
+                        "error_message": {"type": "string"}
+                    }
+                }
+            },
             "securitySchemes": {
                 "bearerToken": {"type": "http", "scheme": "bearer", "description": "An access token"},
                 "queryToken": {"type": "apiKey", "in": "query", "name": "access_token"},

@@ -194,6 +194,244 @@ pub struct NewPartnershipCode {
     pub expires_in: Option<i64>,
 }
 
+/// A new app.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewApp {
+    /// Default: "instapub app N".
+    pub name: Option<String>,
+    /// A fixed id (digits; generated when absent).
+    pub app_id: Option<String>,
+    /// A fixed secret (generated when absent).
+    pub app_secret: Option<String>,
+    /// The redirect URIs its logins may use (at least one; only the demo app takes any).
+    pub redirect_uris: Vec<String>,
+}
+
+/// A new Facebook user.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewFacebookUser {
+    pub name: String,
+}
+
+/// A new Page.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPage {
+    pub name: String,
+    /// The Facebook user who administers it.
+    pub admin_id: String,
+    /// The Instagram professional account linked to it, by id or username (none: a Page
+    /// without Instagram).
+    pub instagram_user_id: Option<String>,
+    pub instagram_user: Option<String>,
+    /// A Business that owns it (`client: false`) or manages it for a client (`client: true`).
+    pub business_id: Option<String>,
+    #[serde(default)]
+    pub client: bool,
+}
+
+/// A new Business.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewBusiness {
+    pub name: String,
+    /// The Facebook user who owns it.
+    pub owner_id: String,
+}
+
+/// An OAuth code minted as if the user had consented.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOauthCode {
+    /// `facebook` or `instagram`.
+    pub login: String,
+    /// A Facebook user (facebook) or an Instagram account (instagram; its username works too).
+    pub user_id: String,
+    /// Default: the demo app.
+    pub app_id: Option<String>,
+    /// Default: every scope of the login.
+    pub scopes: Option<Vec<String>>,
+    /// Scopes the user refused (reported as declined).
+    pub declined: Option<Vec<String>>,
+    /// Default: the app's first redirect URI (the demo app's default is `http://localhost/callback`).
+    pub redirect_uri: Option<String>,
+}
+
+/// The redirect URI codes of an app without one get (the demo app accepts any).
+pub const DEFAULT_REDIRECT_URI: &str = "http://localhost/callback";
+
+fn valid_name(what: &str, name: &str) -> Result<(), StageError> {
+    if name.trim().is_empty() || name.chars().count() > 100 {
+        return Err(invalid(format!("{what} must be 1-100 characters")));
+    }
+    Ok(())
+}
+
+/// Whether a redirect URI is an absolute http(s) URL without a fragment.
+fn valid_redirect(uri: &str) -> bool {
+    url::Url::parse(uri)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.fragment().is_none())
+}
+
+/// Creates an app.
+pub fn create_app(c: &Connection, a: &NewApp) -> Result<store::MetaApp, StageError> {
+    if a.redirect_uris.is_empty() {
+        return Err(invalid("redirect_uris needs at least one URI"));
+    }
+    for uri in &a.redirect_uris {
+        if !valid_redirect(uri) {
+            return Err(invalid(format!(
+                "redirect URI {uri:?} is not an http(s) URL without a fragment"
+            )));
+        }
+    }
+    if let Some(id) = &a.app_id {
+        if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid("app_id must be 1-20 digits"));
+        }
+        if store::app(c, id)?.is_some() {
+            return Err(invalid(format!("app {id} exists")));
+        }
+    }
+    let secret = a
+        .app_secret
+        .clone()
+        .unwrap_or_else(|| crate::tokens::random_secret("", 32).to_ascii_lowercase());
+    if secret.is_empty() || secret.len() > 128 {
+        return Err(invalid("app_secret must be 1-128 characters"));
+    }
+    let name = a.name.clone().unwrap_or_else(|| "instapub app".to_owned());
+    valid_name("name", &name)?;
+    Ok(store::insert_app(
+        c,
+        a.app_id.as_deref(),
+        &secret,
+        &name,
+        &a.redirect_uris,
+    )?)
+}
+
+/// Creates a Facebook user.
+pub fn create_facebook_user(
+    c: &Connection,
+    u: &NewFacebookUser,
+) -> Result<store::FbUser, StageError> {
+    valid_name("name", &u.name)?;
+    Ok(store::insert_fb_user(c, &u.name)?)
+}
+
+fn fb_user_named(c: &Connection, id: &str) -> Result<store::FbUser, StageError> {
+    store::fb_user(c, id)?.ok_or_else(|| StageError::NotFound {
+        kind: "facebook user",
+        id: id.to_owned(),
+    })
+}
+
+/// Creates a Page.
+pub fn create_page(c: &Connection, p: &NewPage) -> Result<store::Page, StageError> {
+    valid_name("name", &p.name)?;
+    let admin = fb_user_named(c, &p.admin_id)?;
+    let account = match (&p.instagram_user_id, &p.instagram_user) {
+        (None, None) => None,
+        (id, user) => Some(account_named(c, id.as_deref(), user.as_deref())?),
+    };
+    let business = match &p.business_id {
+        None => None,
+        Some(b) => Some(store::business(c, b)?.ok_or_else(|| StageError::NotFound {
+            kind: "business",
+            id: b.clone(),
+        })?),
+    };
+    Ok(store::insert_page(
+        c,
+        &p.name,
+        &admin.id,
+        account.as_ref().map(|a| a.id.as_str()),
+        business.as_ref().map(|b| (b.id.as_str(), p.client)),
+    )?)
+}
+
+/// Creates a Business.
+pub fn create_business(c: &Connection, b: &NewBusiness) -> Result<store::Business, StageError> {
+    valid_name("name", &b.name)?;
+    let owner = fb_user_named(c, &b.owner_id)?;
+    Ok(store::insert_business(c, &b.name, &owner.id)?)
+}
+
+/// Mints an OAuth code.
+pub fn create_oauth_code(
+    c: &Connection,
+    k: &NewOauthCode,
+    now: i64,
+) -> Result<store::Code, StageError> {
+    let login = store::Login::parse(&k.login)
+        .ok_or_else(|| invalid("login must be facebook or instagram"))?;
+    let subject_id = match login {
+        store::Login::Facebook => fb_user_named(c, &k.user_id)?.id,
+        store::Login::Instagram => {
+            let by_id = store::account(c, &k.user_id)?;
+            match by_id {
+                Some(a) => a.id,
+                None => account_named(c, None, Some(&k.user_id))?.id,
+            }
+        }
+    };
+    let meta_app = match &k.app_id {
+        Some(id) => store::app(c, id)?.ok_or_else(|| StageError::NotFound {
+            kind: "app",
+            id: id.clone(),
+        })?,
+        None => store::first_app(c)?.ok_or_else(|| invalid("no app exists"))?,
+    };
+    let known = crate::tokens::login_scopes(login);
+    let scopes = k
+        .scopes
+        .clone()
+        .unwrap_or_else(|| known.iter().map(|s| s.to_string()).collect());
+    let declined = k.declined.clone().unwrap_or_default();
+    for s in scopes.iter().chain(&declined) {
+        if !known.contains(&s.as_str()) {
+            return Err(invalid(format!(
+                "scope {s:?} is not a {} login scope; known: {}",
+                login.as_str(),
+                known.join(", ")
+            )));
+        }
+    }
+    let redirect_uri = match (&k.redirect_uri, meta_app.redirect_uris.first()) {
+        (Some(uri), _) => uri.clone(),
+        (None, Some(first)) => first.clone(),
+        (None, None) => DEFAULT_REDIRECT_URI.to_owned(),
+    };
+    if !valid_redirect(&redirect_uri) {
+        return Err(invalid(
+            "redirect_uri must be an http(s) URL without a fragment",
+        ));
+    }
+    if !meta_app.redirect_uris.is_empty() && !meta_app.redirect_uris.contains(&redirect_uri) {
+        return Err(invalid(format!(
+            "redirect_uri {redirect_uri:?} is not one of app {}'s: {}",
+            meta_app.id,
+            meta_app.redirect_uris.join(", ")
+        )));
+    }
+    let code = store::Code {
+        code: crate::tokens::random_secret("AQ", 160),
+        login,
+        app_id: meta_app.id,
+        subject_id,
+        scopes,
+        declined,
+        redirect_uri,
+        expires_at: now + crate::graph::oauth::CODE_LIFE_S * 1000,
+        used: false,
+    };
+    store::insert_code(c, &code)?;
+    Ok(code)
+}
+
 /// A created partnership code.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PartnershipCode {

@@ -30,10 +30,11 @@ use crate::auth;
 use crate::error::{object_not_found, store_failed, ApiError, ApiResult};
 use crate::faults::{Network, Subject};
 use crate::params::{self, Params};
-use crate::route::{self, Endpoint, GraphRoute, Miss, NodeKind, NodeRoute, Parsed, Route};
+use crate::route::{self, Endpoint, GraphRoute, Host, Miss, NodeKind, NodeRoute, Parsed, Route};
 use crate::store::{self, Node};
 use crate::usage::Verdict;
 
+pub mod accounts;
 pub mod catalogs;
 pub mod comments;
 pub mod create_media;
@@ -42,6 +43,7 @@ pub mod fields;
 pub mod ig_audio;
 pub mod insights;
 pub mod manage_media;
+pub mod oauth;
 pub mod publish;
 pub mod publishing_limit;
 pub mod read;
@@ -64,6 +66,7 @@ pub struct Outcome {
 pub async fn handle(
     app: Arc<App>,
     method: &Method,
+    host: Host,
     parsed: Parsed<'_>,
     headers: &HeaderMap,
     params: Params,
@@ -73,21 +76,33 @@ pub async fn handle(
         usage: None,
         network: None,
     };
-    outcome.result = dispatch(app, method, parsed, headers, params, &mut outcome).await;
+    outcome.result = dispatch(app, method, host, parsed, headers, params, &mut outcome).await;
     outcome
 }
 
 async fn dispatch(
     app: Arc<App>,
     method: &Method,
+    host: Host,
     parsed: Parsed<'_>,
     headers: &HeaderMap,
     params: Params,
     outcome: &mut Outcome,
 ) -> ApiResult<Response> {
+    // The token endpoints authenticate with the app's credentials, not a user token.
+    if let Parsed::Fixed { spec, .. } = &parsed {
+        if let Route::Graph(route) = spec.route {
+            if spec.route.is_public() {
+                if let Some(endpoint) = spec.fault {
+                    apply_faults(&app, endpoint, "", &params, outcome).await?;
+                }
+                return oauth::handle(&app, route, host, &params).await;
+            }
+        }
+    }
     let token = params::access_token(&params, headers);
-    let caller = auth::authenticate(&app, token).await?;
-    let verdict = app.usage.record(&caller.account.id, app.clock.now_ms());
+    let principal = auth::authenticate(&app, token, host).await?;
+    let verdict = app.usage.record(principal.usage_key(), app.clock.now_ms());
     let refused = verdict.refused;
     outcome.usage = Some(verdict);
     if let Some(id) = refused {
@@ -98,7 +113,7 @@ async fn dispatch(
         Parsed::Fixed { spec, .. } => (spec, None),
         Parsed::Node { id, edge } => {
             let node_id = if id == "me" {
-                caller.account.id.clone()
+                principal.me().to_owned()
             } else {
                 id.to_owned()
             };
@@ -111,9 +126,8 @@ async fn dispatch(
             let Some(node) = node else {
                 return Err(object_not_found(&node_id, &method_name));
             };
-            caller.require_own(owner_of(&node), &node_id, &method_name)?;
             match route::resolve_node(method, kind_of(&node), edge) {
-                NodeRoute::Found(spec) => (spec, Some(node)),
+                NodeRoute::Found(spec) => (spec, Some((node, node_id))),
                 NodeRoute::UnknownEdge => {
                     return Err(unknown_path(&format!("/{}", edge.unwrap_or_default())))
                 }
@@ -128,17 +142,48 @@ async fn dispatch(
         }
         Parsed::Unknown(_) => return Err(object_not_found("", &method_name)),
     };
-    let ctx = Ctx {
-        app,
-        caller,
-        params,
+    // Who the request acts for: the Instagram account that owns the node (which the token must
+    // reach), or, for Facebook users, Pages and Businesses, the token's own identity.
+    let account = match &node {
+        Some((node, node_id)) => match owner_of(node) {
+            Some(owner) => match principal.can_act_for(&app, owner).await? {
+                Some(a) => Some(a),
+                None => return Err(object_not_found(node_id, &method_name)),
+            },
+            None => {
+                if !accounts::can_read(&app, &principal, node).await? {
+                    return Err(object_not_found(node_id, &method_name));
+                }
+                None
+            }
+        },
+        None => principal.own_account().cloned(),
     };
-    if let Some(endpoint) = spec.fault {
-        apply_faults(&ctx, endpoint, outcome).await?;
-    }
     let Route::Graph(route) = spec.route else {
         // The server hands this module Graph routes only.
         return Err(ApiError::new(Id::ServiceUnavailable));
+    };
+    let Some(account) = account else {
+        let Some((node, node_id)) = node else {
+            // A fixed route needs an Instagram account; a Facebook user token has none.
+            return Err(object_not_found(
+                spec.path.trim_start_matches('/'),
+                &method_name,
+            ));
+        };
+        if let Some(endpoint) = spec.fault {
+            apply_faults(&app, endpoint, &node_id, &params, outcome).await?;
+        }
+        return accounts::handle(&app, route, &principal, node, &params).await;
+    };
+    if let Some(endpoint) = spec.fault {
+        apply_faults(&app, endpoint, &account.id, &params, outcome).await?;
+    }
+    let node = node.map(|(n, _)| n);
+    let ctx = Ctx {
+        app,
+        caller: principal.acting_for(account),
+        params,
     };
     match route {
         GraphRoute::CreateMedia => create_media::handle(&ctx).await,
@@ -198,6 +243,19 @@ async fn dispatch(
                 _ => comments::reply(&ctx, &k).await,
             }
         }
+        GraphRoute::OauthAccessToken
+        | GraphRoute::DebugToken
+        | GraphRoute::IgAccessToken
+        | GraphRoute::IgRefreshToken
+        | GraphRoute::FbUserRead
+        | GraphRoute::FbUserAccounts
+        | GraphRoute::FbUserBusinesses
+        | GraphRoute::FbUserPermissions
+        | GraphRoute::RevokePermissions
+        | GraphRoute::PageRead
+        | GraphRoute::BusinessRead
+        | GraphRoute::BusinessOwnedPages
+        | GraphRoute::BusinessClientPages => Err(object_not_found(spec.path, &method_name)),
         GraphRoute::AvailableCatalogs => catalogs::available(&ctx).await,
         GraphRoute::CatalogProductSearch => catalogs::search(&ctx).await,
         GraphRoute::IgAudio => ig_audio::handle(&ctx).await,
@@ -214,26 +272,37 @@ fn kind_of(node: &Node) -> NodeKind {
         Node::Container(_) => NodeKind::Container,
         Node::Media(_) => NodeKind::Media,
         Node::Comment(_) => NodeKind::Comment,
+        Node::FbUser(_) => NodeKind::FbUser,
+        Node::Page(_) => NodeKind::Page,
+        Node::Business(_) => NodeKind::Business,
     }
 }
 
-fn owner_of(node: &Node) -> &str {
+/// The Instagram account a node belongs to (none for Facebook users, Pages, Businesses).
+fn owner_of(node: &Node) -> Option<&str> {
     match node {
-        Node::Account(a) => &a.id,
-        Node::Container(c) => &c.account_id,
-        Node::Media(m) => &m.account_id,
-        Node::Comment(k) => &k.account_id,
+        Node::Account(a) => Some(&a.id),
+        Node::Container(c) => Some(&c.account_id),
+        Node::Media(m) => Some(&m.account_id),
+        Node::Comment(k) => Some(&k.account_id),
+        Node::FbUser(_) | Node::Page(_) | Node::Business(_) => None,
     }
 }
 
 /// Runs the fault rules for a request: latency, an error, or a network fault for the server.
-async fn apply_faults(ctx: &Ctx, endpoint: Endpoint, outcome: &mut Outcome) -> ApiResult<()> {
+async fn apply_faults(
+    app: &App,
+    endpoint: Endpoint,
+    user_id: &str,
+    params: &Params,
+    outcome: &mut Outcome,
+) -> ApiResult<()> {
     let subject = Subject {
         endpoint,
-        user_id: ctx.caller.account.id.clone(),
-        media_type: media_type_of(ctx, endpoint).await,
+        user_id: user_id.to_owned(),
+        media_type: media_type_of(app, params, endpoint).await,
     };
-    if let Some(effect) = ctx.app.faults.check(&subject) {
+    if let Some(effect) = app.faults.check(&subject) {
         if !effect.latency.is_zero() {
             tokio::time::sleep(effect.latency).await;
         }
@@ -246,17 +315,16 @@ async fn apply_faults(ctx: &Ctx, endpoint: Endpoint, outcome: &mut Outcome) -> A
 }
 
 /// `media_type` as the request sent it (create) or of the container being published.
-async fn media_type_of(ctx: &Ctx, endpoint: Endpoint) -> Option<String> {
+async fn media_type_of(app: &App, params: &Params, endpoint: Endpoint) -> Option<String> {
     match endpoint {
         Endpoint::CreateMedia => Some(
-            ctx.params
+            params
                 .str("media_type")
                 .unwrap_or_else(|| instapub_rules::RequestType::Image.as_str().to_owned()),
         ),
         Endpoint::MediaPublish => {
-            let id = ctx.params.str("creation_id")?;
-            let found = ctx
-                .app
+            let id = params.str("creation_id")?;
+            let found = app
                 .store
                 .lookup(move |c| store::container(c, &id))
                 .await

@@ -20,7 +20,7 @@ use crate::auth;
 use crate::error::{graph_ok, json_body, new_trace_id};
 use crate::params::{access_token, Params};
 use crate::pipeline::processing;
-use crate::route::UploadRoute;
+use crate::route::{Host, UploadRoute};
 use crate::store;
 
 fn fail(error: CatalogError, profile: Profile) -> Response {
@@ -73,7 +73,7 @@ async fn run(
     let params = Params::from_request(query, &HeaderMap::new(), b"").unwrap_or_default();
     let token = access_token(&params, headers);
     let unauthorized = || CatalogError::new(Id::UploadUnauthorized);
-    let caller = auth::authenticate(app, token)
+    let principal = auth::authenticate(app, token, Host::Facebook)
         .await
         .map_err(|_| unauthorized())?;
     let lookup = id.clone();
@@ -89,7 +89,11 @@ async fn run(
     let Some(container) = container else {
         return Err(unauthorized());
     };
-    if container.account_id != caller.account.id {
+    let allowed = principal
+        .can_act_for(app, &container.account_id)
+        .await
+        .map_err(|_| unauthorized())?;
+    if allowed.is_none() {
         return Err(unauthorized());
     }
     let not_expected =

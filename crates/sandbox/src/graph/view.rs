@@ -85,6 +85,10 @@ impl View<'_> {
             Node::Media(m) => self.media(m, fields),
             Node::Container(k) => container(k, self.now, fields),
             Node::Comment(k) => self.comment(k, fields),
+            // Facebook users, Pages and Businesses are rendered by `super::accounts`.
+            Node::FbUser(u) => Ok(json!({ "id": u.id })),
+            Node::Page(p) => Ok(json!({ "id": p.id })),
+            Node::Business(b) => Ok(json!({ "id": b.id })),
         }
     }
 
@@ -119,9 +123,13 @@ impl View<'_> {
                     Out::Plain(Some(json!(profile(self.c)?.biography.unwrap_or_default())))
                 }
                 "website" => Out::Plain(profile(self.c)?.website.map(|w| json!(w))),
-                "profile_picture_url" => {
-                    Out::Plain(profile(self.c)?.profile_picture_url.map(|u| json!(u)))
-                }
+                // A staged picture, or the sandbox's own square (always a real image).
+                "profile_picture_url" => Out::Plain(Some(json!(profile(self.c)?
+                    .profile_picture_url
+                    .unwrap_or_else(|| cdn::avatar_url(&self.base, &a.id))))),
+                // graph.instagram.com's `/me`: the professional account id, and its type.
+                "user_id" => Out::Plain(Some(json!(a.id))),
+                "account_type" => Out::Plain(Some(json!("BUSINESS"))),
                 "media" => Out::Expanded(Some(self.edge(
                     &a.id,
                     Edge::UserMedia,

@@ -119,7 +119,12 @@ pub fn reset(
 ) -> StoreResult<()> {
     let tx = c.transaction()?;
     tx.execute_batch(
-        "DELETE FROM upload_chunks; DELETE FROM comments; DELETE FROM insights; DELETE FROM partnership_codes; DELETE FROM products; DELETE FROM catalogs; DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens;",
+        "DELETE FROM login_tokens; DELETE FROM oauth_codes; \
+         DELETE FROM pages WHERE rowid != (SELECT MIN(rowid) FROM pages); DELETE FROM businesses; \
+         DELETE FROM fb_users WHERE rowid != (SELECT MIN(rowid) FROM fb_users); \
+         DELETE FROM apps WHERE rowid != (SELECT MIN(rowid) FROM apps); \
+         UPDATE pages SET business_id = NULL, client = 0; \
+         DELETE FROM upload_chunks; DELETE FROM comments; DELETE FROM insights; DELETE FROM partnership_codes; DELETE FROM products; DELETE FROM catalogs; DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens;",
     )?;
     tx.execute("DELETE FROM accounts WHERE id != ?1", [&demo.id])?;
     tx.execute(

@@ -313,21 +313,36 @@ pub enum Node {
     Container(Container),
     Media(Media),
     Comment(super::comments::Comment),
+    FbUser(super::identity::FbUser),
+    Page(super::identity::Page),
+    Business(super::identity::Business),
 }
 
 pub fn node(c: &Connection, id: &str) -> StoreResult<Option<Node>> {
     // Ids are handed out in ranges, so the likely table is asked first; the others are still
     // asked, so ids from elsewhere (a scenario, an older database) are found too.
     let n: i64 = id.parse().unwrap_or(0);
-    use NodeTable::{Account as A, Comment as K, Container as C, Media as M};
-    let order: [NodeTable; 4] = if n >= COMMENT_BASE {
-        [K, M, C, A]
+    use super::identity::{BUSINESS_BASE, FB_USER_BASE, PAGE_BASE};
+    use NodeTable::{
+        Account as A, Business as B, Comment as K, Container as C, FbUser as F, Media as M,
+        Page as P,
+    };
+    let order: [NodeTable; 7] = if n >= COMMENT_BASE {
+        [K, M, C, A, F, P, B]
     } else if n >= MEDIA_BASE {
-        [M, C, A, K]
+        [M, C, A, K, F, P, B]
     } else if n >= CONTAINER_BASE {
-        [C, M, A, K]
+        [C, M, A, K, F, P, B]
+    } else if n >= super::conn::ACCOUNT_BASE {
+        [A, C, M, K, F, P, B]
+    } else if n >= BUSINESS_BASE {
+        [B, P, F, A, C, M, K]
+    } else if n >= PAGE_BASE {
+        [P, F, B, A, C, M, K]
+    } else if n >= FB_USER_BASE {
+        [F, P, B, A, C, M, K]
     } else {
-        [A, C, M, K]
+        [A, C, M, K, F, P, B]
     };
     for table in order {
         let found = match table {
@@ -335,6 +350,9 @@ pub fn node(c: &Connection, id: &str) -> StoreResult<Option<Node>> {
             NodeTable::Container => container(c, id)?.map(Node::Container),
             NodeTable::Media => media(c, id)?.map(Node::Media),
             NodeTable::Comment => super::comments::comment(c, id)?.map(Node::Comment),
+            NodeTable::FbUser => super::identity::fb_user(c, id)?.map(Node::FbUser),
+            NodeTable::Page => super::identity::page(c, id)?.map(Node::Page),
+            NodeTable::Business => super::identity::business(c, id)?.map(Node::Business),
         };
         if found.is_some() {
             return Ok(found);
@@ -349,6 +367,9 @@ enum NodeTable {
     Container,
     Media,
     Comment,
+    FbUser,
+    Page,
+    Business,
 }
 
 /// the publishing quota).

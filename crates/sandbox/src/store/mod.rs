@@ -22,6 +22,7 @@ mod comments;
 mod conn;
 mod containers;
 mod files;
+mod identity;
 mod insights;
 mod media;
 mod schema;
@@ -44,6 +45,12 @@ pub use containers::{
     State,
 };
 pub use files::{file, put_file};
+pub use identity::{
+    admin_pages, app, apps, business, business_pages, businesses_of, code, fb_user, fb_users,
+    first_app, first_fb_user, insert_app, insert_business, insert_code, insert_fb_user,
+    insert_login_token, insert_page, login_token, page, pages_of_account, revoke_tokens, use_code,
+    App as MetaApp, Business, Code, FbUser, Login, LoginToken, Page, TokenKind,
+};
 pub use insights::{insights, set_insights};
 pub use media::{
     account_media, account_media_page, account_stories, child_media, delete_media,

@@ -105,6 +105,53 @@ CREATE TABLE IF NOT EXISTS insights (
     value INTEGER NOT NULL,
     PRIMARY KEY (object_id, metric)
 );
+CREATE TABLE IF NOT EXISTS apps (
+    id TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    name TEXT NOT NULL,
+    redirect_uris TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS fb_users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS businesses (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    owner_id TEXT NOT NULL REFERENCES fb_users(id)
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    admin_id TEXT NOT NULL REFERENCES fb_users(id),
+    ig_account_id TEXT REFERENCES accounts(id),
+    business_id TEXT REFERENCES businesses(id),
+    client INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS pages_admin ON pages(admin_id);
+CREATE TABLE IF NOT EXISTS oauth_codes (
+    code TEXT PRIMARY KEY,
+    login TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    declined TEXT NOT NULL DEFAULT '[]',
+    redirect_uri TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS login_tokens (
+    token TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    declined TEXT NOT NULL DEFAULT '[]',
+    expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    long_lived INTEGER NOT NULL DEFAULT 0,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY,
     content_type TEXT NOT NULL,

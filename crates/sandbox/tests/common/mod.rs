@@ -309,3 +309,47 @@ pub async fn partnership_code(sb: &Sandbox, media_id: &str, expires_in: Option<i
     .unwrap()
     .code
 }
+
+/// A long-lived Facebook Login user token of the demo Facebook user, obtained the way an app
+/// does: a code (minted on the control plane), exchanged, then exchanged for a long-lived one.
+pub async fn facebook_token(sb: &Sandbox) -> String {
+    let code = admin(
+        sb,
+        reqwest::Method::POST,
+        "/oauth/codes",
+        serde_json::json!({"login": "facebook", "user_id": sb.facebook_user_id()}),
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let short: Value = http
+        .get(format!("{}/v25.0/oauth/access_token", sb.base_url()))
+        .query(&[
+            ("client_id", sb.app_id()),
+            ("client_secret", sb.app_secret()),
+            ("redirect_uri", code["redirect_uri"].as_str().unwrap()),
+            ("code", code["code"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    let long: Value = http
+        .get(format!("{}/v25.0/oauth/access_token", sb.base_url()))
+        .query(&[
+            ("grant_type", "fb_exchange_token"),
+            ("client_id", sb.app_id()),
+            ("client_secret", sb.app_secret()),
+            ("fb_exchange_token", short["access_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    long["access_token"].as_str().unwrap().to_owned()
+}

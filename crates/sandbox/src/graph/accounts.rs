@@ -1,0 +1,380 @@
+//! Account discovery with Facebook Login: the Facebook user (`/me`), the Pages they administer
+//! (`/me/accounts`, with each Page's token and Instagram account), their Businesses and those
+//! Businesses' owned and client Pages, the granted permissions, and revoking the app.
+//!
+//! A Facebook user token reads its own user, Pages and Businesses; a Page token reads its
+//! Page. A Page's `access_token` is derived from the user token that reads it (the same user
+//! token always gets the same Page token): it never expires when the user token is long-lived,
+//! and expires with it otherwise, as Meta documents.
+
+use std::sync::Arc;
+
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use super::fields::{self, Field};
+use super::view::View;
+use crate::app::App;
+use crate::auth::{Principal, Who};
+use crate::cdn;
+use crate::error::{graph_ok, invalid, store_failed, ApiError, ApiResult};
+use crate::params::Params;
+use crate::route::GraphRoute;
+use crate::store::{self, LoginToken, Node, Page, StoreError, TokenKind};
+use instapub_errors::{placeholder, Id};
+
+/// Graph's node-type names for the errors.
+const USER_NODE: &str = "User";
+const PAGE_NODE: &str = "Page";
+const BUSINESS_NODE: &str = "Business";
+
+/// Pages per page of `/me/accounts` when no limit is given, and at most.
+const ACCOUNTS_LIMIT: (i64, i64) = (25, 100);
+
+/// Whether the token may read a Facebook user, Page or Business node.
+pub async fn can_read(app: &App, principal: &Principal, node: &Node) -> ApiResult<bool> {
+    Ok(match (&principal.who, node) {
+        (Who::FacebookUser(me), Node::FbUser(u)) => &u.id == me,
+        (Who::FacebookUser(me), Node::Page(p)) => {
+            if &p.admin_id == me {
+                true
+            } else {
+                // A Page of a Business the user owns.
+                let (me, business) = (me.clone(), p.business_id.clone());
+                match business {
+                    Some(b) => app
+                        .store
+                        .read(
+                            move |c| Ok(store::business(c, &b)?.is_some_and(|b| b.owner_id == me)),
+                        )
+                        .await
+                        .map_err(store_failed)?,
+                    None => false,
+                }
+            }
+        }
+        (Who::FacebookUser(me), Node::Business(b)) => &b.owner_id == me,
+        (Who::Page(mine, _), Node::Page(p)) => mine.id == p.id,
+        _ => false,
+    })
+}
+
+/// Handles a route on a Facebook user, Page or Business node.
+pub async fn handle(
+    app: &Arc<App>,
+    route: GraphRoute,
+    principal: &Principal,
+    node: Node,
+    params: &Params,
+) -> ApiResult<Response> {
+    let text = params.str("fields").unwrap_or_default();
+    let fields = fields::parse(&text)?;
+    let env = Env {
+        base: app.base_url().to_owned(),
+        now: app.clock.now_ms(),
+        login: principal.login.clone(),
+        token_param: params.str("access_token"),
+    };
+    match (route, node) {
+        (GraphRoute::RevokePermissions, Node::FbUser(u)) => {
+            let Some(login) = principal.login.clone() else {
+                return Err(ApiError::new(Id::PermissionDenied));
+            };
+            app.store
+                .call(move |c| store::revoke_tokens(c, &u.id, &login.app_id))
+                .await
+                .map_err(store_failed)?;
+            Ok(graph_ok(&json!({ "success": true })))
+        }
+        (GraphRoute::FbUserPermissions, Node::FbUser(_)) => {
+            let login = principal.login.clone();
+            let mut data: Vec<Value> = principal
+                .permissions
+                .iter()
+                .map(|p| json!({ "permission": p, "status": "granted" }))
+                .collect();
+            for p in login.map(|l| l.declined).unwrap_or_default() {
+                data.push(json!({ "permission": p, "status": "declined" }));
+            }
+            Ok(graph_ok(&json!({ "data": data })))
+        }
+        (route, node) => {
+            let limit = params.str("limit");
+            let after = params.str("after");
+            let value = app
+                .store
+                .read(move |c| Ok(render(c, &env, route, &node, &fields, &text, limit, after)))
+                .await
+                .map_err(store_failed)??;
+            Ok(graph_ok(&value))
+        }
+    }
+}
+
+/// What rendering needs besides the connection.
+struct Env {
+    base: String,
+    now: i64,
+    login: Option<LoginToken>,
+    /// The token, when it came as a parameter (paging URLs repeat it).
+    token_param: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    c: &rusqlite::Connection,
+    env: &Env,
+    route: GraphRoute,
+    node: &Node,
+    fields: &[Field],
+    text: &str,
+    limit: Option<String>,
+    after: Option<String>,
+) -> ApiResult<Value> {
+    let q = |r: Result<Vec<Page>, StoreError>| r.map_err(store_failed);
+    match (route, node) {
+        (GraphRoute::FbUserRead, Node::FbUser(u)) => select(&u.id, fields, USER_NODE, |f| {
+            Ok(match f.name.as_str() {
+                "name" => Some(json!(u.name)),
+                "picture" => Some(picture(&env.base, &u.id, f)),
+                _ => None,
+            })
+        }),
+        (GraphRoute::PageRead, Node::Page(p)) => page(c, env, p, fields),
+        (GraphRoute::BusinessRead, Node::Business(b)) => {
+            select(&b.id, fields, BUSINESS_NODE, |f| {
+                Ok(match f.name.as_str() {
+                    "name" => Some(json!(b.name)),
+                    _ => None,
+                })
+            })
+        }
+        (GraphRoute::FbUserAccounts, Node::FbUser(u)) => {
+            let max = match limit.as_deref() {
+                None => ACCOUNTS_LIMIT.0,
+                Some(t) => match t.parse::<i64>() {
+                    Ok(n) if n >= 0 => n.min(ACCOUNTS_LIMIT.1),
+                    _ => return Err(invalid("limit", "an integer from 0")),
+                },
+            } as u32;
+            let after_id = match after.as_deref() {
+                None => None,
+                Some(a) => Some(
+                    decode(a).ok_or_else(|| invalid("after", "a cursor from paging.cursors"))?,
+                ),
+            };
+            let (pages, more) =
+                store::admin_pages(c, &u.id, max, after_id).map_err(store_failed)?;
+            let data = pages
+                .iter()
+                .map(|p| page(c, env, p, with_default(fields)))
+                .collect::<ApiResult<Vec<_>>>()?;
+            let mut out = json!({ "data": data });
+            if let (Some(first), Some(last)) = (pages.first(), pages.last()) {
+                let (before, after) = (encode(&first.id), encode(&last.id));
+                out["paging"] = json!({ "cursors": { "before": before, "after": after } });
+                if more {
+                    let mut query = url::form_urlencoded::Serializer::new(String::new());
+                    if let Some(t) = &env.token_param {
+                        query.append_pair("access_token", t);
+                    }
+                    if !text.is_empty() {
+                        query.append_pair("fields", text);
+                    }
+                    query.append_pair("limit", &max.to_string());
+                    query.append_pair("after", &after);
+                    out["paging"]["next"] = json!(format!(
+                        "{}/v25.0/{}/accounts?{}",
+                        env.base,
+                        u.id,
+                        query.finish()
+                    ));
+                }
+            }
+            Ok(out)
+        }
+        (GraphRoute::FbUserBusinesses, Node::FbUser(u)) => {
+            let list = store::businesses_of(c, &u.id).map_err(store_failed)?;
+            let data = list
+                .iter()
+                .map(|b| {
+                    select(&b.id, fields, BUSINESS_NODE, |f| {
+                        Ok(match f.name.as_str() {
+                            "name" => Some(json!(b.name)),
+                            _ => None,
+                        })
+                    })
+                })
+                .collect::<ApiResult<Vec<_>>>()?;
+            Ok(json!({ "data": data }))
+        }
+        (GraphRoute::BusinessOwnedPages | GraphRoute::BusinessClientPages, Node::Business(b)) => {
+            let client = route == GraphRoute::BusinessClientPages;
+            let pages = q(store::business_pages(c, &b.id, client))?;
+            let data = pages
+                .iter()
+                .map(|p| page(c, env, p, with_default(fields)))
+                .collect::<ApiResult<Vec<_>>>()?;
+            Ok(json!({ "data": data }))
+        }
+        _ => Err(ApiError::new(Id::ServiceUnavailable)),
+    }
+}
+
+/// `/me/accounts` without `fields` lists each Page's name, token and id.
+fn with_default(fields: &[Field]) -> &[Field] {
+    static DEFAULT: std::sync::OnceLock<Vec<Field>> = std::sync::OnceLock::new();
+    if fields.is_empty() {
+        DEFAULT.get_or_init(|| vec![Field::named("access_token"), Field::named("name")])
+    } else {
+        fields
+    }
+}
+
+fn page(c: &rusqlite::Connection, env: &Env, p: &Page, fields: &[Field]) -> ApiResult<Value> {
+    select(&p.id, fields, PAGE_NODE, |f| {
+        Ok(match f.name.as_str() {
+            "name" => Some(json!(p.name)),
+            "category" => Some(json!("Brand")),
+            "tasks" => Some(json!([
+                "ADVERTISE",
+                "ANALYZE",
+                "CREATE_CONTENT",
+                "MESSAGING",
+                "MODERATE",
+                "MANAGE"
+            ])),
+            "picture" => Some(picture(&env.base, &p.id, f)),
+            "access_token" => match &env.login {
+                Some(user) if user.kind == TokenKind::FacebookUser => {
+                    Some(json!(page_token(c, env, user, p)?))
+                }
+                Some(page) if page.kind == TokenKind::Page && page.subject_id == p.id => {
+                    Some(json!(page.token))
+                }
+                _ => None,
+            },
+            "instagram_business_account" | "connected_instagram_account" => {
+                match &p.ig_account_id {
+                    None => None,
+                    Some(id) if f.sub.is_none() => Some(json!({ "id": id })),
+                    Some(id) => match store::account(c, id).map_err(store_failed)? {
+                        Some(a) => Some(
+                            View {
+                                c,
+                                base: env.base.clone(),
+                                now: env.now,
+                                token: env.token_param.clone(),
+                            }
+                            .node(&Node::Account(a), f.subfields())?,
+                        ),
+                        None => None,
+                    },
+                }
+            }
+            _ => return Err(unknown(f, PAGE_NODE)),
+        })
+    })
+}
+
+/// The Page token a user token reads: derived from it, stored once.
+fn page_token(
+    c: &rusqlite::Connection,
+    env: &Env,
+    user: &LoginToken,
+    p: &Page,
+) -> ApiResult<String> {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{}|{}", user.token, p.id).as_bytes());
+    let token: String = std::iter::once("EAAP".to_owned())
+        .chain(digest.iter().map(|b| format!("{b:02x}")))
+        .collect();
+    let known = store::login_token(c, &token).map_err(store_failed)?;
+    if known.is_none() {
+        let t = LoginToken {
+            token: token.clone(),
+            kind: TokenKind::Page,
+            subject_id: p.id.clone(),
+            app_id: user.app_id.clone(),
+            scopes: user.scopes.clone(),
+            declined: user.declined.clone(),
+            // From a long-lived user token, a Page token does not expire.
+            expires_at: if user.long_lived {
+                None
+            } else {
+                user.expires_at
+            },
+            created_at: env.now,
+            long_lived: user.long_lived,
+            revoked: false,
+        };
+        store::insert_login_token(c, &t).map_err(store_failed)?;
+    }
+    Ok(token)
+}
+
+/// `picture` as Graph gives it: `{"data": {height, is_silhouette, url, width}}`;
+/// `picture.type(large)` is 200 pixels, the default 50.
+fn picture(base: &str, id: &str, f: &Field) -> Value {
+    let size = match f.modifier("type") {
+        Some("large") => 200,
+        Some("normal") => 100,
+        _ => 50,
+    };
+    json!({ "data": { "height": size, "is_silhouette": false, "url": cdn::avatar_url(base, id), "width": size } })
+}
+
+fn unknown(f: &Field, node_type: &str) -> ApiError {
+    ApiError::new(Id::NonexistingField)
+        .with(placeholder::FIELD, f.name.as_str())
+        .with(placeholder::NODE_TYPE, node_type)
+}
+
+/// `{field: value, ..., "id"}`; `None` values are left out.
+fn select(
+    id: &str,
+    fields: &[Field],
+    node_type: &str,
+    mut get: impl FnMut(&Field) -> ApiResult<Option<Value>>,
+) -> ApiResult<Value> {
+    let mut out = Map::new();
+    for f in fields {
+        if f.name == "id" {
+            continue;
+        }
+        match get(f) {
+            Ok(Some(v)) => {
+                out.insert(f.name.clone(), v);
+            }
+            Ok(None) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    out.insert("id".into(), json!(id));
+    // Unknown names: every getter answers None for a name it does not know, so check here.
+    for f in fields {
+        let known = matches!(
+            (node_type, f.name.as_str()),
+            (_, "id") | (USER_NODE, "name" | "picture") | (BUSINESS_NODE, "name") | (PAGE_NODE, _)
+        );
+        if !known {
+            return Err(unknown(f, node_type));
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+fn encode(id: &str) -> String {
+    id.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode(c: &str) -> Option<i64> {
+    if c.len() > 64 || !c.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Vec<u8> = (0..c.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(c.get(i..i + 2)?, 16).ok())
+        .collect::<Option<_>>()?;
+    String::from_utf8(bytes).ok()?.parse().ok()
+}

@@ -1,0 +1,385 @@
+//! The token endpoints of the Graph hosts: Facebook Login's code exchange and long-lived
+//! exchange (`GET /oauth/access_token`), `GET /debug_token`, and Instagram Login's long-lived
+//! exchange and refresh (`GET graph.instagram.com/access_token`, `/refresh_access_token`).
+//! api.instagram.com's code exchange, with its own error shape, is in `crate::login`.
+//!
+//! They authenticate with the app's credentials (`client_id`/`client_secret`, or an app token
+//! `app_id|app_secret`), not a user token. Codes work once and briefly; expiry follows the
+//! virtual clock. The checks run in the order Graph's answers suggest: the app, its secret,
+//! then the code or token.
+
+use axum::response::Response;
+use instapub_errors::{placeholder, CatalogError, Id, Profile};
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::error::{graph_ok, object_not_found, required, store_failed, ApiError, ApiResult};
+use crate::params::Params;
+use crate::route::{GraphRoute, Host};
+use crate::store::{self, Code, Login, LoginToken, MetaApp, TokenKind};
+use crate::tokens::random_secret;
+
+/// A short-lived user token's life (Facebook: "about 1-2 hours"; Instagram: 1 hour).
+pub const SHORT_LIVED_S: i64 = 3_600;
+/// A long-lived token's life, as `expires_in` reports it (about 60 days).
+pub const LONG_LIVED_S: i64 = 5_183_944;
+/// How long a code can be exchanged (Instagram documents an hour; Facebook's are shorter).
+pub const CODE_LIFE_S: i64 = 600;
+/// An Instagram token can be refreshed from this age on.
+const REFRESH_AFTER_S: i64 = 24 * 3_600;
+
+/// Handles a token route.
+pub async fn handle(
+    app: &App,
+    route: GraphRoute,
+    host: Host,
+    params: &Params,
+) -> ApiResult<Response> {
+    let path = |p: &str| object_not_found(p, "get");
+    match (route, host) {
+        (GraphRoute::OauthAccessToken, Host::Facebook) => facebook_token(app, params).await,
+        (GraphRoute::DebugToken, Host::Facebook) => debug_token(app, params).await,
+        (GraphRoute::IgAccessToken, Host::Instagram) => instagram_exchange(app, params).await,
+        (GraphRoute::IgRefreshToken, Host::Instagram) => instagram_refresh(app, params).await,
+        (GraphRoute::OauthAccessToken, _) => Err(path("oauth")),
+        (GraphRoute::DebugToken, _) => Err(path("debug_token")),
+        (GraphRoute::IgAccessToken, _) => Err(path("access_token")),
+        _ => Err(path("refresh_access_token")),
+    }
+}
+
+fn need(params: &Params, name: &str) -> ApiResult<String> {
+    params
+        .str(name)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| required(name))
+}
+
+/// The app `client_id` names, with `client_secret` checked.
+async fn app_with_secret(app: &App, params: &Params) -> ApiResult<MetaApp> {
+    let id = need(params, "client_id")?;
+    let secret = need(params, "client_secret")?;
+    let found = app
+        .store
+        .read(move |c| store::app(c, &id))
+        .await
+        .map_err(store_failed)?;
+    let meta_app = found.ok_or_else(|| ApiError::new(Id::AppIdInvalid))?;
+    if meta_app.secret != secret {
+        return Err(ApiError::new(Id::ClientSecretInvalid));
+    }
+    Ok(meta_app)
+}
+
+/// A new token of a kind for a subject, stored; `life_s` `None` never expires.
+pub async fn mint(
+    app: &App,
+    kind: TokenKind,
+    subject_id: &str,
+    app_id: &str,
+    scopes: Vec<String>,
+    declined: Vec<String>,
+    life_s: Option<i64>,
+) -> ApiResult<LoginToken> {
+    let now = app.clock.now_ms();
+    let prefix = match kind {
+        TokenKind::InstagramUser => "IGAA",
+        TokenKind::FacebookUser | TokenKind::Page => "EAAU",
+    };
+    let token = LoginToken {
+        token: random_secret(prefix, 120),
+        kind,
+        subject_id: subject_id.to_owned(),
+        app_id: app_id.to_owned(),
+        scopes,
+        declined,
+        expires_at: life_s.map(|s| now + s * 1000),
+        created_at: now,
+        long_lived: life_s.is_none_or(|s| s > SHORT_LIVED_S),
+        revoked: false,
+    };
+    let t = token.clone();
+    app.store
+        .call(move |c| store::insert_login_token(c, &t))
+        .await
+        .map_err(store_failed)?;
+    Ok(token)
+}
+
+fn token_answer(t: &LoginToken, life_s: i64) -> Response {
+    graph_ok(&json!({ "access_token": t.token, "token_type": "bearer", "expires_in": life_s }))
+}
+
+/// Checks a code for an exchange and marks it used: the app's, unused, unexpired, for this
+/// redirect URI. `errors` gives each failure in the host's words.
+pub async fn redeem(
+    app: &App,
+    code: &str,
+    login: Login,
+    app_id: &str,
+    redirect_uri: &str,
+    errors: &CodeErrors,
+) -> Result<Code, CatalogError> {
+    let k = code.to_owned();
+    let found = app
+        .store
+        .read(move |c| store::code(c, &k))
+        .await
+        .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
+    let Some(found) = found.filter(|c| c.login == login && c.app_id == app_id) else {
+        return Err(errors.unknown.clone());
+    };
+    if found.used {
+        return Err(errors.used.clone());
+    }
+    if app.clock.now_ms() >= found.expires_at {
+        return Err(errors.expired.clone());
+    }
+    if found.redirect_uri != redirect_uri {
+        return Err(errors.redirect.clone());
+    }
+    let k = code.to_owned();
+    let won = app
+        .store
+        .call(move |c| store::use_code(c, &k))
+        .await
+        .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
+    if !won {
+        return Err(errors.used.clone());
+    }
+    Ok(found)
+}
+
+/// How a host words each way a code exchange fails.
+pub struct CodeErrors {
+    pub unknown: CatalogError,
+    pub used: CatalogError,
+    pub expired: CatalogError,
+    pub redirect: CatalogError,
+}
+
+/// `GET graph.facebook.com/oauth/access_token`: a code for a user token, or
+/// `grant_type=fb_exchange_token` for a long-lived one.
+async fn facebook_token(app: &App, params: &Params) -> ApiResult<Response> {
+    let meta_app = app_with_secret(app, params).await?;
+    if params.str("grant_type").as_deref() == Some("fb_exchange_token") {
+        let given = need(params, "fb_exchange_token")?;
+        let found = app
+            .store
+            .read(move |c| store::login_token(c, &given))
+            .await
+            .map_err(store_failed)?;
+        let Some(old) = found.filter(|t| t.kind == TokenKind::FacebookUser) else {
+            return Err(ApiError::new(Id::InvalidAccessToken));
+        };
+        if old.app_id != meta_app.id {
+            return Err(ApiError::new(Id::InvalidAccessToken));
+        }
+        live(app, &old)?;
+        let t = mint(
+            app,
+            TokenKind::FacebookUser,
+            &old.subject_id,
+            &meta_app.id,
+            old.scopes.clone(),
+            old.declined.clone(),
+            Some(LONG_LIVED_S),
+        )
+        .await?;
+        return Ok(token_answer(&t, LONG_LIVED_S));
+    }
+    let code = need(params, "code")?;
+    let redirect_uri = params.str("redirect_uri").unwrap_or_default();
+    let errors = CodeErrors {
+        unknown: CatalogError::new(Id::AuthCodeInvalid),
+        used: CatalogError::new(Id::AuthCodeUsed),
+        expired: CatalogError::new(Id::AuthCodeExpired),
+        redirect: CatalogError::new(Id::RedirectUriMismatch),
+    };
+    let k = redeem(
+        app,
+        &code,
+        Login::Facebook,
+        &meta_app.id,
+        &redirect_uri,
+        &errors,
+    )
+    .await
+    .map_err(ApiError)?;
+    let t = mint(
+        app,
+        TokenKind::FacebookUser,
+        &k.subject_id,
+        &meta_app.id,
+        k.scopes,
+        k.declined,
+        Some(SHORT_LIVED_S),
+    )
+    .await?;
+    Ok(token_answer(&t, SHORT_LIVED_S))
+}
+
+/// A token still usable: not revoked, not expired.
+fn live(app: &App, t: &LoginToken) -> ApiResult<()> {
+    if t.revoked {
+        return Err(
+            ApiError::new(Id::AppNotAuthorized).with(placeholder::NODE_ID, t.app_id.as_str())
+        );
+    }
+    let now = app.clock.now_ms();
+    match t.expires_at {
+        Some(at) if now >= at => Err(ApiError::new(Id::TokenExpired)
+            .with(placeholder::EXPIRED_AT, crate::auth::pacific_time(at))
+            .with(placeholder::NOW, crate::auth::pacific_time(now))),
+        _ => Ok(()),
+    }
+}
+
+/// `GET /debug_token?input_token=&access_token=APP_ID|APP_SECRET` (or a token of the app).
+async fn debug_token(app: &App, params: &Params) -> ApiResult<Response> {
+    let input = need(params, "input_token")?;
+    let auth = need(params, "access_token")?;
+    let (app_id, secret) = auth.split_once('|').unwrap_or((&auth, ""));
+    let (app_id, secret, auth) = (app_id.to_owned(), secret.to_owned(), auth.clone());
+    let now = app.clock.now_ms();
+    let demo = app.demo.account.id.clone();
+    let answer = app
+        .store
+        .read(move |c| {
+            // The caller: an app token of a known app, or a live token of one.
+            let caller_app = match store::app(c, &app_id)? {
+                Some(a) if a.secret == secret => Some(a),
+                _ => match store::login_token(c, &auth)? {
+                    Some(t) => store::app(c, &t.app_id)?,
+                    None => None,
+                },
+            };
+            let Some(caller_app) = caller_app else {
+                return Ok(Err(ApiError::new(Id::InvalidAccessToken)));
+            };
+            let data = match store::login_token(c, &input)? {
+                Some(t) => {
+                    let valid = !t.revoked && t.expires_at.is_none_or(|at| now < at);
+                    let name = store::app(c, &t.app_id)?.map(|a| a.name).unwrap_or_default();
+                    let mut d = json!({
+                        "app_id": t.app_id,
+                        "type": if t.kind == TokenKind::Page { "PAGE" } else { "USER" },
+                        "application": name,
+                        "data_access_expires_at": (t.created_at / 1000) + 90 * 86_400,
+                        "expires_at": t.expires_at.map_or(0, |ms| ms / 1000),
+                        "is_valid": valid,
+                        "issued_at": t.created_at / 1000,
+                        "scopes": t.scopes,
+                        "granular_scopes": t.scopes.iter().map(|s| json!({ "scope": s })).collect::<Vec<_>>(),
+                    });
+                    match t.kind {
+                        TokenKind::Page => {
+                            let admin = store::page(c, &t.subject_id)?.map(|p| p.admin_id);
+                            d["profile_id"] = json!(t.subject_id);
+                            d["user_id"] = json!(admin);
+                        }
+                        _ => d["user_id"] = json!(t.subject_id),
+                    }
+                    d
+                }
+                None => match store::token(c, &input)? {
+                    // A control-plane token: a user token of the demo app that never expires.
+                    Some(t) => json!({
+                        "app_id": caller_app.id,
+                        "type": "USER",
+                        "application": caller_app.name,
+                        "expires_at": t.expires_at.map_or(0, |ms| ms / 1000),
+                        "is_valid": t.expires_at.is_none_or(|at| now < at),
+                        "scopes": t.permissions,
+                        "user_id": if t.account_id.is_empty() { demo } else { t.account_id },
+                    }),
+                    None => {
+                        let e = CatalogError::new(Id::InvalidAccessToken).render(Profile::Documented, "");
+                        json!({
+                            "error": { "code": e.code, "message": e.message },
+                            "is_valid": false,
+                            "scopes": [],
+                        })
+                    }
+                },
+            };
+            Ok(Ok(json!({ "data": data })))
+        })
+        .await
+        .map_err(store_failed)??;
+    Ok(graph_ok(&answer))
+}
+
+/// The live Instagram user token `access_token` names.
+async fn instagram_token(app: &App, params: &Params) -> ApiResult<LoginToken> {
+    let given = need(params, "access_token")?;
+    let found = app
+        .store
+        .read(move |c| store::login_token(c, &given))
+        .await
+        .map_err(store_failed)?;
+    let Some(t) = found.filter(|t| t.kind == TokenKind::InstagramUser) else {
+        return Err(ApiError::new(Id::InvalidAccessToken));
+    };
+    live(app, &t)?;
+    Ok(t)
+}
+
+/// `GET graph.instagram.com/access_token?grant_type=ig_exchange_token&client_secret=&access_token=`.
+async fn instagram_exchange(app: &App, params: &Params) -> ApiResult<Response> {
+    if params.str("grant_type").as_deref() != Some("ig_exchange_token") {
+        return Err(ApiError::new(Id::TokenKindUnsupported));
+    }
+    let secret = need(params, "client_secret")?;
+    let short = instagram_token(app, params).await?;
+    if short.long_lived {
+        return Err(ApiError::new(Id::TokenKindUnsupported));
+    }
+    let app_id = short.app_id.clone();
+    let meta_app = app
+        .store
+        .read(move |c| store::app(c, &app_id))
+        .await
+        .map_err(store_failed)?;
+    if meta_app.is_none_or(|a| a.secret != secret) {
+        return Err(ApiError::new(Id::ClientSecretInvalid));
+    }
+    let t = mint(
+        app,
+        TokenKind::InstagramUser,
+        &short.subject_id,
+        &short.app_id,
+        short.scopes,
+        short.declined,
+        Some(LONG_LIVED_S),
+    )
+    .await?;
+    Ok(token_answer(&t, LONG_LIVED_S))
+}
+
+/// `GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token&access_token=`.
+async fn instagram_refresh(app: &App, params: &Params) -> ApiResult<Response> {
+    if params.str("grant_type").as_deref() != Some("ig_refresh_token") {
+        return Err(ApiError::new(Id::TokenKindUnsupported));
+    }
+    let old = instagram_token(app, params).await?;
+    if !old.long_lived {
+        return Err(ApiError::new(Id::TokenKindUnsupported));
+    }
+    if app.clock.now_ms() - old.created_at < REFRESH_AFTER_S * 1000 {
+        return Err(ApiError::new(Id::RefreshTooEarly));
+    }
+    let t = mint(
+        app,
+        TokenKind::InstagramUser,
+        &old.subject_id,
+        &old.app_id,
+        old.scopes,
+        old.declined,
+        Some(LONG_LIVED_S),
+    )
+    .await?;
+    let answer: Value =
+        json!({ "access_token": t.token, "token_type": "bearer", "expires_in": LONG_LIVED_S });
+    Ok(graph_ok(&answer))
+}
