@@ -5,7 +5,7 @@ it back with the SDK's typed objects (IGMedia, IGComment) and moderates its comm
 Usage: python3 tests/sdk/official_python_sdk.py PATH/TO/instapub FIXTURE.jpg
 Run by .ci/run, which installs the pinned SDK with pip.
 """
-import json, subprocess, sys, urllib.request
+import json, subprocess, sys, urllib.parse, urllib.request
 
 binary, fixture = sys.argv[1], sys.argv[2]
 p = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--json", "--db", ":memory:"], stdout=subprocess.PIPE, text=True)
@@ -15,6 +15,23 @@ try:
     req = urllib.request.Request(f"{base}/_sandbox/files/photo.jpg", data=open(fixture, "rb").read(), method="PUT",
                                  headers={"Authorization": f"Bearer {admin}"})
     photo = json.loads(urllib.request.urlopen(req).read())["url"]
+
+    # Log in the way an app does (Facebook Login for Business): a code (minted on the control
+    # plane, as the consent page would), the code exchange, the long-lived exchange, then the
+    # Instagram account found through the user's Pages. The SDK publishes with that token.
+    def get(path, **query):
+        return json.loads(urllib.request.urlopen(f"{base}/v25.0/{path}?{urllib.parse.urlencode(query)}").read())
+    code = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{base}/_sandbox/oauth/codes", method="POST",
+        data=json.dumps({"login": "facebook", "user_id": info["facebook_user_id"]}).encode(),
+        headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"})).read())
+    short = get("oauth/access_token", client_id=info["app_id"], client_secret=info["app_secret"],
+                redirect_uri=code["redirect_uri"], code=code["code"])["access_token"]
+    token = get("oauth/access_token", grant_type="fb_exchange_token", client_id=info["app_id"],
+                client_secret=info["app_secret"], fb_exchange_token=short)["access_token"]
+    pages = get("me/accounts", fields="id,name,instagram_business_account", access_token=token)["data"]
+    user = next(p["instagram_business_account"]["id"] for p in pages if "instagram_business_account" in p)
+    print("logged in through Facebook Login; Instagram account", user)
 
     from facebook_business.api import FacebookAdsApi, FacebookRequest, FacebookRequestError
     from facebook_business.adobjects.iguser import IGUser

@@ -63,6 +63,21 @@ async fn a_scenario_file_sets_the_stage() {
         info["scenario"]["accounts"]["shop.one"]["access_token"],
         "EAAshopOneFixedToken"
     );
+    // The login side: the app with its fixed credentials, the user's Pages and Business.
+    assert_eq!(
+        info["scenario"]["apps"]["Scheduler"]["app_id"],
+        "4242424242"
+    );
+    assert!(info["scenario"]["facebook_users"]["Shop Owner"].is_string());
+    assert!(info["scenario"]["pages"]["Blocked Page"].is_string());
+    assert!(info["scenario"]["businesses"]["Agency"].is_string());
+    for key in ["app_id", "app_secret", "facebook_user_id", "page_id"] {
+        assert!(info[key].is_string(), "{key}: {info}");
+    }
+    assert!(info["hosts"]["graph.instagram.com"]
+        .as_str()
+        .unwrap()
+        .ends_with("/graph.instagram.com"));
     let http = reqwest::Client::new();
     let form = |pairs: &[(&str, &str)]| {
         url::form_urlencoded::Serializer::new(String::new())

@@ -15,6 +15,9 @@
 //!   partnership_ad_codes: [{ media: "reel", code: "PAC123", expires_in: 86400 }],
 //!   faults: [{ match: { endpoint: "media_publish", user: "shop.one" }, error: { subcode: 2207001 }, times: 1 }],
 //!   files: [{ name: "photo.jpg", path: "photo.jpg" }],   // relative to the scenario file
+//!   apps: [{ name: "Scheduler", app_id: "1234567890", app_secret: "s3cret", redirect_uris: ["https://app.example/cb"] }],
+//!   facebook_users: [{ name: "Ana", pages: [{ name: "Shop", instagram: "shop.one" }, { name: "Blog" }],
+//!                      businesses: [{ name: "Agency", owned_pages: [{ name: "Agency Page" }], client_pages: [] }] }],
 //! }
 //! ```
 //!
@@ -77,6 +80,12 @@ pub struct Scenario {
     pub faults: Vec<FaultSpec>,
     #[serde(default)]
     pub files: Vec<FileSpec>,
+    /// Apps for the login flows (the demo app exists already).
+    #[serde(default)]
+    pub apps: Vec<stage::NewApp>,
+    /// Facebook users with the Pages they administer and the Businesses they own.
+    #[serde(default)]
+    pub facebook_users: Vec<FacebookUserSpec>,
     /// Where relative file paths start (the scenario file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -135,6 +144,36 @@ pub struct FaultMatch {
     pub media_type: Option<String>,
 }
 
+/// A Facebook user, their Pages and their Businesses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacebookUserSpec {
+    pub name: String,
+    #[serde(default)]
+    pub pages: Vec<PageSpec>,
+    #[serde(default)]
+    pub businesses: Vec<BusinessSpec>,
+}
+
+/// A Page, linked to an Instagram account (by username) or not.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSpec {
+    pub name: String,
+    pub instagram: Option<String>,
+}
+
+/// A Business with the Pages it owns and those it manages for clients.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessSpec {
+    pub name: String,
+    #[serde(default)]
+    pub owned_pages: Vec<PageSpec>,
+    #[serde(default)]
+    pub client_pages: Vec<PageSpec>,
+}
+
 /// A file to host, read from disk at start.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -158,6 +197,12 @@ pub struct Applied {
     pub faults: Vec<String>,
     /// file name -> URL
     pub files: BTreeMap<String, String>,
+    /// app name -> {app_id, app_secret}
+    pub apps: BTreeMap<String, AppOut>,
+    /// Facebook user, Page and Business name -> id
+    pub facebook_users: BTreeMap<String, String>,
+    pub pages: BTreeMap<String, String>,
+    pub businesses: BTreeMap<String, String>,
     /// False when this database had the scenario already.
     pub created: bool,
 }
@@ -166,6 +211,12 @@ pub struct Applied {
 pub struct AccountOut {
     pub id: String,
     pub access_token: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppOut {
+    pub app_id: String,
+    pub app_secret: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -342,6 +393,65 @@ fn create_all(
                     .collect(),
             },
         );
+    }
+    for a in &s.apps {
+        let created =
+            stage::create_app(c, a).map_err(|e| refused(format!("app {:?}", a.name), e))?;
+        out.apps.insert(
+            created.name.clone(),
+            AppOut {
+                app_id: created.id,
+                app_secret: created.secret,
+            },
+        );
+    }
+    for u in &s.facebook_users {
+        let what = format!("facebook user {:?}", u.name);
+        let user = stage::create_facebook_user(
+            c,
+            &stage::NewFacebookUser {
+                name: u.name.clone(),
+            },
+        )
+        .map_err(|e| refused(what.clone(), e))?;
+        out.facebook_users.insert(u.name.clone(), user.id.clone());
+        let mut page =
+            |p: &PageSpec, business: Option<(&str, bool)>| -> Result<(), ScenarioError> {
+                let created = stage::create_page(
+                    c,
+                    &stage::NewPage {
+                        name: p.name.clone(),
+                        admin_id: user.id.clone(),
+                        instagram_user_id: None,
+                        instagram_user: p.instagram.clone(),
+                        business_id: business.map(|b| b.0.to_owned()),
+                        client: business.is_some_and(|b| b.1),
+                    },
+                )
+                .map_err(|e| refused(format!("page {:?}", p.name), e))?;
+                out.pages.insert(p.name.clone(), created.id);
+                Ok(())
+            };
+        for p in &u.pages {
+            page(p, None)?;
+        }
+        for b in &u.businesses {
+            let business = stage::create_business(
+                c,
+                &stage::NewBusiness {
+                    name: b.name.clone(),
+                    owner_id: user.id.clone(),
+                },
+            )
+            .map_err(|e| refused(format!("business {:?}", b.name), e))?;
+            for p in &b.owned_pages {
+                page(p, Some((&business.id, false)))?;
+            }
+            for p in &b.client_pages {
+                page(p, Some((&business.id, true)))?;
+            }
+            out.businesses.insert(b.name.clone(), business.id);
+        }
     }
     for (i, m) in s.media.iter().enumerate() {
         let new = NewMedia {
