@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod codes;
 mod explain;
+mod login;
 mod publish;
 mod serve;
 
@@ -84,6 +85,9 @@ enum Command {
     /// Publish files or URLs as an image, reel, story or carousel, recovering from errors the
     /// way the catalog says. Exit status: 0 published, 1 refused, 2 unusable input.
     Publish(publish::Args),
+    /// Log in with Facebook Login (or --instagram), receive the redirect on a loopback port,
+    /// and save the long-lived token and Instagram account for `publish`.
+    Login(login::Args),
 }
 
 /// A failure the CLI reports to a person: a message and an exit status.
@@ -117,6 +121,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
         Command::Publish(args) => publish::run(args),
+        Command::Login(args) => login::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

@@ -41,6 +41,10 @@ pub struct Args {
     /// IG user id to publish as (required; `instapub serve` prints the demo account's).
     #[arg(long, env = "INSTAPUB_USER", hide_env_values = true)]
     user: Option<String>,
+    /// A session `instapub login` saved: its token, account and Graph host are used. Without
+    /// --token and --user, the default session is used if there is one.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["token", "user"])]
+    session: Option<std::path::PathBuf>,
     /// A sandbox's admin key: local files are uploaded to it first.
     #[arg(long, env = "INSTAPUB_ADMIN_KEY", hide_env_values = true)]
     admin_key: Option<String>,
@@ -68,17 +72,33 @@ async fn publish(args: Args) -> Result<u8, Failure> {
     let missing = |what: &str, flag: &str, env: &str| {
         Failure::usage(format!(
             "publishing needs {what}: pass {flag} or set {env} (`instapub serve` prints both \
-             for its demo account; `instapub serve --json` as access_token and user_id)"
+             for its demo account; `instapub serve --json` as access_token and user_id), or \
+             log in with `instapub login` and pass --session"
         ))
     };
-    let token = args
-        .token
-        .clone()
-        .ok_or_else(|| missing("an access token", "--token", "INSTAPUB_TOKEN"))?;
-    let user = args
-        .user
-        .clone()
-        .ok_or_else(|| missing("the IG user id", "--user", "INSTAPUB_USER"))?;
+    // A saved login: the one named, or the default one when no token or user was given.
+    let session = match (&args.session, &args.token, &args.user) {
+        (Some(path), _, _) => Some(crate::login::load_session(path)?),
+        (None, None, None) => crate::login::default_session_path()
+            .filter(|p| p.exists())
+            .map(|p| crate::login::load_session(&p))
+            .transpose()?,
+        _ => None,
+    };
+    let base_url = session
+        .as_ref()
+        .map(|s| s.graph_base.clone())
+        .unwrap_or_else(|| args.base_url.clone());
+    let token = match (&session, &args.token) {
+        (Some(s), _) => s.access_token.clone(),
+        (None, Some(t)) => t.clone(),
+        (None, None) => return Err(missing("an access token", "--token", "INSTAPUB_TOKEN")),
+    };
+    let user = match (&session, &args.user) {
+        (Some(s), _) => s.ig_user_id.clone(),
+        (None, Some(u)) => u.clone(),
+        (None, None) => return Err(missing("the IG user id", "--user", "INSTAPUB_USER")),
+    };
     let caption = match (&args.caption, &args.caption_file) {
         (Some(c), _) => Some(c.clone()),
         (None, Some(p)) => Some(std::fs::read_to_string(p).map_err(|e| {
@@ -86,12 +106,25 @@ async fn publish(args: Args) -> Result<u8, Failure> {
         })?),
         (None, None) => None,
     };
+    // A sandbox session's Graph host sits under the sandbox's base URL, where files go.
+    let sandbox_base = session
+        .as_ref()
+        .map(|s| {
+            ["graph.facebook.com", "graph.instagram.com"].iter().fold(
+                s.graph_base.clone(),
+                |base, host| {
+                    base.trim_end_matches(&format!("/{host}/{}", instapub_client::login::VERSION))
+                        .to_owned()
+                },
+            )
+        })
+        .unwrap_or_else(|| args.base_url.clone());
     let mut urls = Vec::new();
     for input in &args.inputs {
         urls.push(if is_url(input) {
             input.clone()
         } else {
-            upload(&args, input).await?
+            upload(&args, &sandbox_base, input).await?
         });
     }
     let kind = match (args.as_, urls.len()) {
@@ -118,7 +151,7 @@ async fn publish(args: Args) -> Result<u8, Failure> {
                 .collect(),
         },
     };
-    let graph = Graph::new(&args.base_url, &token)
+    let graph = Graph::new(&base_url, &token)
         .map_err(|e| Failure::usage(format!("cannot build the HTTP client: {e}")))?;
     let timing = if args.real_timing {
         Timing::meta()
@@ -249,7 +282,7 @@ fn one(urls: &[String]) -> Result<String, Failure> {
 }
 
 /// Puts a local file on the sandbox and returns its URL there.
-async fn upload(args: &Args, path: &str) -> Result<String, Failure> {
+async fn upload(args: &Args, base: &str, path: &str) -> Result<String, Failure> {
     let Some(key) = &args.admin_key else {
         return Err(Failure::usage(format!(
             "{path} is a local file: Instagram fetches media by URL. Pass a public URL, or publish to a sandbox with --admin-key so the file can be uploaded to it"
@@ -273,7 +306,7 @@ async fn upload(args: &Args, path: &str) -> Result<String, Failure> {
     let refused = |e: instapub_client::CallError| {
         Failure::usage(format!("the sandbox refused the upload of {path}: {e}"))
     };
-    Control::new(&args.base_url, key)
+    Control::new(base, key)
         .map_err(refused)?
         .host_file(&name, "application/octet-stream", bytes)
         .await

@@ -1,6 +1,8 @@
 //! # instapub-client: a resilient client for Instagram's Content Publishing API
 //!
 //! - [`control`]: a typed client for a sandbox's control plane (files, accounts, faults, clock);
+//! - [`login`]: both ways into the API (Facebook Login, Instagram Login): consent URL, code
+//!   exchange, long-lived token, the Instagram account to publish as;
 //! - [`graph`]: one typed call per endpoint, against graph.facebook.com or a sandbox;
 //!   failures keep the parsed Graph error and its catalog classification;
 //! - [`publish`]: publish an image, reel, story or carousel end to end, recovering exactly as
@@ -22,8 +24,10 @@
 
 pub mod control;
 pub mod graph;
+pub mod login;
 pub mod publish;
 
 pub use control::Control;
 pub use graph::{CallError, Graph, PublishingLimit, Usage, GRAPH_FACEBOOK};
+pub use login::{Hosts, Login, Session, Way};
 pub use publish::{Attempt, Post, Progress, PublishError, Published, Publisher, Reason, Timing};
