@@ -127,7 +127,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         println!("  access token  {}", sandbox.access_token());
         println!("  admin key     {}", sandbox.admin_key());
         println!(
-            "  demo app      {} (secret {})",
+            "  demo app      {} (secret {}; accepts any redirect URI)",
             sandbox.app_id(),
             sandbox.app_secret()
         );

@@ -702,6 +702,18 @@ async fn instagram_login_the_whole_sequence() {
     for kind in ["image", "reel", "carousel"] {
         publish_like_postiz(&ig_graph, &user, &token, kind, &media).await;
     }
+    // graph.instagram.com has no media deletion: an unsupported request there.
+    let post = crate::common::seeded_media(&sb, sb.user_id(), "IMAGE", "FEED", false).await;
+    Reply::read(
+        reqwest::Client::new()
+            .delete(format!("{ig_graph}/v25.0/{post}"))
+            .query(&[("access_token", &token)])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .expect_error(400, 100, Some(33));
     // The Instagram token is not parsed on graph.facebook.com.
     get(
         &format!("{}/v25.0/me", sb.base_url()),

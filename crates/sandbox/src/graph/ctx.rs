@@ -11,4 +11,6 @@ pub struct Ctx {
     pub app: Arc<App>,
     pub caller: Caller,
     pub params: Params,
+    /// The Graph host addressed (graph.facebook.com or graph.instagram.com).
+    pub host: crate::route::Host,
 }

@@ -29,8 +29,11 @@ pub async fn update(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
     Ok(graph_ok(&json!({ "success": true })))
 }
 
-/// `DELETE /{ig-media-id}`.
+/// `DELETE /{ig-media-id}` (Facebook Login only: graph.instagram.com has no media deletion).
 pub async fn delete(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
+    if ctx.host == crate::route::Host::Instagram {
+        return Err(object_not_found(&media.id, "delete"));
+    }
     if !ctx.caller.has_permission("instagram_manage_contents") {
         return Err(ApiError::new(Id::PermissionDenied));
     }

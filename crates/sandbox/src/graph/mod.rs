@@ -184,6 +184,7 @@ async fn dispatch(
         app,
         caller: principal.acting_for(account),
         params,
+        host,
     };
     match route {
         GraphRoute::CreateMedia => create_media::handle(&ctx).await,
