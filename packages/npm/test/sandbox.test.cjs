@@ -1,0 +1,80 @@
+// The instapub npm package, installed into a temporary project, through node:test: Meta's Node
+// SDK (facebook-nodejs-business-sdk) publishes an image and a reel, meets a staged fault, and
+// the virtual clock expires a container. Run by scripts/test-packages (INSTAPUB_FIXTURES is
+// the repository's media fixtures folder).
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startSandbox, SandboxError } = require('instapub');
+const sdk = require('facebook-nodejs-business-sdk');
+
+const fixture = (name) => fs.readFileSync(path.join(process.env.INSTAPUB_FIXTURES, name));
+
+let sb;
+let ig;
+before(async () => {
+  sb = await startSandbox();
+  Object.defineProperty(sdk.FacebookAdsApi, 'GRAPH', { get: () => sb.baseUrl, configurable: true });
+  sdk.FacebookAdsApi.init(sb.accessToken, 'en_US', false);
+  ig = new sdk.IGUser(sb.userId);
+});
+after(() => sb.stop());
+
+async function statusOf(container) {
+  const r = await fetch(`${sb.graphUrl}/${container}?fields=status_code&access_token=${sb.accessToken}`);
+  return (await r.json()).status_code;
+}
+
+test('an image and a reel publish through the SDK', async () => {
+  const photo = await sb.putFile('photo.jpg', fixture('jpeg_square.jpg'), 'image/jpeg');
+  const container = await ig.createMedia([], { image_url: photo, caption: 'from node:test' });
+  const media = await ig.createMediaPublish([], { creation_id: container.id });
+  assert.match(media.id, /^179/);
+  const video = await sb.putFile('reel.mp4', fixture('mp4_reel_valid.mp4'), 'video/mp4');
+  const reel = await ig.createMedia([], { media_type: 'REELS', video_url: video });
+  let status = await statusOf(reel.id);
+  for (let i = 0; status === 'IN_PROGRESS' && i < 400; i++) status = await statusOf(reel.id);
+  assert.strictEqual(status, 'FINISHED');
+  await ig.createMediaPublish([], { creation_id: reel.id });
+});
+
+test('a staged fault reaches the SDK, once', async () => {
+  const photo = await sb.putFile('photo.jpg', fixture('jpeg_square.jpg'), 'image/jpeg');
+  await sb.addFault({ endpoint: 'media_publish' }, { error: { subcode: 2207001 }, times: 1 });
+  const container = await ig.createMedia([], { image_url: photo });
+  await assert.rejects(ig.createMediaPublish([], { creation_id: container.id }), (e) => {
+    assert.strictEqual(e.name, 'FacebookRequestError');
+    assert.strictEqual(e.response.error_subcode, 2207001);
+    return true;
+  });
+  await ig.createMediaPublish([], { creation_id: container.id });
+});
+
+test('the virtual clock expires containers', async () => {
+  const photo = await sb.putFile('photo.jpg', fixture('jpeg_square.jpg'), 'image/jpeg');
+  const container = await ig.createMedia([], { image_url: photo });
+  await sb.advanceClock(25 * 3600);
+  await assert.rejects(ig.createMediaPublish([], { creation_id: container.id }), (e) => {
+    assert.strictEqual(e.response.error_subcode, 2207020);
+    return true;
+  });
+});
+
+test('login codes, hosts and control-plane refusals', async () => {
+  const code = await sb.oauthCode('instagram');
+  assert.strictEqual(code.user_id, sb.userId);
+  assert.strictEqual(sb.hosts['graph.instagram.com'], sb.hostUrl('graph.instagram.com'));
+  await assert.rejects(sb.createAccount('not a valid name!'), SandboxError);
+});
+
+test('a second sandbox is independent and stops', async () => {
+  const other = await startSandbox();
+  assert.notStrictEqual(other.baseUrl, sb.baseUrl);
+  assert.ok(other.running);
+  await other.stop();
+  assert.ok(!other.running);
+  await assert.rejects(fetch(`${other.baseUrl}/_sandbox/clock`));
+});

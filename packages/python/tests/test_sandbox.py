@@ -1,0 +1,107 @@
+"""The instapub wheel, installed into a fresh virtualenv, through its pytest fixture: Meta's
+Python SDK (facebook_business) publishes an image and a reel, meets a staged fault, and the
+virtual clock expires a container. Run by scripts/test-packages.
+
+The fixtures' bytes come from INSTAPUB_FIXTURES (the repository's media fixtures folder).
+"""
+
+import json
+import os
+import urllib.request
+
+import pytest
+
+from instapub import Sandbox, SandboxError
+
+FIXTURES = os.environ["INSTAPUB_FIXTURES"]
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name), "rb") as f:
+        return f.read()
+
+
+@pytest.fixture
+def ig(instapub_sandbox):
+    from facebook_business.adobjects.iguser import IGUser
+    from facebook_business.api import FacebookAdsApi
+    from facebook_business.session import FacebookSession
+
+    FacebookSession.GRAPH = instapub_sandbox.base_url  # the only change: where Graph lives
+    FacebookAdsApi.init(access_token=instapub_sandbox.access_token, api_version="v25.0")
+    return IGUser(instapub_sandbox.user_id)
+
+
+def wait_finished(sb, container):
+    for _ in range(400):
+        status = json.loads(urllib.request.urlopen(
+            f"{sb.graph_url}/{container}?fields=status_code&access_token={sb.access_token}").read())
+        if status["status_code"] != "IN_PROGRESS":
+            return status["status_code"]
+    raise AssertionError("still IN_PROGRESS")
+
+
+def test_an_image_and_a_reel_publish_through_the_sdk(instapub_sandbox, ig):
+    sb = instapub_sandbox
+    photo = sb.put_file("photo.jpg", fixture("jpeg_square.jpg"), "image/jpeg")
+    container = ig.create_media(params={"image_url": photo, "caption": "from pytest"})
+    media = ig.create_media_publish(params={"creation_id": container["id"]})
+    assert media["id"].startswith("179")
+    video = sb.put_file("reel.mp4", fixture("mp4_reel_valid.mp4"), "video/mp4")
+    reel = ig.create_media(params={"media_type": "REELS", "video_url": video})
+    assert wait_finished(sb, reel["id"]) == "FINISHED"
+    ig.create_media_publish(params={"creation_id": reel["id"]})
+    limit = ig.get_content_publishing_limit(fields=["quota_usage"])
+    assert limit[0]["quota_usage"] == 2
+
+
+def test_a_staged_fault_reaches_the_sdk(instapub_sandbox, ig):
+    from facebook_business.exceptions import FacebookRequestError
+
+    sb = instapub_sandbox
+    photo = sb.put_file("photo.jpg", fixture("jpeg_square.jpg"), "image/jpeg")
+    sb.add_fault({"endpoint": "media_publish"}, error={"subcode": 2207001}, times=1)
+    container = ig.create_media(params={"image_url": photo})
+    with pytest.raises(FacebookRequestError) as failed:
+        ig.create_media_publish(params={"creation_id": container["id"]})
+    assert failed.value.api_error_subcode() == 2207001
+    # Once: the retry goes through.
+    ig.create_media_publish(params={"creation_id": container["id"]})
+
+
+def test_the_virtual_clock_expires_containers(instapub_sandbox, ig):
+    from facebook_business.exceptions import FacebookRequestError
+
+    sb = instapub_sandbox
+    photo = sb.put_file("photo.jpg", fixture("jpeg_square.jpg"), "image/jpeg")
+    container = ig.create_media(params={"image_url": photo})
+    sb.advance_clock(25 * 3600)
+    with pytest.raises(FacebookRequestError) as failed:
+        ig.create_media_publish(params={"creation_id": container["id"]})
+    assert failed.value.api_error_subcode() == 2207020
+
+
+def test_each_test_gets_a_fresh_sandbox(instapub_sandbox):
+    # The earlier tests published; this sandbox has nothing.
+    q = json.loads(urllib.request.urlopen(
+        f"{instapub_sandbox.graph_url}/{instapub_sandbox.user_id}/content_publishing_limit"
+        f"?fields=quota_usage&access_token={instapub_sandbox.access_token}").read())
+    assert q["data"][0]["quota_usage"] == 0
+
+
+def test_login_codes_and_control_plane_refusals(instapub_sandbox):
+    sb = instapub_sandbox
+    code = sb.oauth_code("instagram")
+    assert code["user_id"] == sb.user_id and code["code"]
+    assert sb.hosts["graph.instagram.com"] == sb.host_url("graph.instagram.com")
+    with pytest.raises(SandboxError, match="username"):
+        sb.create_account("not a valid name!")
+
+
+def test_a_sandbox_stops_when_its_block_ends():
+    with Sandbox() as sb:
+        assert sb.running
+        url = sb.base_url
+    assert not sb.running
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url + "/_sandbox/clock", timeout=2)
