@@ -113,6 +113,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
             "facebook_user_id": sandbox.facebook_user_id(),
             "page_id": sandbox.page_id(),
             "hosts": sandbox.hosts(),
+            "dashboard_url": sandbox.dashboard_url(),
             "db": db_text,
             "scenario": sandbox.scenario(),
         });
@@ -126,6 +127,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         );
         println!("  access token  {}", sandbox.access_token());
         println!("  admin key     {}", sandbox.admin_key());
+        println!("  dashboard     {}", sandbox.dashboard_url());
         println!(
             "  demo app      {} (secret {}; accepts any redirect URI)",
             sandbox.app_id(),

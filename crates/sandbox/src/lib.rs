@@ -49,6 +49,7 @@ mod route;
 mod server;
 mod store;
 mod tokens;
+mod ui;
 mod usage;
 
 pub use config::{Config, Db};
@@ -176,6 +177,11 @@ impl Sandbox {
     /// The control-plane key.
     pub fn admin_key(&self) -> &str {
         &self.app.admin_key
+    }
+
+    /// The dashboard, with the admin key: opening it logs a browser in.
+    pub fn dashboard_url(&self) -> String {
+        format!("{}/_sandbox/ui?key={}", self.base_url, self.app.admin_key)
     }
 
     /// The demo app's id (`client_id`); it accepts any redirect URI.

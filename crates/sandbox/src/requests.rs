@@ -51,10 +51,21 @@ pub struct Exchange<'a> {
     pub detail: Option<&'a str>,
 }
 
-/// A bounded, thread-safe log.
-#[derive(Debug, Default)]
+/// A bounded, thread-safe log. Watchers (the dashboard's live inspector) learn the newest
+/// sequence number as it changes.
+#[derive(Debug)]
 pub struct RequestLog {
     inner: Mutex<(u64, VecDeque<Logged>)>,
+    newest: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for RequestLog {
+    fn default() -> Self {
+        RequestLog {
+            inner: Mutex::new((0, VecDeque::new())),
+            newest: tokio::sync::watch::channel(0).0,
+        }
+    }
 }
 
 impl RequestLog {
@@ -101,13 +112,27 @@ impl RequestLog {
         if guard.1.len() == CAPACITY {
             guard.1.pop_front();
         }
+        let seq = entry.seq;
         guard.1.push_back(entry);
+        drop(guard);
+        self.newest.send_replace(seq);
     }
 
     /// Oldest first.
     pub fn recent(&self) -> Vec<Logged> {
         let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         guard.1.iter().cloned().collect()
+    }
+
+    /// The entries after sequence number `seq`, oldest first.
+    pub fn since(&self, seq: u64) -> Vec<Logged> {
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        guard.1.iter().filter(|e| e.seq > seq).cloned().collect()
+    }
+
+    /// A receiver that sees the newest sequence number change.
+    pub fn watch(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.newest.subscribe()
     }
 
     pub fn clear(&self) {

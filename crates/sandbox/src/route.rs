@@ -111,6 +111,11 @@ pub enum ControlRoute {
     PutFile,
     GetFile,
     OpenApi,
+    UiHome,
+    UiLogin,
+    UiEvents,
+    UiPost,
+    UiPage,
 }
 
 /// Every route, grouped by the API it belongs to.
@@ -786,6 +791,46 @@ pub static ROUTES: &[Spec] = &[
         "A hosted file (no credentials needed)"
     ),
     row!(
+        Route::Control(C::UiHome),
+        GET,
+        "/_sandbox/ui",
+        None,
+        None,
+        "The dashboard: the phone view of an account (?key=ADMIN_KEY logs the browser in)"
+    ),
+    row!(
+        Route::Control(C::UiLogin),
+        POST,
+        "/_sandbox/ui/login",
+        None,
+        None,
+        "The dashboard's login form (key)"
+    ),
+    row!(
+        Route::Control(C::UiEvents),
+        GET,
+        "/_sandbox/ui/events",
+        None,
+        None,
+        "Server-Sent Events: each new logged request, rendered for the inspector"
+    ),
+    row!(
+        Route::Control(C::UiPost),
+        GET,
+        "/_sandbox/ui/post/{id}",
+        None,
+        None,
+        "The dashboard's view of a post: slides in order, caption, comments, insights"
+    ),
+    row!(
+        Route::Control(C::UiPage),
+        GET,
+        "/_sandbox/ui/{page}",
+        None,
+        None,
+        "A dashboard page: timeline, requests, catalog (grid: the phone's content alone)"
+    ),
+    row!(
         Route::Control(C::OpenApi),
         GET,
         "/_sandbox/openapi.json",
@@ -808,6 +853,16 @@ impl Spec {
     }
 }
 
+impl ControlRoute {
+    /// The dashboard's routes (`crate::ui`), which answer HTML and log in by cookie.
+    pub fn is_dashboard(self) -> bool {
+        matches!(
+            self,
+            C::UiHome | C::UiLogin | C::UiEvents | C::UiPost | C::UiPage
+        )
+    }
+}
+
 impl Route {
     /// This route's row.
     #[cfg(test)]
@@ -823,8 +878,15 @@ impl Route {
     pub fn is_public(self) -> bool {
         matches!(
             self,
-            Route::Control(C::GetFile | C::OpenApi)
-                | Route::Cdn(_)
+            Route::Control(
+                C::GetFile
+                    | C::OpenApi
+                    | C::UiHome
+                    | C::UiLogin
+                    | C::UiEvents
+                    | C::UiPost
+                    | C::UiPage
+            ) | Route::Cdn(_)
                 | Route::Login(_)
                 | Route::Graph(
                     G::OauthAccessToken | G::DebugToken | G::IgAccessToken | G::IgRefreshToken

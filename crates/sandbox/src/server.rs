@@ -204,6 +204,22 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
                             ..
                         },
                     params,
+                } if control.is_dashboard() => Ok(crate::ui::handle(
+                    app,
+                    *control,
+                    &params,
+                    parts.uri.query(),
+                    &parts.headers,
+                    &bytes,
+                )
+                .await),
+                Parsed::Fixed {
+                    spec:
+                        Spec {
+                            route: Route::Control(control),
+                            ..
+                        },
+                    params,
                 } => crate::control::handle(app, *control, &params, &parts.headers, &bytes).await,
                 Parsed::Unknown(Miss::Control(path)) => {
                     // The key is checked before saying what does not exist.

@@ -14,4 +14,5 @@ mod publishing;
 mod read_side;
 mod seed_rows;
 mod slow_clients;
+mod ui;
 mod upload;

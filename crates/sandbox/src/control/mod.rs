@@ -184,6 +184,14 @@ pub async fn handle(
         ControlRoute::PutFile => put_file(&app, param, headers, body).await,
         ControlRoute::GetFile => serve_file(&app, param, headers).await,
         ControlRoute::OpenApi => Ok(graph_ok(&openapi::document(app.base_url()))),
+        // The server hands the dashboard's routes to `crate::ui`.
+        ControlRoute::UiHome
+        | ControlRoute::UiLogin
+        | ControlRoute::UiEvents
+        | ControlRoute::UiPost
+        | ControlRoute::UiPage => {
+            Ok(crate::ui::handle(app, route, params, None, headers, body).await)
+        }
     }
 }
 
@@ -193,7 +201,9 @@ pub fn authorize(app: &App, headers: &HeaderMap) -> ApiResult<()> {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .map(str::trim)
+        // The dashboard's calls carry the key in its cookie.
+        .or_else(|| crate::ui::cookie_key(headers));
     if key == Some(app.admin_key.as_str()) {
         Ok(())
     } else {

@@ -101,6 +101,22 @@ fn login_responses(route: LoginRoute, ok: Value) -> Value {
     }
 }
 
+/// The dashboard answers HTML pages (the event stream, `text/event-stream`), a login page
+/// without the key, and a redirect that sets the cookie.
+fn dashboard_responses(route: ControlRoute) -> Value {
+    let html = json!({"text/html": {"schema": {"type": "string"}}});
+    let ok = if route == ControlRoute::UiEvents {
+        json!({"text/event-stream": {"schema": {"type": "string"}}})
+    } else {
+        html.clone()
+    };
+    json!({
+        "200": {"description": "The page", "content": ok},
+        "303": {"description": "Logged in: the cookie is set, and the page follows"},
+        "default": {"description": "The login page (no or a wrong key), or a page saying what is not there", "content": html},
+    })
+}
+
 /// A control-plane request body: the server refuses fields it does not know.
 fn strict(props: &[(&str, Value)], required: &[&str]) -> Value {
     let mut v = object(props);
@@ -808,6 +824,19 @@ fn detail(route: Route) -> Detail {
             ),
             ControlRoute::GetFile => none(json!({"type": "string", "format": "binary"})),
             ControlRoute::OpenApi => none(json!({"type": "object"})),
+            ControlRoute::UiHome
+            | ControlRoute::UiPost
+            | ControlRoute::UiPage
+            | ControlRoute::UiEvents => Detail {
+                params: &[("key", "string", false)],
+                body: None,
+                ok: json!({"type": "string", "format": "html"}),
+            },
+            ControlRoute::UiLogin => Detail {
+                params: &[],
+                body: Some(object(&[("key", s())])),
+                ok: json!({"type": "string", "format": "html"}),
+            },
         },
     }
 }
@@ -895,6 +924,11 @@ pub fn document(base_url: &str) -> Value {
         });
         if let Route::Login(login) = spec.route {
             operation["responses"] = login_responses(login, op.ok.clone());
+        }
+        if let Route::Control(c) = spec.route {
+            if c.is_dashboard() {
+                operation["responses"] = dashboard_responses(c);
+            }
         }
         if let Some(body) = op.body {
             let media = if body.get("format").is_some() {

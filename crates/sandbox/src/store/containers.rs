@@ -202,6 +202,19 @@ pub fn container(c: &Connection, id: &str) -> StoreResult<Option<Container>> {
     )
 }
 
+/// An account's most recent containers, newest first (the dashboard's timeline).
+pub fn account_containers(
+    c: &Connection,
+    account_id: &str,
+    limit: u32,
+) -> StoreResult<Vec<Container>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {CONTAINER_COLS} FROM containers WHERE account_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![account_id, limit], container_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Containers whose processing has not finished (to resume after a restart).
 pub fn unprocessed_containers(c: &Connection) -> StoreResult<Vec<Container>> {
     let mut stmt = c.prepare(&format!(

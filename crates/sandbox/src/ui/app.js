@@ -1,0 +1,99 @@
+// The dashboard's only script: control-plane calls from buttons and forms (the admin cookie
+// authenticates them), live updates from /_sandbox/ui/events, and the catalog's search box.
+'use strict';
+
+async function control(method, path, body) {
+  const r = await fetch('/_sandbox' + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  const text = await r.text();
+  const value = text ? JSON.parse(text) : null;
+  if (!r.ok) throw new Error(value && value.error ? value.error.message : text);
+  return value;
+}
+
+function say(message, bad) {
+  const box = document.getElementById('notice');
+  if (!box) return;
+  box.textContent = message;
+  box.className = bad ? 'status-bad' : 'status-ok';
+}
+
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest('[data-advance]');
+  if (button) {
+    try {
+      await control('POST', '/clock/advance', { seconds: Number(button.dataset.advance) });
+      location.reload();
+    } catch (e) {
+      say(e.message, true);
+    }
+  }
+  const remove = event.target.closest('[data-remove-fault]');
+  if (remove) {
+    await control('DELETE', '/faults/' + remove.dataset.removeFault);
+    location.reload();
+  }
+});
+
+document.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (form.id === 'advance-form') {
+    event.preventDefault();
+    try {
+      await control('POST', '/clock/advance', { seconds: Number(form.seconds.value) });
+      location.reload();
+    } catch (e) {
+      say(e.message, true);
+    }
+  }
+  if (form.id === 'fault-form') {
+    event.preventDefault();
+    const [code, subcode] = form.error.value.split('/');
+    const rule = { match: {}, error: subcode ? { subcode: Number(subcode) } : { code: Number(code) } };
+    if (form.endpoint.value) rule.match.endpoint = form.endpoint.value;
+    if (form.times.value) rule.times = Number(form.times.value);
+    try {
+      const added = await control('POST', '/faults', rule);
+      say('Fault ' + added.id + ' added: the next matching call fails with it.');
+      setTimeout(() => location.reload(), 400);
+    } catch (e) {
+      say(e.message, true);
+    }
+  }
+});
+
+// Live: new requests are prepended to the inspector; the phone grid and the timeline
+// refresh themselves when a request could have changed them.
+const live = document.querySelector('[data-live]');
+if (live) {
+  const source = new EventSource('/_sandbox/ui/events?after=' + (live.dataset.after || '0'));
+  source.addEventListener('request', (event) => {
+    const entry = JSON.parse(event.data);
+    if (live.dataset.live === 'requests') {
+      const rows = document.getElementById('requests-body');
+      if (rows) rows.insertAdjacentHTML('afterbegin', entry.html);
+      const count = document.getElementById('request-count');
+      if (count) count.textContent = String(Number(count.textContent) + 1);
+    } else if (entry.method !== 'GET') {
+      fetch(live.dataset.refresh, { credentials: 'same-origin' })
+        .then((r) => r.text())
+        .then((html) => {
+          live.innerHTML = html;
+        });
+    }
+  });
+}
+
+const search = document.getElementById('catalog-search');
+if (search) {
+  search.addEventListener('input', () => {
+    const q = search.value.trim().toLowerCase();
+    for (const row of document.querySelectorAll('#catalog-body tr')) {
+      row.hidden = q !== '' && !row.textContent.toLowerCase().includes(q);
+    }
+  });
+}

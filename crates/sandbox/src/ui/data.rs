@@ -1,0 +1,40 @@
+//! What the dashboard's pages show, loaded by [`super`] and rendered by [`super::pages`].
+
+use crate::store::{self, Account, Container, Media};
+
+/// What every page's header shows.
+pub struct Chrome {
+    pub current: &'static str,
+    pub now_s: i64,
+}
+
+/// The phone view's data: the accounts, the one shown, its profile, media and stories.
+pub struct PhoneData {
+    pub accounts: Vec<Account>,
+    pub account: Option<Account>,
+    pub profile: store::Profile,
+    pub media_count: u32,
+    pub posts: Vec<(Media, Option<String>)>,
+    pub more: Option<String>,
+    pub stories: Vec<(Media, Option<String>)>,
+    pub base: String,
+}
+
+/// A post and what surrounds it.
+pub struct PostData {
+    pub media: Media,
+    pub username: String,
+    pub slides: Vec<(Media, Option<String>)>,
+    pub comments: Vec<(store::Comment, Vec<store::Comment>)>,
+    pub comments_count: i64,
+    pub insights: Vec<(String, i64)>,
+    pub base: String,
+}
+
+/// One container's line on the timeline.
+pub struct TimelineRow {
+    pub container: Container,
+    pub status: String,
+    /// The log's requests that named it.
+    pub touched: Vec<u64>,
+}

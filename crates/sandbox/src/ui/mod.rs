@@ -1,0 +1,414 @@
+//! The dashboard at `/_sandbox/ui`: what an integration did, shown to a person.
+//!
+//! Server-rendered HTML (maud templates in [`pages`]), one small script and one stylesheet
+//! compiled into the binary; it works offline. Pages: the phone (each account's profile, story
+//! row and post grid from the stored media, a post view with its slides in order, caption,
+//! comments, likes and insights), the timeline (containers and their life on the virtual
+//! clock), the request inspector (live, each error explained from the catalog), the catalog
+//! browser, and controls (clock, fault rules) that call the control plane, so nothing the page
+//! does is impossible over HTTP.
+//!
+//! Access: the admin key. `instapub serve` prints a URL with `?key=`; opening it sets an
+//! HttpOnly, SameSite=Strict cookie (`instapub_admin`) the control plane accepts too. Without
+//! it the page asks for the key.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use bytes::Bytes;
+
+use crate::app::App;
+use crate::route::ControlRoute;
+use crate::store::{self, Media};
+
+mod data;
+mod pages;
+
+pub use data::{Chrome, PhoneData, PostData};
+
+/// The cookie that carries the admin key.
+pub const COOKIE: &str = "instapub_admin";
+/// Posts per page of the grid.
+const GRID_PAGE: u32 = 24;
+/// Requests the inspector shows at first (newer ones arrive live).
+const INSPECTOR_ROWS: usize = 200;
+
+/// Whether the request carries the admin key in the dashboard's cookie.
+pub fn cookie_key(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+}
+
+fn query_map(query: Option<&str>) -> HashMap<String, String> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn html(status: StatusCode, markup: maud::Markup) -> Response {
+    let mut r = (status, Html(markup.into_string())).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Handles a dashboard route; `params` are its path parameters.
+pub async fn handle(
+    app: Arc<App>,
+    route: ControlRoute,
+    params: &[&str],
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let q = query_map(query);
+    let given = q.get("key").map(String::as_str);
+    // The printed URL logs the browser in: the cookie, then the same page without the key.
+    if let Some(key) = given {
+        if key == app.admin_key {
+            let mut path = match (route, params.first()) {
+                (ControlRoute::UiPage, Some(p)) => format!("/_sandbox/ui/{p}"),
+                (ControlRoute::UiPost, Some(p)) => format!("/_sandbox/ui/post/{p}"),
+                _ => "/_sandbox/ui".to_owned(),
+            };
+            let rest: Vec<(&String, &String)> = q.iter().filter(|(k, _)| *k != "key").collect();
+            if !rest.is_empty() {
+                path.push('?');
+                path.push_str(
+                    &url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(rest)
+                        .finish(),
+                );
+            }
+            return login_redirect(&app, &path);
+        }
+        return html(StatusCode::UNAUTHORIZED, pages::login(true));
+    }
+    if route == ControlRoute::UiLogin {
+        let form = query_map(std::str::from_utf8(body).ok());
+        return match form.get("key") {
+            Some(k) if *k == app.admin_key => login_redirect(&app, "/_sandbox/ui"),
+            _ => html(StatusCode::UNAUTHORIZED, pages::login(true)),
+        };
+    }
+    // The cookie, or the control plane's own header (scripts and curl).
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if cookie_key(headers).or(bearer) != Some(app.admin_key.as_str()) {
+        return html(StatusCode::UNAUTHORIZED, pages::login(false));
+    }
+    let param = params.first().copied().unwrap_or_default();
+    match route {
+        ControlRoute::UiEvents => events(&app, &q),
+        ControlRoute::UiPost => post(&app, param).await,
+        ControlRoute::UiPage => match param {
+            "requests" => requests(&app, &q).await,
+            "timeline" => timeline(&app, &q).await,
+            "catalog" => html(StatusCode::OK, pages::catalog(&chrome(&app, "catalog"))),
+            "grid" => {
+                let data = phone_data(&app, &q).await;
+                html(StatusCode::OK, pages::grid(&data))
+            }
+            _ => html(
+                StatusCode::NOT_FOUND,
+                pages::not_found(&chrome(&app, ""), param),
+            ),
+        },
+        _ => {
+            let data = phone_data(&app, &q).await;
+            html(StatusCode::OK, pages::phone(&chrome(&app, "phone"), &data))
+        }
+    }
+}
+
+fn login_redirect(app: &App, to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    let cookie = format!(
+        "{COOKIE}={}; Path=/_sandbox; HttpOnly; SameSite=Strict",
+        app.admin_key
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+fn chrome(app: &App, current: &'static str) -> Chrome {
+    Chrome {
+        current,
+        now_s: app.clock.now_s(),
+    }
+}
+
+/// The picture a post shows in the grid: its image, a video's thumbnail, an album's first
+/// child's image.
+fn preview(c: &rusqlite::Connection, base: &str, m: &Media) -> Option<String> {
+    match m.media_type {
+        instapub_rules::MediaType::CarouselAlbum => {
+            let first = m.children.first()?;
+            let child = store::media(c, first).ok()??;
+            preview(c, base, &child)
+        }
+        instapub_rules::MediaType::Video => crate::cdn::thumbnail_url(base, m),
+        _ => crate::cdn::media_url(base, m),
+    }
+}
+
+async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
+    let wanted = q.get("account").cloned();
+    let page: u32 = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let base = app.base_url().to_owned();
+    let now = app.clock.now_ms();
+    let demo = app.demo.account.id.clone();
+    let loaded = app
+        .store
+        .read(move |c| {
+            let accounts = store::accounts(c)?;
+            let id = wanted.unwrap_or(demo);
+            let account = accounts.iter().find(|a| a.id == id).cloned();
+            let Some(account) = account else {
+                return Ok(PhoneData {
+                    accounts,
+                    account: None,
+                    profile: store::Profile::default(),
+                    media_count: 0,
+                    posts: Vec::new(),
+                    more: None,
+                    stories: Vec::new(),
+                    base,
+                });
+            };
+            let profile = store::profile(c, &account.id)?;
+            let media_count = store::media_count(c, &account.id)?;
+            let (posts, more) = store::account_media_page(
+                c,
+                &account.id,
+                GRID_PAGE * page,
+                store::PageFrom::Start,
+            )?;
+            let posts = posts
+                .into_iter()
+                .map(|m| {
+                    let p = preview(c, &base, &m);
+                    (m, p)
+                })
+                .collect();
+            let stories = store::account_stories(c, &account.id, now)?
+                .into_iter()
+                .map(|m| {
+                    let p = preview(c, &base, &m);
+                    (m, p)
+                })
+                .collect();
+            let more =
+                more.then(|| format!("/_sandbox/ui?account={}&page={}", account.id, page + 1));
+            Ok(PhoneData {
+                accounts,
+                account: Some(account),
+                profile,
+                media_count,
+                posts,
+                more,
+                stories,
+                base,
+            })
+        })
+        .await;
+    loaded.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the dashboard could not read the store");
+        PhoneData {
+            accounts: Vec::new(),
+            account: None,
+            profile: store::Profile::default(),
+            media_count: 0,
+            posts: Vec::new(),
+            more: None,
+            stories: Vec::new(),
+            base: app.base_url().to_owned(),
+        }
+    })
+}
+
+async fn post(app: &Arc<App>, id: &str) -> Response {
+    let id = id.to_owned();
+    let base = app.base_url().to_owned();
+    let loaded = app
+        .store
+        .read(move |c| {
+            let Some(media) = store::media(c, &id)? else {
+                return Ok(None);
+            };
+            let username = store::account(c, &media.account_id)?
+                .map(|a| a.username)
+                .unwrap_or_default();
+            let slides = if media.children.is_empty() {
+                vec![(media.clone(), slide_url(&base, &media))]
+            } else {
+                store::child_media(c, &media.id)?
+                    .into_iter()
+                    .map(|m| {
+                        let u = slide_url(&base, &m);
+                        (m, u)
+                    })
+                    .collect()
+            };
+            let (top, _) = store::comments_page(c, &media.id, None, 50, None)?;
+            let mut comments = Vec::new();
+            for k in top {
+                let (replies, _) = store::comments_page(c, &media.id, Some(&k.id), 50, None)?;
+                comments.push((k, replies));
+            }
+            let comments_count = store::comments_count(c, &media.id)?;
+            let mut insights: Vec<(String, i64)> =
+                store::insights(c, &media.id)?.into_iter().collect();
+            insights.sort();
+            Ok(Some(PostData {
+                media,
+                username,
+                slides,
+                comments,
+                comments_count,
+                insights,
+                base,
+            }))
+        })
+        .await;
+    match loaded {
+        Ok(Some(data)) => html(StatusCode::OK, pages::post(&chrome(app, "phone"), &data)),
+        _ => html(
+            StatusCode::NOT_FOUND,
+            pages::not_found(&chrome(app, "phone"), "this post"),
+        ),
+    }
+}
+
+/// What a slide shows: a video's own URL (played), an image's.
+fn slide_url(base: &str, m: &Media) -> Option<String> {
+    crate::cdn::media_url(base, m).or_else(|| m.media_url.clone())
+}
+
+async fn requests(app: &Arc<App>, q: &HashMap<String, String>) -> Response {
+    let code: Option<i64> = q.get("code").and_then(|c| c.parse().ok());
+    let subcode: Option<i64> = q.get("subcode").and_then(|c| c.parse().ok());
+    let mut log = app.log.recent();
+    let newest = log.last().map(|e| e.seq).unwrap_or(0);
+    log.reverse();
+    let total = log.len();
+    let shown: Vec<_> = log
+        .into_iter()
+        .filter(|e| code.is_none_or(|c| e.error_code == Some(c)))
+        .filter(|e| subcode.is_none_or(|s| e.error_subcode == Some(s)))
+        .take(INSPECTOR_ROWS)
+        .collect();
+    let faults = app.faults.list();
+    html(
+        StatusCode::OK,
+        pages::requests(
+            &chrome(app, "requests"),
+            &shown,
+            total,
+            newest,
+            &faults,
+            code.is_some(),
+        ),
+    )
+}
+
+async fn timeline(app: &Arc<App>, q: &HashMap<String, String>) -> Response {
+    let id = q
+        .get("account")
+        .cloned()
+        .unwrap_or_else(|| app.demo.account.id.clone());
+    let lookup = id.clone();
+    let containers = app
+        .store
+        .read(move |c| store::account_containers(c, &lookup, 200))
+        .await
+        .unwrap_or_default();
+    let log = app.log.recent();
+    let now = app.clock.now_ms();
+    let rows: Vec<data::TimelineRow> = containers
+        .into_iter()
+        .map(|k| {
+            let touched: Vec<u64> = log
+                .iter()
+                .filter(|e| {
+                    e.path.contains(&k.id)
+                        || e.query.as_deref().is_some_and(|q| q.contains(&k.id))
+                        || e.body.contains(&k.id)
+                        || e.response.contains(&k.id)
+                })
+                .map(|e| e.seq)
+                .collect();
+            data::TimelineRow {
+                status: k.status(now).code().to_owned(),
+                container: k,
+                touched,
+            }
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        pages::timeline(&chrome(app, "timeline"), &id, &rows),
+    )
+}
+
+/// `GET /_sandbox/ui/events?after=SEQ`: Server-Sent Events, one `request` event per logged
+/// request after `after`, carrying the inspector's row for it.
+fn events(app: &Arc<App>, q: &HashMap<String, String>) -> Response {
+    let after: u64 = q.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);
+    let rx = app.log.watch();
+    let first = Bytes::from_static(b": connected\n\n");
+    let app = Arc::clone(app);
+    let updates =
+        futures_util::stream::unfold((rx, after, app), |(mut rx, last, app)| async move {
+            rx.changed().await.ok()?;
+            let entries = app.log.since(last);
+            let last = entries.last().map_or(last, |e| e.seq);
+            let text: String = entries
+                .iter()
+                .map(|e| {
+                    let data = serde_json::json!({
+                        "seq": e.seq,
+                        "method": e.method,
+                        "path": e.path,
+                        "status": e.status,
+                        "html": pages::request_row(e).into_string(),
+                    });
+                    format!("event: request\ndata: {data}\n\n")
+                })
+                .collect();
+            Some((Ok::<Bytes, Infallible>(Bytes::from(text)), (rx, last, app)))
+        });
+    let stream =
+        futures_util::stream::once(async move { Ok::<Bytes, Infallible>(first) }).chain(updates);
+    let mut r = (StatusCode::OK, Body::from_stream(stream)).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+use futures_util::StreamExt;

@@ -1,0 +1,427 @@
+//! The dashboard's pages, as maud templates. Everything said about an error comes from the
+//! catalog entry, as `instapub explain` says it.
+
+use instapub_errors::{classify, Id, ENTRIES};
+use instapub_rules::{MediaType, ProductType};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::data::{Chrome, PhoneData, PostData, TimelineRow};
+use crate::faults::Rule;
+use crate::requests::Logged;
+use crate::route::Endpoint;
+
+const STYLE: &str = include_str!("style.css");
+const SCRIPT: &str = include_str!("app.js");
+
+fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
+    let tab = |id: &str, href: &str, label: &str| {
+        html! { a href=(href) class=[(chrome.current == id).then_some("on")] { (label) } }
+    };
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " | instapub sandbox" }
+                // No /favicon.ico request (it would land in the request log as a Graph call).
+                link rel="icon" href="data:,";
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header.top {
+                    a.brand href="/_sandbox/ui" { "instapub sandbox" }
+                    nav aria-label="Pages" {
+                        (tab("phone", "/_sandbox/ui", "Phone"))
+                        (tab("timeline", "/_sandbox/ui/timeline", "Timeline"))
+                        (tab("requests", "/_sandbox/ui/requests", "Requests"))
+                        (tab("catalog", "/_sandbox/ui/catalog", "Catalog"))
+                    }
+                    div.clock {
+                        span title="The virtual clock" { "Clock " time { (timestamp(chrome.now_s)) } }
+                        button type="button" data-advance="3600" { "+1 h" }
+                        button type="button" data-advance="86400" { "+24 h" }
+                        form #advance-form .row {
+                            label.muted for="advance-seconds" { "seconds" }
+                            input #advance-seconds name="seconds" type="number" min="0" value="600" style="width:6rem";
+                            button type="submit" { "Advance" }
+                        }
+                    }
+                }
+                main {
+                    p #notice role="status" {}
+                    (body)
+                }
+                script { (PreEscaped(SCRIPT)) }
+            }
+        }
+    }
+}
+
+fn timestamp(s: i64) -> String {
+    jiff::Timestamp::from_second(s)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_default()
+}
+
+pub fn login(wrong: bool) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Log in | instapub sandbox" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                form.login method="post" action="/_sandbox/ui/login" {
+                    h1 { "instapub sandbox" }
+                    p { "The dashboard needs the sandbox's admin key. " code { "instapub serve" } " prints a URL that logs you in." }
+                    @if wrong { p.status-bad { "That is not this sandbox's admin key." } }
+                    label for="key" { "Admin key" }
+                    div.row {
+                        input #key name="key" type="password" autocomplete="off" required style="flex:1";
+                        button.primary type="submit" { "Log in" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn not_found(chrome: &Chrome, what: &str) -> Markup {
+    layout(
+        chrome,
+        "Not found",
+        html! { h1 { "Nothing here" } p { "The sandbox has no " (what) "." } },
+    )
+}
+
+/// A caption with its hashtags and mentions marked.
+fn caption(text: &str) -> Markup {
+    html! {
+        @for (i, word) in text.split(' ').enumerate() {
+            @if i > 0 { " " }
+            @if word.len() > 1 && word.starts_with('#') { span.tag { (word) } }
+            @else if word.len() > 1 && word.starts_with('@') { span.mention { (word) } }
+            @else { (word) }
+        }
+    }
+}
+
+pub fn phone(chrome: &Chrome, data: &PhoneData) -> Markup {
+    layout(
+        chrome,
+        "Phone",
+        html! {
+            @if data.accounts.len() > 1 {
+                form.row method="get" action="/_sandbox/ui" style="margin-bottom:1rem" {
+                    label for="account" { "Account" }
+                    select #account name="account" {
+                        @for a in &data.accounts {
+                            option value=(a.id) selected[data.account.as_ref().is_some_and(|x| x.id == a.id)] { "@" (a.username) }
+                        }
+                    }
+                    button type="submit" { "Show" }
+                }
+            }
+            @match &data.account {
+                None => p { "No such account." },
+                Some(_) => {
+                    div.phone data-live="phone" data-refresh=(format!("/_sandbox/ui/grid?account={}", data.account.as_ref().map(|a| a.id.as_str()).unwrap_or(""))) {
+                        (grid(data))
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The phone's content: profile, stories, grid (also served alone, for live refreshes).
+pub fn grid(data: &PhoneData) -> Markup {
+    let Some(a) = &data.account else {
+        return html! {};
+    };
+    let avatar = data
+        .profile
+        .profile_picture_url
+        .clone()
+        .unwrap_or_else(|| crate::cdn::avatar_url(&data.base, &a.id));
+    html! {
+        section.profile aria-label="Profile" {
+            img.avatar src=(avatar) alt=(format!("@{}", a.username));
+            div {
+                h1 style="margin:0 0 .4rem" { (a.username) }
+                div.counts {
+                    div { b #post-count { (data.media_count) } "posts" }
+                    div { b { (data.profile.followers_count.unwrap_or(0)) } "followers" }
+                    div { b { (data.profile.follows_count.unwrap_or(0)) } "following" }
+                }
+            }
+        }
+        div.bio {
+            div.name { (data.profile.name.clone().unwrap_or_else(|| a.username.clone())) }
+            @if let Some(b) = &data.profile.biography { div { (b) } }
+            @if let Some(w) = &data.profile.website { a href=(w) { (w) } }
+        }
+        @if !data.stories.is_empty() {
+            div.stories aria-label="Stories of the last 24 hours" {
+                @for (m, p) in &data.stories {
+                    a.story href=(format!("/_sandbox/ui/post/{}", m.id)) {
+                        @if let Some(p) = p { img src=(p) alt="story"; } @else { span { "story" } }
+                        div { "story" }
+                    }
+                }
+            }
+        }
+        div.grid #grid aria-label="Posts" {
+            @for (m, p) in &data.posts {
+                a.tile href=(format!("/_sandbox/ui/post/{}", m.id)) data-media=(m.id) {
+                    @match p {
+                        Some(p) => img src=(p) alt=(m.caption.clone().unwrap_or_else(|| "post".into())) loading="lazy";,
+                        None => div.empty { (m.media_type.as_str()) " (no stored bytes)" },
+                    }
+                    @if m.media_type == MediaType::CarouselAlbum { span.badge { "▦ " (m.children.len()) } }
+                    @else if m.media_product_type == ProductType::Reels { span.badge { "▶ reel" } }
+                    @else if m.media_type == MediaType::Video { span.badge { "▶" } }
+                }
+            }
+        }
+        @if data.posts.is_empty() { p.more.muted { "No posts yet: publish one over the Graph API and it appears here." } }
+        @if let Some(more) = &data.more { a.more href=(more) { "Older posts" } }
+    }
+}
+
+pub fn post(chrome: &Chrome, data: &PostData) -> Markup {
+    let m = &data.media;
+    layout(
+        chrome,
+        "Post",
+        html! {
+            p { a href=(format!("/_sandbox/ui?account={}", m.account_id)) { "← @" (data.username) } }
+            article.post {
+                div {
+                    div.slides aria-label="Slides" {
+                        @for (i, (s, url)) in data.slides.iter().enumerate() {
+                            div.slide data-child=(s.id) {
+                                @if data.slides.len() > 1 { span.n { (i + 1) "/" (data.slides.len()) } }
+                                @match (url, s.media_type) {
+                                    (Some(u), MediaType::Video) => video src=(u) controls muted playsinline poster=[crate::cdn::thumbnail_url(&data.base, s)] {},
+                                    (Some(u), _) => img src=(u) alt=(format!("slide {}", i + 1));,
+                                    (None, _) => div.empty style="padding:3rem;color:#fff" { "no stored bytes" },
+                                }
+                            }
+                        }
+                    }
+                    @if data.slides.len() > 1 {
+                        div.dots aria-hidden="true" { @for _ in &data.slides { span {} } }
+                    }
+                }
+                div.side {
+                    div.row { b { "@" (data.username) } span.muted { (m.media_product_type.as_str()) " · " (m.media_type.as_str()) } }
+                    @if let Some(c) = &m.caption { p.caption { (caption(c)) } }
+                    div.stats {
+                        span { "♥ " (m.like_count) " likes" }
+                        span { "💬 " (data.comments_count) " comments" }
+                        @if !m.comment_enabled { span { "comments off" } }
+                        span { time { (timestamp(m.published_at / 1000)) } }
+                    }
+                    @if !data.insights.is_empty() {
+                        div { b { "Insights " } @for (k, v) in &data.insights { span.muted { (k) " " (v) "  " } } }
+                    }
+                    ul.comments {
+                        @for (k, replies) in &data.comments {
+                            li.comment.hidden[k.hidden] {
+                                b { (k.username) } " " (caption(&k.text))
+                                @if k.hidden { span.muted { " (hidden)" } }
+                                @if !replies.is_empty() {
+                                    ul { @for r in replies { li.comment { b { (r.username) } " " (caption(&r.text)) } } }
+                                }
+                            }
+                        }
+                    }
+                    p.muted { "Media id " code { (m.id) } }
+                }
+            }
+        },
+    )
+}
+
+pub fn timeline(chrome: &Chrome, account: &str, rows: &[TimelineRow]) -> Markup {
+    layout(
+        chrome,
+        "Timeline",
+        html! {
+            h1 { "Containers of " code { (account) } }
+            p.muted { "Each container's state at the virtual clock's now: created, IN_PROGRESS, FINISHED or ERROR, then PUBLISHED, or EXPIRED 24 hours after creation." }
+            div data-live="timeline" data-refresh=(format!("/_sandbox/ui/timeline?account={account}")) {
+                table {
+                    thead { tr { th { "Container" } th { "Kind" } th { "Created" } th { "State" } th { "Media" } th.hide-sm { "Requests" } } }
+                    tbody #timeline-body {
+                        @for r in rows {
+                            tr data-container=(r.container.id) {
+                                td.num { code { (r.container.id) } }
+                                td { (r.container.kind.as_str()) }
+                                td.num { (timestamp(r.container.created_at / 1000)) }
+                                td { span class=(format!("state {}", r.status)) { (r.status) } }
+                                td { @if let Some(m) = &r.container.media_id { a href=(format!("/_sandbox/ui/post/{m}")) { (m) } } }
+                                td.hide-sm { @for seq in &r.touched { a href=(format!("/_sandbox/ui/requests#r{seq}")) { "#" (seq) } " " } }
+                            }
+                        }
+                    }
+                }
+                @if rows.is_empty() { p.muted { "No containers yet." } }
+            }
+        },
+    )
+}
+
+/// What the catalog says about an error answer, inline.
+fn explanation(code: i64, subcode: Option<i64>) -> Markup {
+    let c = classify(Some(code), subcode);
+    let Some(id) = c.id else {
+        return html! { div.explain { p { "Not in the catalog: code " (code) } } };
+    };
+    let e = id.entry();
+    html! {
+        div.explain {
+            p { b { (e.id.name()) } " (" (e.key()) ")" }
+            p { (e.summary) }
+            p { b { "What to do: " } (e.solution) }
+            p.muted { "The program's action: " (e.action.describe()) @if e.source == instapub_errors::Source::Seed { ". A row of Meta's error table." } }
+            p.muted { a href=(format!("/_sandbox/ui/catalog#{}", e.id.name())) { "In the catalog" } " · " code { "instapub explain " (e.id.name()) } }
+        }
+    }
+}
+
+/// One row of the request inspector (also sent live).
+pub fn request_row(e: &Logged) -> Markup {
+    let ok = (200..300).contains(&e.status);
+    html! {
+        tr id=(format!("r{}", e.seq)) {
+            td.num { (e.seq) }
+            td.num.hide-sm { (timestamp(e.at)) }
+            td { b { (e.method) } }
+            td {
+                details {
+                    summary { code { (e.path) } @if let Some(q) = e.query.as_ref().filter(|q| !q.is_empty()) { span.muted { "?" (q) } } }
+                    @if !e.body.is_empty() { div.muted { "Body" } pre { (e.body) } }
+                    div.muted { "Answer" } pre { (e.response) }
+                    @if let Some(d) = &e.detail { p { b { "What happened: " } (d) } }
+                }
+                @if let Some(code) = e.error_code { (explanation(code, e.error_subcode)) }
+            }
+            td.num class=(if ok { "status-ok" } else { "status-bad" }) { (e.status) }
+        }
+    }
+}
+
+pub fn requests(
+    chrome: &Chrome,
+    rows: &[Logged],
+    total: usize,
+    newest: u64,
+    faults: &[Rule],
+    filtered: bool,
+) -> Markup {
+    layout(
+        chrome,
+        "Requests",
+        html! {
+            h1 { "Requests " span.muted { "(" span #request-count { (total) } " in the log, newest first; new ones appear as they come)" } }
+            form.inline #fault-form aria-label="Add a fault rule" {
+                label { "Fail the next call to"
+                    select name="endpoint" {
+                        option value="" { "any endpoint" }
+                        @for ep in Endpoint::all() {
+                            @let name = serde_json::to_value(ep).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                            option value=(name) { (name) }
+                        }
+                    }
+                }
+                label { "with"
+                    select name="error" {
+                        @for e in ENTRIES {
+                            option value=(e.subcode.map_or(e.code.to_string(), |s| format!("{}/{s}", e.code))) selected[e.id == Id::ContainerExpired] {
+                                (e.id.name()) " (" (e.key()) ")"
+                            }
+                        }
+                    }
+                }
+                label { "times" input name="times" type="number" min="1" value="1" style="width:5rem"; }
+                button.primary type="submit" { "Add fault" }
+            }
+            @if !faults.is_empty() {
+                h2 { "Fault rules" }
+                table {
+                    thead { tr { th { "Rule" } th { "Matches" } th { "Fired" } th {} } }
+                    tbody {
+                        @for f in faults {
+                            tr {
+                                td { code { (f.id) } }
+                                td { (matcher_text(&f.matcher)) }
+                                td.num { (f.hits) @if let Some(t) = f.times { " of " (t) } }
+                                td { button type="button" data-remove-fault=(f.id) { "Delete" } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if filtered { p { a href="/_sandbox/ui/requests" { "Show all requests" } } }
+            table data-live=(if filtered { "off" } else { "requests" }) data-after=(newest) {
+                thead { tr { th { "#" } th.hide-sm { "Time" } th { "Method" } th { "Path, and what the catalog says" } th { "Status" } } }
+                tbody #requests-body {
+                    @for e in rows { (request_row(e)) }
+                }
+            }
+        },
+    )
+}
+
+/// A rule's match, without the fields it leaves open (`any call` when it names none).
+fn matcher_text(m: &crate::faults::Match) -> String {
+    let value = serde_json::to_value(m).unwrap_or_default();
+    let parts: Vec<String> = value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            format!(
+                "{k} = {}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        "any call".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+pub fn catalog(chrome: &Chrome) -> Markup {
+    layout(
+        chrome,
+        "Catalog",
+        html! {
+            h1 { "The error catalog " span.muted { "(" (ENTRIES.len()) " entries)" } }
+            label for="catalog-search" { "Search by code, subcode or text " }
+            input #catalog-search type="search" placeholder="a code, a subcode, or words: expired, rate limit..." style="width:100%;margin:.3rem 0 1rem";
+            table {
+                thead { tr { th { "Entry" } th { "Code" } th { "What happened, and what to do" } th { "Requests" } } }
+                tbody #catalog-body {
+                    @for e in ENTRIES {
+                        tr id=(e.id.name()) {
+                            td { b { (e.id.name()) } }
+                            td.num { (e.key()) br; span.muted { "HTTP " (e.status) } }
+                            td { (e.summary) br; span.muted { (e.solution) } }
+                            td { a href=(match e.subcode { Some(s) => format!("/_sandbox/ui/requests?code={}&subcode={s}", e.code), None => format!("/_sandbox/ui/requests?code={}", e.code) }) { "in the log" } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

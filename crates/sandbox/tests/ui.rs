@@ -1,0 +1,370 @@
+//! The dashboard in a real browser (issue 15): headless Chromium driven over WebDriver
+//! (chromedriver, fantoccini). Logs in with the printed URL, sees a carousel published over the
+//! Graph API appear in the phone view without a reload, opens it and checks its slides' order,
+//! adds a fault from the form and sees the next call fail with it and the inspector explain it,
+//! and advances the clock 24 h to see a container expire. Screenshots go to
+//! `target/ui-screenshots/` (CI keeps them).
+//!
+//! Needs Debian's `chromium` and `chromium-driver`: `scripts/test-ui` installs them and runs
+//! these tests (they are ignored by a plain `cargo test`, which must pass without a browser).
+
+#![allow(clippy::unwrap_used)]
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use instapub_sandbox::Sandbox;
+use serde_json::{json, Value};
+
+use crate::common::{fixture, Graph, MediaHost};
+
+/// A chromedriver on a free port, killed on drop.
+struct Driver {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromedriver() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let child = std::process::Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {binary}: {e} (scripts/test-ui installs it)"));
+    Driver { child, port }
+}
+
+async fn browser(driver: &Driver) -> Client {
+    // Two TLS backends are linked (reqwest's and fantoccini's): name the one to use.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut caps = serde_json::Map::new();
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1100,1200"]
+        }),
+    );
+    for _ in 0..50 {
+        let attempt = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await;
+        if let Ok(client) = attempt {
+            return client;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not accept a session");
+}
+
+async fn shot(client: &Client, name: &str) {
+    let dir = format!("{}/../../target/ui-screenshots", env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+}
+
+/// Waits until `css` matches an element whose text contains `text`.
+async fn wait_for(client: &Client, css: &str, text: &str) {
+    for _ in 0..100 {
+        for e in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
+            if e.text().await.unwrap_or_default().contains(text) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let html = client.source().await.unwrap_or_default();
+    panic!(
+        "no {css} with {text:?} appeared:\n{}",
+        &html[..html.len().min(4000)]
+    );
+}
+
+async fn script(client: &Client, js: &str) -> Value {
+    client.execute(js, vec![]).await.unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver: scripts/test-ui installs them and runs this"]
+async fn the_dashboard_shows_what_the_integration_did() {
+    let media = MediaHost::start(vec![
+        ("a.jpg", fixture("jpeg_square.jpg")),
+        ("b.jpg", {
+            let mut b = fixture("jpeg_square.jpg");
+            b.extend_from_slice(b"b");
+            b
+        }),
+        ("c.jpg", {
+            let mut b = fixture("jpeg_square.jpg");
+            b.extend_from_slice(b"c");
+            b
+        }),
+    ])
+    .await;
+    let sb = Sandbox::start().await;
+    let g = Graph::new(sb.base_url(), sb.access_token());
+    let user = sb.user_id().to_owned();
+    let driver = chromedriver();
+    let client = browser(&driver).await;
+
+    // 1. The printed URL logs the browser in; the phone view of the demo account.
+    client.goto(&sb.dashboard_url()).await.unwrap();
+    wait_for(&client, ".profile h1", "instapub_demo").await;
+    let url = client.current_url().await.unwrap();
+    assert!(
+        !url.as_str().contains("key="),
+        "the key leaves the address bar: {url}"
+    );
+    let paint = script(
+        &client,
+        "const p = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint'); \
+         return [p ? p.startTime : null, document.documentElement.outerHTML.length];",
+    )
+    .await;
+    println!(
+        "phone view: first contentful paint {} ms, {} bytes of HTML",
+        paint[0], paint[1]
+    );
+    assert!(paint[1].as_u64().unwrap() < 64 * 1024, "a light page");
+    shot(&client, "1-phone-empty").await;
+
+    // 2. A carousel published over the Graph API appears without a reload.
+    let mut children = Vec::new();
+    for name in ["a.jpg", "b.jpg", "c.jpg"] {
+        let r = g
+            .post(
+                &format!("/{user}/media"),
+                &[
+                    ("image_url", &media.url(name)),
+                    ("is_carousel_item", "true"),
+                ],
+            )
+            .await;
+        r.expect_ok();
+        children.push(r.id());
+    }
+    let album = g
+        .post(
+            &format!("/{user}/media"),
+            &[
+                ("media_type", "CAROUSEL"),
+                ("children", &children.join(",")),
+                ("caption", "Three in order #sandbox"),
+            ],
+        )
+        .await;
+    album.expect_ok();
+    let published = g
+        .post(
+            &format!("/{user}/media_publish"),
+            &[("creation_id", &album.id())],
+        )
+        .await;
+    published.expect_ok();
+    let media_id = published.id();
+    wait_for(&client, ".tile .badge", "3").await;
+    shot(&client, "2-phone-carousel").await;
+
+    // 3. Opened: the slides in the order they were given.
+    client
+        .find(Locator::Css(&format!("a.tile[data-media='{media_id}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, ".caption", "Three in order").await;
+    let shown: Vec<String> = {
+        let mut ids = Vec::new();
+        for e in client.find_all(Locator::Css(".slide")).await.unwrap() {
+            ids.push(e.attr("data-child").await.unwrap().unwrap());
+        }
+        ids
+    };
+    let listed = g.get(&format!("/{media_id}/children"), &[]).await;
+    let expected: Vec<String> = listed.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(shown, expected);
+    shot(&client, "3-post").await;
+
+    // 4. A fault from the form: the next publish fails with it, and the inspector explains it.
+    client
+        .goto(&format!("{}/_sandbox/ui/requests", sb.base_url()))
+        .await
+        .unwrap();
+    wait_for(&client, "h1", "Requests").await;
+    script(
+        &client,
+        "const f = document.getElementById('fault-form'); f.endpoint.value = 'media_publish'; \
+         f.error.value = '9/2207042'; return true;",
+    )
+    .await;
+    client
+        .find(Locator::Css("#fault-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "td", "endpoint = media_publish").await;
+    let photo = g
+        .post(
+            &format!("/{user}/media"),
+            &[("image_url", &media.url("a.jpg"))],
+        )
+        .await;
+    photo.expect_ok();
+    g.post(
+        &format!("/{user}/media_publish"),
+        &[("creation_id", &photo.id())],
+    )
+    .await
+    .expect_error(400, 9, Some(2_207_042));
+    wait_for(&client, "#requests-body .explain", "PublishingQuotaReached").await;
+    wait_for(&client, "#requests-body .explain", "What to do").await;
+    shot(&client, "4-inspector").await;
+
+    // 5. The clock: 24 hours later the unpublished container has expired.
+    let waiting = g
+        .post(
+            &format!("/{user}/media"),
+            &[("image_url", &media.url("b.jpg"))],
+        )
+        .await;
+    waiting.expect_ok();
+    client
+        .goto(&format!("{}/_sandbox/ui/timeline", sb.base_url()))
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        &format!("tr[data-container='{}'] .state", waiting.id()),
+        "FINISHED",
+    )
+    .await;
+    client
+        .find(Locator::Css("[data-advance='86400']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        &format!("tr[data-container='{}'] .state", waiting.id()),
+        "EXPIRED",
+    )
+    .await;
+    shot(&client, "5-timeline-expired").await;
+
+    // 6. The catalog: searchable, linked to the log.
+    client
+        .goto(&format!("{}/_sandbox/ui/catalog", sb.base_url()))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#catalog-search"))
+        .await
+        .unwrap()
+        .send_keys("2207042")
+        .await
+        .unwrap();
+    let visible = script(
+        &client,
+        "return [...document.querySelectorAll('#catalog-body tr')].filter(r => !r.hidden).map(r => r.id);",
+    )
+    .await;
+    assert_eq!(visible, json!(["PublishingQuotaReached"]));
+    shot(&client, "6-catalog").await;
+    // No script errors on the way (a page that threw would have left its work undone above);
+    // and the page works at a phone's width.
+    client.set_window_size(390, 844).await.unwrap();
+    client.goto(&sb.dashboard_url()).await.unwrap();
+    wait_for(&client, ".profile h1", "instapub_demo").await;
+    shot(&client, "7-phone-width").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn without_the_key_the_dashboard_asks_for_it() {
+    let sb = Sandbox::start().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http
+        .get(format!("{}/_sandbox/ui", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 401);
+    assert!(page.text().await.unwrap().contains("admin key"));
+    let wrong = http
+        .get(format!("{}/_sandbox/ui?key=nope", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 401);
+    let login = http.get(sb.dashboard_url()).send().await.unwrap();
+    assert_eq!(login.status().as_u16(), 303);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    // With the cookie: the pages, and the control plane (what the page's buttons call).
+    for page in [
+        "/_sandbox/ui",
+        "/_sandbox/ui/requests",
+        "/_sandbox/ui/timeline",
+        "/_sandbox/ui/catalog",
+    ] {
+        let r = http
+            .get(format!("{}{page}", sb.base_url()))
+            .header("cookie", &pair)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{page}");
+    }
+    let clock: Value = serde_json::from_str(
+        &http
+            .post(format!("{}/_sandbox/clock/advance", sb.base_url()))
+            .header("cookie", &pair)
+            .header("content-type", "application/json")
+            .body(r#"{"seconds": 60}"#)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(clock["now"].is_i64(), "{clock}");
+}
