@@ -6,10 +6,10 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
-/// How many requests are kept.
-pub const CAPACITY: usize = 1000;
+/// How many requests are kept (the dashboard's inspector pages through them).
+pub const CAPACITY: usize = 10_000;
 /// Longest body kept per request or response.
-const MAX_BODY: usize = 4096;
+const MAX_BODY: usize = 2048;
 
 /// One logged exchange.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -64,6 +64,18 @@ fn pct(count: usize, limit: u32) -> u64 {
 }
 
 impl Usage {
+    /// Calls in the last hour at `now`: the app's, and an account's.
+    pub fn counts(&self, account: &str, now: i64) -> (usize, usize) {
+        let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        prune(&mut w.app, now);
+        let app = w.app.len();
+        let mine = w.accounts.get_mut(account).map_or(0, |q| {
+            prune(q, now);
+            q.len()
+        });
+        (app, mine)
+    }
+
     pub fn limits(&self) -> Limits {
         *self.limits.lock().unwrap_or_else(|p| p.into_inner())
     }

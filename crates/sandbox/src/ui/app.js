@@ -2,6 +2,11 @@
 // authenticates them), live updates from /_sandbox/ui/events, and the catalog's search box.
 'use strict';
 
+// Script errors are kept where the browser tests can read them.
+window.__errors = [];
+window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
+window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));
+
 async function control(method, path, body) {
   const r = await fetch('/_sandbox' + path, {
     method,
@@ -32,6 +37,20 @@ document.addEventListener('click', async (event) => {
       say(e.message, true);
     }
   }
+  const mint = event.target.closest('[data-mint-token]');
+  if (mint) {
+    const t = await control('POST', '/tokens', { user_id: mint.dataset.mintToken });
+    say('Token for ' + t.user_id + ': ' + t.access_token);
+  }
+  const oauth = event.target.closest('[data-oauth-user]');
+  if (oauth) {
+    const c = await control('POST', '/oauth/codes', { login: 'instagram', user_id: oauth.dataset.oauthUser });
+    say('Instagram Login code (exchange within 10 minutes, redirect_uri ' + c.redirect_uri + '): ' + c.code);
+  }
+  if (event.target.closest('[data-reset]') && confirm('Reset the sandbox to its first-start state?')) {
+    await control('POST', '/reset');
+    location.reload();
+  }
   const remove = event.target.closest('[data-remove-fault]');
   if (remove) {
     await control('DELETE', '/faults/' + remove.dataset.removeFault);
@@ -41,6 +60,25 @@ document.addEventListener('click', async (event) => {
 
 document.addEventListener('submit', async (event) => {
   const form = event.target;
+  if (form.dataset.control) {
+    event.preventDefault();
+    const [method, path] = form.dataset.control.split(' ');
+    const body = {};
+    for (const field of form.elements) {
+      if (!field.name) continue;
+      if (field.type === 'checkbox') body[field.name] = field.checked;
+      else if (field.type === 'number' && field.value !== '') body[field.name] = Number(field.value);
+      else if (field.value !== '') body[field.name] = field.value;
+    }
+    try {
+      const done = await control(method, path, body);
+      say('Done: ' + JSON.stringify(done));
+      if (form.dataset.reload) setTimeout(() => location.reload(), 400);
+    } catch (e) {
+      say(e.message, true);
+    }
+    return;
+  }
   if (form.id === 'advance-form') {
     event.preventDefault();
     try {

@@ -18,6 +18,11 @@ pub struct PhoneData {
     pub more: Option<String>,
     pub stories: Vec<(Media, Option<String>)>,
     pub base: String,
+    /// Posts through the API in the last 24 h (the publishing quota's usage).
+    pub quota_usage: u32,
+    /// Calls in the last hour: the app's and this account's, and their limits.
+    pub calls: (usize, usize),
+    pub limits: crate::usage::Limits,
 }
 
 /// A post and what surrounds it.
@@ -28,6 +33,8 @@ pub struct PostData {
     pub comments: Vec<(store::Comment, Vec<store::Comment>)>,
     pub comments_count: i64,
     pub insights: Vec<(String, i64)>,
+    /// The products tagged when it was created: (product id, its name when a catalog has it).
+    pub products: Vec<(String, Option<String>)>,
     pub base: String,
 }
 

@@ -195,6 +195,9 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
                     more: None,
                     stories: Vec::new(),
                     base,
+                    quota_usage: 0,
+                    calls: (0, 0),
+                    limits: crate::usage::Limits::default(),
                 });
             };
             let profile = store::profile(c, &account.id)?;
@@ -221,6 +224,7 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
                 .collect();
             let more =
                 more.then(|| format!("/_sandbox/ui?account={}&page={}", account.id, page + 1));
+            let quota_usage = store::quota_usage(c, &account.id, now, None)?;
             Ok(PhoneData {
                 accounts,
                 account: Some(account),
@@ -230,10 +234,13 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
                 more,
                 stories,
                 base,
+                quota_usage,
+                calls: (0, 0),
+                limits: crate::usage::Limits::default(),
             })
         })
         .await;
-    loaded.unwrap_or_else(|e| {
+    let data = loaded.unwrap_or_else(|e| {
         tracing::error!(error = %e, "the dashboard could not read the store");
         PhoneData {
             accounts: Vec::new(),
@@ -244,8 +251,18 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
             more: None,
             stories: Vec::new(),
             base: app.base_url().to_owned(),
+            quota_usage: 0,
+            calls: (0, 0),
+            limits: crate::usage::Limits::default(),
         }
-    })
+    });
+    // Rate-limit usage is in memory, beside the store.
+    let mut data = data;
+    if let Some(a) = &data.account {
+        data.calls = app.usage.counts(&a.id, app.clock.now_ms());
+    }
+    data.limits = app.usage.limits();
+    data
 }
 
 async fn post(app: &Arc<App>, id: &str) -> Response {
@@ -281,6 +298,7 @@ async fn post(app: &Arc<App>, id: &str) -> Response {
             let mut insights: Vec<(String, i64)> =
                 store::insights(c, &media.id)?.into_iter().collect();
             insights.sort();
+            let products = product_tags(c, &media)?;
             Ok(Some(PostData {
                 media,
                 username,
@@ -288,6 +306,7 @@ async fn post(app: &Arc<App>, id: &str) -> Response {
                 comments,
                 comments_count,
                 insights,
+                products,
                 base,
             }))
         })
@@ -299,6 +318,39 @@ async fn post(app: &Arc<App>, id: &str) -> Response {
             pages::not_found(&chrome(app, "phone"), "this post"),
         ),
     }
+}
+
+/// The products a post was tagged with (from its container's `product_tags`), named from the
+/// account's catalogs when they have them.
+fn product_tags(
+    c: &rusqlite::Connection,
+    media: &Media,
+) -> Result<Vec<(String, Option<String>)>, store::StoreError> {
+    let Some(container) = media.container_id.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let Some(k) = store::container(c, container)? else {
+        return Ok(Vec::new());
+    };
+    let params = crate::params::Params::from_json(&k.params);
+    let Ok(Some(tags)) = params.json("product_tags") else {
+        return Ok(Vec::new());
+    };
+    let products: Vec<store::Product> = store::catalogs(c, &media.account_id)?
+        .into_iter()
+        .flat_map(|k| k.products)
+        .collect();
+    Ok(tags
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            let v = t.get("product_id")?;
+            let id = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            let name = products.iter().find(|p| p.id == id).map(|p| p.name.clone());
+            Some((id, name))
+        })
+        .collect())
 }
 
 /// What a slide shows: a video's own URL (played), an image's.

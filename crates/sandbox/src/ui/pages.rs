@@ -128,14 +128,49 @@ pub fn phone(chrome: &Chrome, data: &PhoneData) -> Markup {
             }
             @match &data.account {
                 None => p { "No such account." },
-                Some(_) => {
-                    div.phone data-live="phone" data-refresh=(format!("/_sandbox/ui/grid?account={}", data.account.as_ref().map(|a| a.id.as_str()).unwrap_or(""))) {
+                Some(a) => {
+                    div.phone data-live="phone" data-refresh=(format!("/_sandbox/ui/grid?account={}", a.id)) {
                         (grid(data))
                     }
+                    (account_controls(a, data))
                 }
             }
         },
     )
+}
+
+/// An account's gauges and controls (each a control-plane call).
+fn account_controls(a: &crate::store::Account, data: &PhoneData) -> Markup {
+    let (app_calls, my_calls) = data.calls;
+    html! {
+        section.panel aria-label="Account controls" {
+            h2 { "@" (a.username) " " span.muted { code { (a.id) } } }
+            div.gauges {
+                label { "Publishing quota: " b #quota-usage { (data.quota_usage) } " of " (a.quota_total) " posts in 24 h"
+                    meter min="0" max=(a.quota_total) value=(data.quota_usage) {} }
+                label { "Account calls this hour: " (my_calls) " of " (data.limits.account_calls_per_hour)
+                    meter min="0" max=(data.limits.account_calls_per_hour) value=(my_calls) {} }
+                label { "App calls this hour: " (app_calls) " of " (data.limits.app_calls_per_hour)
+                    meter min="0" max=(data.limits.app_calls_per_hour) value=(app_calls) {} }
+            }
+            form.inline data-control=(format!("PATCH /accounts/{}", a.id)) data-reload="1" aria-label="Account flags" {
+                label.check { input type="checkbox" name="restricted" checked[a.restricted]; " restricted" }
+                label.check { input type="checkbox" name="spam_flagged" checked[a.spam_flagged]; " spam-flagged" }
+                label.check { input type="checkbox" name="shopping_eligible" checked[a.shopping_eligible]; " shopping" }
+                label { "quota (posts / 24 h)" input name="quota_total" type="number" min="0" value=(a.quota_total) style="width:6rem"; }
+                button.primary type="submit" { "Save" }
+            }
+            div.row {
+                button type="button" data-mint-token=(a.id) { "Mint a token" }
+                button type="button" data-oauth-user=(a.id) { "Mint an Instagram Login code" }
+                button type="button" data-reset="1" { "Reset the sandbox" }
+            }
+            form.inline data-control="POST /accounts" data-reload="1" aria-label="New account" style="margin-top:1rem" {
+                label { "New account" input name="username" required placeholder="username" pattern="[A-Za-z0-9_.]{1,30}"; }
+                button type="submit" { "Create" }
+            }
+        }
+    }
 }
 
 /// The phone's content: profile, stories, grid (also served alone, for live refreshes).
@@ -226,6 +261,9 @@ pub fn post(chrome: &Chrome, data: &PostData) -> Markup {
                         span { "💬 " (data.comments_count) " comments" }
                         @if !m.comment_enabled { span { "comments off" } }
                         span { time { (timestamp(m.published_at / 1000)) } }
+                    }
+                    @if !data.products.is_empty() {
+                        div { b { "Products " } @for (id, name) in &data.products { span { "🛍 " (name.clone().unwrap_or_else(|| id.clone())) } " " } }
                     }
                     @if !data.insights.is_empty() {
                         div { b { "Insights " } @for (k, v) in &data.insights { span.muted { (k) " " (v) "  " } } }
