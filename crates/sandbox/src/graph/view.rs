@@ -302,14 +302,7 @@ impl View<'_> {
                     .collect();
                 let more = rest.len() > limit;
                 let items: Vec<&Media> = rest.into_iter().take(limit).collect();
-                let data = items
-                    .iter()
-                    .map(|m| self.media(m, sub))
-                    .collect::<ApiResult<Vec<_>>>()?;
-                let ends = items
-                    .first()
-                    .zip(items.last())
-                    .map(|(a, b)| (media_cursor(a), media_cursor(b)));
+                let (data, ends) = self.media_items(&items, sub)?;
                 let link = |key: &str, c: &str| {
                     self.page_url(parent_id, edge, carry, limit as u32, key, c)
                 };
@@ -331,14 +324,7 @@ impl View<'_> {
                     (None, None) => PageFrom::Start,
                 };
                 let (items, more) = q(store::account_media_page(self.c, parent_id, limit, from))?;
-                let data = items
-                    .iter()
-                    .map(|m| self.media(m, sub))
-                    .collect::<ApiResult<Vec<_>>>()?;
-                let ends = items
-                    .first()
-                    .zip(items.last())
-                    .map(|(a, b)| (media_cursor(a), media_cursor(b)));
+                let (data, ends) = self.media_items(&items.iter().collect::<Vec<_>>(), sub)?;
                 let has_next = matches!(from, PageFrom::Before(..)) || more;
                 let has_previous = match from {
                     PageFrom::Start => false,
@@ -379,6 +365,23 @@ impl View<'_> {
         }
     }
 
+    /// Media with the requested fields, and the cursors of the first and the last.
+    fn media_items(
+        &self,
+        items: &[&Media],
+        sub: &[Field],
+    ) -> ApiResult<(Vec<Value>, Option<Ends>)> {
+        let data = items
+            .iter()
+            .map(|m| self.media(m, sub))
+            .collect::<ApiResult<Vec<_>>>()?;
+        let ends = items
+            .first()
+            .zip(items.last())
+            .map(|(a, b)| (media_cursor(a), media_cursor(b)));
+        Ok((data, ends))
+    }
+
     /// The URL of another page of an edge: the carried query, the limit and the cursor.
     fn page_url(
         &self,
@@ -404,10 +407,13 @@ impl View<'_> {
     }
 }
 
+/// The cursors of a page's first and last items.
+type Ends = (String, String);
+
 /// `{"data", "paging": {"cursors", "next", "previous"}}` (no paging for an empty page).
 fn page(
     data: Vec<Value>,
-    ends: Option<(String, String)>,
+    ends: Option<Ends>,
     has_next: bool,
     has_previous: bool,
     link: impl Fn(&str, &str) -> String,
