@@ -86,7 +86,7 @@ pub async fn authenticate(app: &App, token: Option<String>, host: Host) -> ApiRe
     }
     let found = app
         .store
-        .read(move |c| {
+        .lookup(move |c| {
             let Some(t) = store::login_token(c, &token)? else {
                 return Ok(None);
             };
