@@ -248,6 +248,33 @@ async fn the_dashboard_shows_what_the_integration_did() {
     wait_for(&client, "#requests-body .explain", "PublishingQuotaReached").await;
     wait_for(&client, "#requests-body .explain", "What to do").await;
     shot(&client, "4-inspector").await;
+    // A network fault from the same form: the answer never arrives whole.
+    client.refresh().await.unwrap();
+    wait_for(&client, "h1", "Requests").await;
+    script(
+        &client,
+        "const f = document.getElementById('fault-form'); f.endpoint.value = 'user_read'; \
+         f.network.value = 'reset'; return true;",
+    )
+    .await;
+    client
+        .find(Locator::Css("#fault-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "td", "endpoint = user_read").await;
+    let broken = reqwest::Client::new()
+        .get(format!("{}/v25.0/{user}?fields=username", sb.base_url()))
+        .bearer_auth(sb.access_token())
+        .send()
+        .await;
+    let failed = match broken {
+        Err(_) => true,
+        Ok(r) => r.bytes().await.is_err(),
+    };
+    assert!(failed, "the reset fault broke the answer");
 
     // 5. The clock: 24 hours later the unpublished container has expired.
     let waiting = g

@@ -91,7 +91,9 @@ document.addEventListener('submit', async (event) => {
   if (form.id === 'fault-form') {
     event.preventDefault();
     const [code, subcode] = form.error.value.split('/');
-    const rule = { match: {}, error: subcode ? { subcode: Number(subcode) } : { code: Number(code) } };
+    const rule = { match: {} };
+    if (form.network.value) rule.network = form.network.value;
+    else rule.error = subcode ? { subcode: Number(subcode) } : { code: Number(code) };
     if (form.endpoint.value) rule.match.endpoint = form.endpoint.value;
     if (form.times.value) rule.times = Number(form.times.value);
     try {

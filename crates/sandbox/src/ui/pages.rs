@@ -295,13 +295,21 @@ pub fn timeline(chrome: &Chrome, account: &str, rows: &[TimelineRow]) -> Markup 
             p.muted { "Each container's state at the virtual clock's now: created, IN_PROGRESS, FINISHED or ERROR, then PUBLISHED, or EXPIRED 24 hours after creation." }
             div data-live="timeline" data-refresh=(format!("/_sandbox/ui/timeline?account={account}")) {
                 table {
-                    thead { tr { th { "Container" } th { "Kind" } th { "Created" } th { "State" } th { "Media" } th.hide-sm { "Requests" } } }
+                    thead { tr { th { "Container" } th { "Kind" } th { "Life" } th { "State now" } th { "Media" } th.hide-sm { "Requests" } } }
                     tbody #timeline-body {
                         @for r in rows {
                             tr data-container=(r.container.id) {
                                 td.num { code { (r.container.id) } }
                                 td { (r.container.kind.as_str()) }
-                                td.num { (timestamp(r.container.created_at / 1000)) }
+                                td.num {
+                                    div { "created " (timestamp(r.container.created_at / 1000)) }
+                                    @if r.container.ready_at > r.container.created_at {
+                                        div.muted { "processed until " (timestamp(r.container.ready_at / 1000)) }
+                                    }
+                                    @if r.container.media_id.is_none() {
+                                        div.muted { "expires " (timestamp(r.container.created_at / 1000 + 86_400)) }
+                                    }
+                                }
                                 td { span class=(format!("state {}", r.status)) { (r.status) } }
                                 td { @if let Some(m) = &r.container.media_id { a href=(format!("/_sandbox/ui/post/{m}")) { (m) } } }
                                 td.hide-sm { @for seq in &r.touched { a href=(format!("/_sandbox/ui/requests#r{seq}")) { "#" (seq) } " " } }
@@ -385,6 +393,14 @@ pub fn requests(
                                 (e.id.name()) " (" (e.key()) ")"
                             }
                         }
+                    }
+                }
+                label { "or break the answer"
+                    select name="network" {
+                        option value="" { "no: answer with the error" }
+                        option value="reset" { "reset the connection" }
+                        option value="truncate" { "cut the body short" }
+                        option value="slow_body" { "send the body slowly" }
                     }
                 }
                 label { "times" input name="times" type="number" min="1" value="1" style="width:5rem"; }
