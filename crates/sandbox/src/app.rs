@@ -32,6 +32,8 @@ pub struct App {
     pub faults: Faults,
     /// Call counts behind the usage headers.
     pub usage: Usage,
+    /// The token and node lookups, served from memory while nothing is written.
+    pub reads: crate::read_cache::ReadCache,
     /// `http://host:port`, known once the listener is bound.
     base_url: OnceLock<String>,
 }
@@ -146,6 +148,7 @@ impl App {
             log: RequestLog::default(),
             faults: Faults::default(),
             usage: Usage::default(),
+            reads: Default::default(),
             base_url: OnceLock::new(),
         }))
     }

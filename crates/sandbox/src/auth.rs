@@ -69,10 +69,9 @@ pub async fn authenticate(app: &App, token: Option<String>, host: Host) -> ApiRe
     if token.len() > 1024 {
         return Err(ApiError::new(Id::InvalidAccessToken));
     }
-    let t = token.clone();
     let found = app
-        .store
-        .lookup(move |c| store::token_with_account(c, &t))
+        .reads
+        .token(&app.store, &token)
         .await
         .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
     let now = app.clock.now_ms();

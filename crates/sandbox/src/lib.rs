@@ -44,6 +44,7 @@ mod login;
 mod params;
 mod pipeline;
 mod ranged;
+mod read_cache;
 mod requests;
 mod route;
 mod server;

@@ -71,3 +71,61 @@ async fn every_acknowledged_write_is_read_back_at_once() {
     drop(sb);
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
+
+/// The token and node lookups are served from memory while nothing is written
+/// (`src/read_cache.rs`): a write, from the control plane or from Graph, is seen at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cached_lookups_never_outlive_a_write() {
+    let media = MediaHost::start(vec![("photo.jpg", fixture("jpeg_square.jpg"))]).await;
+    let path = db_path("cache");
+    let sb = Sandbox::builder()
+        .db(Db::File(path.clone()))
+        .start()
+        .await
+        .unwrap();
+    let g = Graph::new(sb.base_url(), sb.access_token());
+    let user = sb.user_id().to_owned();
+    let c = g
+        .post(
+            &format!("/{user}/media"),
+            &[("image_url", &media.url("photo.jpg"))],
+        )
+        .await;
+    c.expect_ok();
+    let container = c.id();
+    // Read the token and the container several times (cached after the first)...
+    for _ in 0..5 {
+        assert_eq!(g.status_code(&container).await, "FINISHED");
+    }
+    // ...a publish (a write through Graph) changes the container: the next read sees it.
+    g.post(
+        &format!("/{user}/media_publish"),
+        &[("creation_id", &container)],
+    )
+    .await
+    .expect_ok();
+    assert_eq!(g.status_code(&container).await, "PUBLISHED");
+    // A control-plane write to the account: the cached token's account is not served stale.
+    sb.update_account(
+        &user,
+        instapub_sandbox::AccountPatch {
+            restricted: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    g.post(
+        &format!("/{user}/media"),
+        &[("image_url", &media.url("photo.jpg"))],
+    )
+    .await
+    .expect_error(400, 25, Some(2_207_050));
+    // A token created now (a write) works at once.
+    let fresh = token(&sb, &user, &["instagram_basic"], None).await;
+    g.with_token(&fresh)
+        .get(&format!("/{user}"), &[("fields", "username")])
+        .await
+        .expect_ok();
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}

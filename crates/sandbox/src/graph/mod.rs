@@ -117,10 +117,9 @@ async fn dispatch(
             } else {
                 id.to_owned()
             };
-            let lookup_id = node_id.clone();
             let node = app
-                .store
-                .lookup(move |c| store::node(c, &lookup_id))
+                .reads
+                .node(&app.store, &node_id)
                 .await
                 .map_err(store_failed)?;
             let Some(node) = node else {

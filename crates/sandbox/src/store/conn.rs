@@ -43,6 +43,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     readers: Arc<Readers>,
+    /// Bumped after every use of the writer connection (every write, and for an in-memory
+    /// store every read): what a cache of reads checks its entries against
+    /// (`crate::read_cache`).
+    generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Read-only connections for a file database. In WAL mode readers never wait for the writer
@@ -156,6 +160,7 @@ impl Store {
                 conns: readers,
                 next: Default::default(),
             }),
+            generation: Arc::default(),
         })
     }
 
@@ -235,14 +240,24 @@ impl Store {
         F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
     {
         let conn = Arc::clone(&self.conn);
+        let generation = Arc::clone(&self.generation);
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock poisons it; the data is still consistent because
             // every multi-statement change is a transaction.
             let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut guard)
+            let out = f(&mut guard);
+            // After the commit, still under the lock: a read that started before it is
+            // tagged with an older generation and never served from a cache.
+            generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            out
         })
         .await
         .map_err(|_| StoreError::Worker)?
+    }
+
+    /// The write generation: it changes whenever the database may have.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 
