@@ -104,6 +104,26 @@ async fn script(client: &Client, js: &str) -> Value {
     client.execute(js, vec![]).await.unwrap()
 }
 
+/// Fills the inspector's fault form (an endpoint, and `choice`, a script setting the error or
+/// the network fault on `f`), submits it, and waits for the rule to be listed.
+async fn add_fault_from_form(client: &Client, endpoint: &str, choice: &str) {
+    script(
+        client,
+        &format!(
+            "const f = document.getElementById('fault-form'); f.endpoint.value = '{endpoint}'; {choice} return true;"
+        ),
+    )
+    .await;
+    client
+        .find(Locator::Css("#fault-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(client, "td", &format!("endpoint = {endpoint}")).await;
+}
+
 #[tokio::test]
 #[ignore = "needs chromium and chromedriver: scripts/test-ui installs them and runs this"]
 async fn the_dashboard_shows_what_the_integration_did() {
@@ -218,20 +238,7 @@ async fn the_dashboard_shows_what_the_integration_did() {
         .await
         .unwrap();
     wait_for(&client, "h1", "Requests").await;
-    script(
-        &client,
-        "const f = document.getElementById('fault-form'); f.endpoint.value = 'media_publish'; \
-         f.error.value = '9/2207042'; return true;",
-    )
-    .await;
-    client
-        .find(Locator::Css("#fault-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(&client, "td", "endpoint = media_publish").await;
+    add_fault_from_form(&client, "media_publish", "f.error.value = '9/2207042';").await;
     let photo = g
         .post(
             &format!("/{user}/media"),
@@ -251,20 +258,7 @@ async fn the_dashboard_shows_what_the_integration_did() {
     // A network fault from the same form: the answer never arrives whole.
     client.refresh().await.unwrap();
     wait_for(&client, "h1", "Requests").await;
-    script(
-        &client,
-        "const f = document.getElementById('fault-form'); f.endpoint.value = 'user_read'; \
-         f.network.value = 'reset'; return true;",
-    )
-    .await;
-    client
-        .find(Locator::Css("#fault-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(&client, "td", "endpoint = user_read").await;
+    add_fault_from_form(&client, "user_read", "f.network.value = 'reset';").await;
     let broken = reqwest::Client::new()
         .get(format!("{}/v25.0/{user}?fields=username", sb.base_url()))
         .bearer_auth(sb.access_token())
