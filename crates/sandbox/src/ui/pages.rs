@@ -258,12 +258,12 @@ pub fn post(chrome: &Chrome, data: &PostData) -> Markup {
                     @if let Some(c) = &m.caption { p.caption { (caption(c)) } }
                     div.stats {
                         span { "♥ " (m.like_count) " likes" }
-                        span { "💬 " (data.comments_count) " comments" }
+                        span { (data.comments_count) " comments" }
                         @if !m.comment_enabled { span { "comments off" } }
                         span { time { (timestamp(m.published_at / 1000)) } }
                     }
                     @if !data.products.is_empty() {
-                        div { b { "Products " } @for (id, name) in &data.products { span { "🛍 " (name.clone().unwrap_or_else(|| id.clone())) } " " } }
+                        div { b { "Products " } @for (id, name) in &data.products { span.product { (name.clone().unwrap_or_else(|| id.clone())) } " " } }
                     }
                     @if !data.insights.is_empty() {
                         div { b { "Insights " } @for (k, v) in &data.insights { span.muted { (k) " " (v) "  " } } }
