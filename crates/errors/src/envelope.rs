@@ -211,14 +211,20 @@ impl Envelope {
             10 | 200..=299 => "insufficient_scope",
             _ => "invalid_request",
         };
-        // A header value: printable ASCII only, no quotes or backslashes, bounded.
-        let msg: String = self
+        // A header value: printable ASCII only, no quotes or backslashes, bounded. Written
+        // into one buffer: this runs for every error answer.
+        let mut out = String::with_capacity(48 + self.message.len().min(200));
+        out.push_str(r#"OAuth "Facebook Platform" ""#);
+        out.push_str(kind);
+        out.push_str(r#"" ""#);
+        let kept = self
             .message
             .chars()
             .filter(|c| (c.is_ascii_graphic() || *c == ' ') && *c != '"' && *c != '\\')
-            .take(200)
-            .collect();
-        format!(r#"OAuth "Facebook Platform" "{kind}" "{msg}""#)
+            .take(200);
+        out.extend(kept);
+        out.push('"');
+        out
     }
 
     /// api.instagram.com's flat error shape (its token exchange and authorize errors):

@@ -33,8 +33,7 @@ impl ApiError {
 
     /// The full response under `profile`.
     pub fn into_response_with(self, profile: Profile) -> Response {
-        let trace = new_trace_id();
-        let envelope = self.0.render(profile, trace.clone());
+        let envelope = self.0.render(profile, new_trace_id());
         let status = StatusCode::from_u16(envelope.status).unwrap_or(StatusCode::BAD_REQUEST);
         let mut response = (status, json_body(envelope.to_json())).into_response();
         response.extensions_mut().insert(Answered {
@@ -43,10 +42,11 @@ impl ApiError {
             detail: self.0.detail,
         });
         let headers = response.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(&trace) {
+        if let Ok(v) = HeaderValue::from_str(&envelope.fbtrace_id) {
             headers.insert("x-fb-trace-id", v);
         }
-        if let Ok(v) = HeaderValue::from_str(&envelope.www_authenticate()) {
+        // From the `String` itself: no copy.
+        if let Ok(v) = HeaderValue::try_from(envelope.www_authenticate()) {
             headers.insert(header::WWW_AUTHENTICATE, v);
         }
         response
@@ -92,7 +92,7 @@ pub fn graph_ok<T: Serialize>(value: &T) -> Response {
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, GraphFormatter);
     match value.serialize(&mut ser) {
         // The formatter writes only ASCII.
-        Ok(()) => json_body(String::from_utf8_lossy(&buf).into_owned()),
+        Ok(()) => json_body(String::from_utf8(buf).unwrap_or_default()),
         Err(_) => ApiError::new(Id::ServiceUnavailable).into_response_with(Profile::Documented),
     }
 }

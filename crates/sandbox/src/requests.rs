@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use bytes::Bytes;
 use serde::Serialize;
 
 /// How many requests are kept (the dashboard's inspector pages through them).
@@ -35,27 +36,91 @@ pub struct Logged {
     pub detail: Option<String>,
 }
 
-/// One exchange to record.
-#[derive(Debug, Clone, Copy)]
+/// One exchange to record: cheap handles, taken on the request path.
+#[derive(Debug, Clone)]
 pub struct Exchange<'a> {
     /// Virtual time, seconds.
     pub at: i64,
-    pub method: &'a str,
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub body: &'a [u8],
+    pub method: &'a axum::http::Method,
+    pub uri: &'a axum::http::Uri,
+    pub body: &'a Bytes,
     pub status: u16,
-    pub response: &'a [u8],
+    /// The whole response body (shared, not copied, when it is short).
+    pub response: &'a Bytes,
     /// `(code, subcode)` of an error answer the sandbox rendered.
     pub codes: Option<(i64, Option<i64>)>,
-    pub detail: Option<&'a str>,
+    pub detail: Option<String>,
+}
+
+/// What the log keeps of an exchange: the raw pieces, bounded. Turning them into a [`Logged`]
+/// (text, masked secrets, error codes parsed back) waits until somebody reads the log, so a
+/// request pays for a copy of its path and short body and nothing else (issue 18's profile
+/// showed the masking and string copies as a tenth of a status read).
+#[derive(Debug)]
+struct Entry {
+    seq: u64,
+    at: i64,
+    method: axum::http::Method,
+    /// Path and query, copied (a `Uri` may share the connection's whole read buffer).
+    target: Box<str>,
+    body: Bytes,
+    status: u16,
+    response: Bytes,
+    codes: Option<(i64, Option<i64>)>,
+    detail: Option<Box<str>>,
+}
+
+impl Entry {
+    fn logged(&self) -> Logged {
+        let (path, query) = match self.target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (&*self.target, None),
+        };
+        // Error answers the sandbox rendered say their codes; others (the upload host's shape)
+        // are parsed back; a success has none.
+        let (error_code, error_subcode) = match self.codes {
+            Some((code, subcode)) => (Some(code), subcode),
+            None if self.status >= 400 => {
+                let parsed =
+                    instapub_errors::GraphError::parse(Some(self.status), &self.response).ok();
+                (
+                    parsed.as_ref().and_then(|g| g.code),
+                    parsed.as_ref().and_then(|g| g.subcode),
+                )
+            }
+            None => (None, None),
+        };
+        Logged {
+            seq: self.seq,
+            at: self.at,
+            method: self.method.as_str().to_owned(),
+            path: path.to_owned(),
+            query: query.map(mask_secrets),
+            body: mask_owned(text(&self.body)),
+            status: self.status,
+            response: mask_owned(text(&self.response)),
+            error_code,
+            error_subcode,
+            detail: self.detail.as_deref().map(str::to_owned),
+        }
+    }
+}
+
+/// At most [`MAX_BODY`] bytes of a response the sandbox wrote: shared when it is that short,
+/// else a copy of its start (a slice would keep the whole buffer alive).
+fn bounded(bytes: &Bytes) -> Bytes {
+    if bytes.len() <= MAX_BODY {
+        bytes.clone()
+    } else {
+        Bytes::copy_from_slice(&bytes[..MAX_BODY])
+    }
 }
 
 /// A bounded, thread-safe log. Watchers (the dashboard's live inspector) learn the newest
 /// sequence number as it changes.
 #[derive(Debug)]
 pub struct RequestLog {
-    inner: Mutex<(u64, VecDeque<Logged>)>,
+    inner: Mutex<(u64, VecDeque<Entry>)>,
     newest: tokio::sync::watch::Sender<u64>,
 }
 
@@ -70,69 +135,62 @@ impl Default for RequestLog {
 
 impl RequestLog {
     pub fn record(&self, x: Exchange<'_>) {
-        let Exchange {
-            at,
-            method,
-            path,
-            query,
-            body,
-            status,
-            response,
-            codes,
-            detail,
-        } = x;
-        // Error answers the sandbox rendered say their codes; others (the upload host's shape)
-        // are parsed back; a success has none (this runs on every request).
-        let (error_code, error_subcode) = match codes {
-            Some((code, subcode)) => (Some(code), subcode),
-            None if status >= 400 => {
-                let parsed = instapub_errors::GraphError::parse(Some(status), response).ok();
-                (
-                    parsed.as_ref().and_then(|g| g.code),
-                    parsed.as_ref().and_then(|g| g.subcode),
-                )
-            }
-            None => (None, None),
+        let target = x
+            .uri
+            .path_and_query()
+            .map_or_else(|| x.uri.path(), |pq| pq.as_str());
+        let mut entry = Entry {
+            seq: 0,
+            at: x.at,
+            method: x.method.clone(),
+            target: target.into(),
+            // Copied: a request body may share a connection's buffer.
+            body: Bytes::copy_from_slice(x.body.get(..MAX_BODY).unwrap_or(x.body)),
+            status: x.status,
+            response: bounded(x.response),
+            codes: x.codes,
+            detail: x.detail.map(String::into_boxed_str),
         };
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         guard.0 += 1;
-        let entry = Logged {
-            seq: guard.0,
-            at,
-            method: method.to_owned(),
-            path: path.to_owned(),
-            query: query.map(mask_secrets),
-            body: mask_owned(truncate(body)),
-            status,
-            response: mask_owned(truncate(response)),
-            error_code,
-            error_subcode,
-            detail: detail.map(str::to_owned),
-        };
+        entry.seq = guard.0;
+        let seq = entry.seq;
         if guard.1.len() == CAPACITY {
             guard.1.pop_front();
         }
-        let seq = entry.seq;
         guard.1.push_back(entry);
         drop(guard);
-        self.newest.send_replace(seq);
+        // Waking watchers costs a lock even when there are none; `watch` catches up.
+        if self.newest.receiver_count() > 0 {
+            self.newest.send_replace(seq);
+        }
     }
 
     /// Oldest first.
     pub fn recent(&self) -> Vec<Logged> {
         let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        guard.1.iter().cloned().collect()
+        guard.1.iter().map(Entry::logged).collect()
     }
 
     /// The entries after sequence number `seq`, oldest first.
     pub fn since(&self, seq: u64) -> Vec<Logged> {
         let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        guard.1.iter().filter(|e| e.seq > seq).cloned().collect()
+        // Sequence numbers are consecutive: skip straight to the first one wanted.
+        let first = guard.1.front().map_or(0, |e| e.seq);
+        let skip =
+            usize::try_from(seq.saturating_add(1).saturating_sub(first)).unwrap_or(usize::MAX);
+        guard.1.iter().skip(skip).map(Entry::logged).collect()
     }
 
     /// A receiver that sees the newest sequence number change.
     pub fn watch(&self) -> tokio::sync::watch::Receiver<u64> {
-        self.newest.subscribe()
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        // `record` skips the update while nobody watches: bring it up to date first (under
+        // the lock, so no record slips between this and the subscription).
+        self.newest.send_replace(guard.0);
+        let rx = self.newest.subscribe();
+        drop(guard);
+        rx
     }
 
     pub fn clear(&self) {
@@ -232,14 +290,87 @@ fn may_hold_secrets(text: &str) -> bool {
     has(b"token") || has(b"secret")
 }
 
-fn truncate(bytes: &[u8]) -> String {
-    let cut = bytes.get(..MAX_BODY).unwrap_or(bytes);
-    String::from_utf8_lossy(cut).into_owned()
+/// Logged bytes as text (lossy).
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn record(log: &RequestLog, target: &str, body: &str, status: u16, response: Bytes) {
+        let uri: axum::http::Uri = target.parse().unwrap();
+        log.record(Exchange {
+            at: 7,
+            method: &axum::http::Method::POST,
+            uri: &uri,
+            body: &Bytes::copy_from_slice(body.as_bytes()),
+            status,
+            response: &response,
+            codes: None,
+            detail: None,
+        });
+    }
+
+    #[test]
+    fn entries_are_rendered_when_read_masked_bounded_and_with_their_codes() {
+        let log = RequestLog::default();
+        let token = "EAAIabcdefghijklmnopqrstuvwxyz0123456789";
+        record(
+            &log,
+            &format!("/v25.0/1/media?access_token={token}&x=1"),
+            &format!("caption=hi&access_token={token}"),
+            200,
+            Bytes::from(format!(r#"{{"id":"{}"}}"#, "9".repeat(5000))),
+        );
+        record(
+            &log,
+            "/v25.0/2",
+            "",
+            400,
+            Bytes::from_static(br#"{"error":{"message":"m","type":"OAuthException","code":100,"error_subcode":33,"fbtrace_id":"A"}}"#),
+        );
+        let all = log.recent();
+        assert_eq!(all.len(), 2);
+        let first = &all[0];
+        assert_eq!((first.seq, first.at, first.method.as_str()), (1, 7, "POST"));
+        assert_eq!(first.path, "/v25.0/1/media");
+        assert_eq!(first.query.as_deref(), Some("access_token=EAAIab…6789&x=1"));
+        assert_eq!(first.body, "caption=hi&access_token=EAAIab…6789");
+        assert_eq!(first.response.len(), MAX_BODY);
+        assert_eq!((first.error_code, first.error_subcode), (None, None));
+        assert_eq!(
+            (all[1].error_code, all[1].error_subcode),
+            (Some(100), Some(33))
+        );
+        assert_eq!(all[1].query, None);
+        // `since` gives what came after a sequence number, also across a clear.
+        assert_eq!(log.since(1).iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
+        assert_eq!(log.since(0).len(), 2);
+        assert!(log.since(2).is_empty());
+        log.clear();
+        record(&log, "/v25.0/3", "", 200, Bytes::new());
+        assert_eq!(log.since(0).iter().map(|e| e.seq).collect::<Vec<_>>(), [3]);
+        assert_eq!(log.since(1).iter().map(|e| e.seq).collect::<Vec<_>>(), [3]);
+    }
+
+    #[test]
+    fn the_log_keeps_its_capacity_and_a_late_watcher_sees_the_newest_number() {
+        let log = RequestLog::default();
+        for _ in 0..CAPACITY + 5 {
+            record(&log, "/v25.0/1", "", 200, Bytes::new());
+        }
+        let all = log.recent();
+        assert_eq!(all.len(), CAPACITY);
+        assert_eq!(all[0].seq, 6);
+        let mut rx = log.watch();
+        assert_eq!(*rx.borrow_and_update(), (CAPACITY + 5) as u64);
+        record(&log, "/v25.0/1", "", 200, Bytes::new());
+        assert!(rx.has_changed().unwrap());
+        assert_eq!(*rx.borrow_and_update(), (CAPACITY + 6) as u64);
+    }
 
     #[test]
     fn secrets_are_masked_everywhere_they_travel() {

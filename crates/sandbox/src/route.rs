@@ -1094,7 +1094,8 @@ fn is_param(seg: &str) -> bool {
 /// A fixed (non-node) route of `surface` matching the segments.
 fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Parsed<'a>> {
     for spec in ROUTES {
-        if spec.node.is_some() || spec.surface() != surface {
+        // The method first: the cheapest test, and it rules out most rows.
+        if spec.method != *method || spec.node.is_some() || spec.surface() != surface {
             continue;
         }
         // Counted and compared without allocating: this runs on every request.
@@ -1110,9 +1111,7 @@ fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Pars
             .filter(|(t, _)| is_param(t))
             .map(|(_, s)| *s)
             .collect();
-        if spec.method == *method {
-            return Some(Parsed::Fixed { spec, params });
-        }
+        return Some(Parsed::Fixed { spec, params });
     }
     None
 }

@@ -6,13 +6,11 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
-use axum::Router;
 use bytes::Bytes;
 use instapub_errors::{placeholder, Id, Profile};
-use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::app::App;
 use crate::error::{human_size, Answered, ApiError};
@@ -49,7 +47,7 @@ pub async fn serve(
         .header_read_timeout(app.config.header_read_timeout)
         .max_headers(HYPER_MAX_HEADERS)
         .max_buf_size(HYPER_MAX_BUF);
-    let service = hyper_util::service::TowerToHyperService::new(router(app));
+    let service = service(app);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -80,13 +78,34 @@ pub async fn serve(
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), graceful.shutdown()).await;
 }
 
-/// The router for an app.
-pub fn router(app: Arc<App>) -> Router {
+/// The service every connection runs: [`graph`], the sandbox's single entry point (its own
+/// routing is `crate::route`), with a panic answered as an envelope. Plain hyper rather than an
+/// axum `Router` with a catch-panic layer: the router's layers, boxing and path matching did
+/// nothing here but cost about a twentieth of an error answer (issue 18's profile).
+fn service(
+    app: Arc<App>,
+) -> impl hyper::service::Service<
+    hyper::Request<hyper::body::Incoming>,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future = impl std::future::Future<Output = Result<Response, std::convert::Infallible>> + Send,
+> + Clone {
     let profile = app.config.profile;
-    Router::new()
-        .fallback(graph)
-        .with_state(app)
-        .layer(CatchPanicLayer::custom(move |_| panic_response(profile)))
+    hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+        let handled = guarded(graph(Arc::clone(&app), request.map(Body::new)), profile);
+        async move { Ok(handled.await) }
+    })
+}
+
+/// `handler`'s response, or if it panics Graph's temporary-outage envelope.
+fn guarded(
+    handler: impl std::future::Future<Output = Response>,
+    profile: Profile,
+) -> impl std::future::Future<Output = Response> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(handler)
+        .catch_unwind()
+        .map(move |r| r.unwrap_or_else(|_| panic_response(profile)))
 }
 
 /// A handler panicked: answer like Graph's temporary outage (code 2, HTTP 500).
@@ -95,7 +114,7 @@ fn panic_response(profile: Profile) -> Response<Body> {
     ApiError::new(Id::ServiceUnavailable).into_response_with(profile)
 }
 
-async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
+async fn graph(app: Arc<App>, request: Request) -> Response {
     let profile = app.config.profile;
     let (parts, body) = request.into_parts();
     if let Some(refused) = oversized_head(&parts) {
@@ -162,7 +181,7 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
                 _ => crate::graph::upload::not_expected("", profile),
             };
             // Log without the (possibly large) media bytes.
-            let (head, body) = log(&app, &parts, b"", response).await;
+            let (head, body) = log(&app, &parts, &Bytes::new(), response).await;
             Response::from_parts(head, Body::from(body))
         }
         (Surface::Login, parsed) => {
@@ -261,7 +280,7 @@ async fn graph(State(app): State<Arc<App>>, request: Request) -> Response {
 async fn graph_response(
     app: &App,
     parts: &axum::http::request::Parts,
-    bytes: &[u8],
+    bytes: &Bytes,
     outcome: crate::graph::Outcome,
 ) -> Response {
     let profile = app.config.profile;
@@ -366,7 +385,12 @@ enum BodyError {
 
 /// The body if it fits in `max` bytes and keeps arriving.
 async fn read_body(body: Body, max: usize, idle: std::time::Duration) -> Result<Bytes, BodyError> {
+    use axum::body::HttpBody;
     use futures_util::StreamExt;
+    if body.is_end_stream() {
+        // A GET: no timer, no buffer.
+        return Ok(Bytes::new());
+    }
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
     let mut total: u64 = 0;
@@ -396,25 +420,47 @@ async fn read_body(body: Body, max: usize, idle: std::time::Duration) -> Result<
 async fn log(
     app: &App,
     parts: &axum::http::request::Parts,
-    body: &[u8],
+    body: &Bytes,
     response: Response,
 ) -> (axum::http::response::Parts, Bytes) {
-    let (head, resp_body) = response.into_parts();
+    let (mut head, resp_body) = response.into_parts();
     // Graph answers are small JSON documents; a limit guards against surprises.
     let bytes = axum::body::to_bytes(resp_body, 4 * 1024 * 1024)
         .await
         .unwrap_or_default();
-    let answered = head.extensions.get::<Answered>();
+    // Only the log reads this; take it rather than copy its text.
+    let answered = head.extensions.remove::<Answered>();
     app.log.record(Exchange {
         at: app.clock.now_s(),
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query(),
+        method: &parts.method,
+        uri: &parts.uri,
         body,
         status: head.status.as_u16(),
         response: &bytes,
-        codes: answered.map(|a| (a.code, a.subcode)),
-        detail: answered.and_then(|a| a.detail.as_deref()),
+        codes: answered.as_ref().map(|a| (a.code, a.subcode)),
+        detail: answered.and_then(|a| a.detail),
     });
     (head, bytes)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_with_the_outage_envelope() {
+        let answer = guarded(async { panic!("a bug in a handler") }, Profile::Documented).await;
+        assert_eq!(
+            answer.status(),
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let body = axum::body::to_bytes(answer.into_body(), 4096)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], 2, "{v}");
+        let fine = guarded(async { Response::new(Body::empty()) }, Profile::Documented).await;
+        assert_eq!(fine.status(), axum::http::StatusCode::OK);
+    }
 }
