@@ -8,18 +8,9 @@ use instapub_errors::{placeholder, Id};
 use crate::app::App;
 use crate::error::{object_not_found, ApiError, ApiResult};
 use crate::route::Host;
-use crate::store::{self, Account, LoginToken, Page, TokenKind};
+use crate::store::{self, Account, LoginToken, TokenKind};
 
-/// Who a token speaks for.
-#[derive(Debug, Clone)]
-pub enum Who {
-    /// An Instagram account: a control-plane token (any host) or an Instagram user token.
-    Account(Account),
-    /// A Facebook user (Facebook Login user token).
-    FacebookUser(String),
-    /// A Facebook Page (Page token), and the Instagram account linked to it.
-    Page(Page, Option<Account>),
-}
+pub use crate::store::Who;
 
 /// An authenticated token, before the request's node is known.
 #[derive(Debug, Clone)]
@@ -84,27 +75,8 @@ pub async fn authenticate(app: &App, token: Option<String>, host: Host) -> ApiRe
         });
     }
     let found = app
-        .store
-        .lookup(move |c| {
-            let Some(t) = store::login_token(c, &token)? else {
-                return Ok(None);
-            };
-            let who = match t.kind {
-                TokenKind::InstagramUser => store::account(c, &t.subject_id)?.map(Who::Account),
-                TokenKind::FacebookUser => Some(Who::FacebookUser(t.subject_id.clone())),
-                TokenKind::Page => match store::page(c, &t.subject_id)? {
-                    Some(p) => {
-                        let linked = match &p.ig_account_id {
-                            Some(id) => store::account(c, id)?,
-                            None => None,
-                        };
-                        Some(Who::Page(p, linked))
-                    }
-                    None => None,
-                },
-            };
-            Ok(who.map(|w| (t, w)))
-        })
+        .reads
+        .login(&app.store, &token)
         .await
         .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
     let Some((login, who)) = found else {

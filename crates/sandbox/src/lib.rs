@@ -73,6 +73,7 @@ use control::stage;
 #[doc(hidden)]
 pub mod internals {
     pub use crate::graph::fields::{parse as parse_fields, Field, MAX_DEPTH, MAX_FIELDS};
+    pub use crate::graph::view::{NodeType, COMMENT_NODE, CONTAINER_NODE, MEDIA_NODE, USER_NODE};
     pub use crate::params::{access_token, parse_relaxed_json, Params};
 }
 

@@ -1,5 +1,5 @@
-//! A cache of the two lookups every Graph request makes (its token with its account, and the
-//! node its path names), checked against the store's write generation: an entry is served
+//! A cache of the lookups every Graph request makes (its token with its account, or the login
+//! token and who it speaks for, and the node its path names), checked against the store's write generation: an entry is served
 //! only while nothing has been written since it was read, so it is never stale. Under a load
 //! of reads (status polls) it answers from memory; any write empties it in effect.
 //!
@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::store::{self, Account, Node, Store, StoreError, Token};
+use crate::store::{self, Account, LoginToken, Node, Store, StoreError, Token, Who};
 
 /// Entries kept at most; past it the cache starts over (random tokens cannot grow it).
 const CAPACITY: usize = 10_000;
@@ -20,6 +20,7 @@ type Entries<T> = Mutex<HashMap<String, (u64, T)>>;
 #[derive(Default)]
 pub struct ReadCache {
     tokens: Entries<Option<(Token, Account)>>,
+    logins: Entries<Option<(LoginToken, Who)>>,
     nodes: Entries<Option<Node>>,
 }
 
@@ -54,6 +55,23 @@ impl ReadCache {
             .lookup(move |c| store::token_with_account(c, &t))
             .await?;
         put(&self.tokens, token, generation, found.clone());
+        Ok(found)
+    }
+
+    /// A token a login flow minted, and who it speaks for. A token that is neither this nor a
+    /// control-plane one (a bad token) is remembered as such too.
+    pub async fn login(
+        &self,
+        store: &Store,
+        token: &str,
+    ) -> Result<Option<(LoginToken, Who)>, StoreError> {
+        let generation = store.generation();
+        if let Some(hit) = get(&self.logins, token, generation) {
+            return Ok(hit);
+        }
+        let t = token.to_owned();
+        let found = store.lookup(move |c| store::login_principal(c, &t)).await?;
+        put(&self.logins, token, generation, found.clone());
         Ok(found)
     }
 

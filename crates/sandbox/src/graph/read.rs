@@ -49,6 +49,7 @@ pub fn requested_fields(ctx: &Ctx) -> ApiResult<Vec<Field>> {
 /// `GET /{node-id}`.
 pub async fn node(ctx: &Ctx, node: Node) -> ApiResult<Response> {
     let fields = requested_fields(ctx)?;
+    view::check_fields(&node, &fields)?;
     if let Node::Container(k) = &node {
         // The status poll every publisher makes: no store trip.
         let value = view::container(k, ctx.app.clock.now_ms(), &fields)?;

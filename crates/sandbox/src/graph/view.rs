@@ -21,10 +21,101 @@ use crate::error::{invalid, store_failed, ApiError, ApiResult};
 use crate::store::{self, Account, Comment, Container, Media, Node, PageFrom, StoreError};
 
 /// Graph's internal node-type names, as its errors print them.
-pub const USER_NODE: &str = "ShadowIGUser";
-pub const MEDIA_NODE: &str = "ShadowIGMedia";
-pub const CONTAINER_NODE: &str = "ShadowIGMediaBuilder";
-pub const COMMENT_NODE: &str = "IGComment";
+/// A node type as Graph names it in errors, and the fields it has: any other name is Graph's
+/// 100 "nonexisting field". The getters below answer exactly these (a test holds them to it).
+pub struct NodeType {
+    pub name: &'static str,
+    pub fields: &'static [&'static str],
+}
+
+pub const USER_NODE: NodeType = NodeType {
+    name: "ShadowIGUser",
+    fields: &[
+        "id",
+        "username",
+        "name",
+        "ig_id",
+        "media_count",
+        "followers_count",
+        "follows_count",
+        "biography",
+        "website",
+        "profile_picture_url",
+        "user_id",
+        "account_type",
+        "media",
+        "stories",
+    ],
+};
+pub const MEDIA_NODE: NodeType = NodeType {
+    name: "ShadowIGMedia",
+    fields: &[
+        "id",
+        "media_type",
+        "media_product_type",
+        "caption",
+        "media_url",
+        "thumbnail_url",
+        "permalink",
+        "shortcode",
+        "timestamp",
+        "username",
+        "owner",
+        "like_count",
+        "comments_count",
+        "is_comment_enabled",
+        "is_shared_to_feed",
+        "children",
+        "comments",
+        "insights",
+    ],
+};
+pub const CONTAINER_NODE: NodeType = NodeType {
+    name: "ShadowIGMediaBuilder",
+    fields: &["id", "status_code", "status"],
+};
+pub const COMMENT_NODE: NodeType = NodeType {
+    name: "IGComment",
+    fields: &[
+        "id",
+        "text",
+        "timestamp",
+        "username",
+        "from",
+        "like_count",
+        "hidden",
+        "parent_id",
+        "user",
+        "media",
+        "replies",
+    ],
+};
+
+fn nonexisting(field: &str, node_type: &NodeType) -> ApiError {
+    ApiError::new(Id::NonexistingField)
+        .with(placeholder::FIELD, field)
+        .with(placeholder::NODE_TYPE, node_type.name)
+}
+
+/// Refuses a field the node's type does not have, before anything is read from the store (an
+/// unknown field is answered without leaving the async thread). Expansions are checked as they
+/// are rendered.
+pub fn check_fields(node: &Node, fields: &[Field]) -> ApiResult<()> {
+    let node_type = match node {
+        Node::Account(_) => &USER_NODE,
+        Node::Media(_) => &MEDIA_NODE,
+        Node::Container(_) => &CONTAINER_NODE,
+        Node::Comment(_) => &COMMENT_NODE,
+        Node::FbUser(_) | Node::Page(_) | Node::Business(_) => return Ok(()),
+    };
+    match fields
+        .iter()
+        .find(|f| !node_type.fields.contains(&f.name.as_str()))
+    {
+        Some(f) => Err(nonexisting(&f.name, node_type)),
+        None => Ok(()),
+    }
+}
 
 /// Items per page of `/media` when no limit is given, and the most a page holds.
 const MEDIA_LIMIT: (i64, i64) = (25, 100);
@@ -100,7 +191,7 @@ impl View<'_> {
             }
             Ok(profile.clone().unwrap_or_default())
         };
-        select(&a.id, fields, USER_NODE, |f| {
+        select(&a.id, fields, &USER_NODE, |f| {
             Ok(match f.name.as_str() {
                 "username" => Out::Plain(Some(json!(a.username))),
                 "name" => Out::Plain(Some(json!(profile(self.c)?
@@ -154,7 +245,7 @@ impl View<'_> {
         } else {
             "p"
         };
-        select(&m.id, fields, MEDIA_NODE, |f| {
+        select(&m.id, fields, &MEDIA_NODE, |f| {
             Ok(match f.name.as_str() {
                 "media_type" => Out::Plain(Some(json!(m.media_type))),
                 "media_product_type" => Out::Plain(Some(json!(m.media_product_type))),
@@ -230,7 +321,7 @@ impl View<'_> {
         } else {
             fields
         };
-        select(&k.id, fields, COMMENT_NODE, |f| {
+        select(&k.id, fields, &COMMENT_NODE, |f| {
             Ok(match f.name.as_str() {
                 "text" => Out::Plain(Some(json!(k.text))),
                 "timestamp" => Out::Plain(Some(json!(graph_timestamp(k.created_at)))),
@@ -434,7 +525,7 @@ fn page(
 /// A container with the requested fields (no store access: the status read stays cheap).
 pub fn container(k: &Container, now: i64, fields: &[Field]) -> ApiResult<Value> {
     let status = k.status(now);
-    select(&k.id, fields, CONTAINER_NODE, |f| {
+    select(&k.id, fields, &CONTAINER_NODE, |f| {
         Ok(match f.name.as_str() {
             "status_code" => Out::Plain(Some(json!(status.code()))),
             "status" => Out::Plain(Some(json!(status.text()))),
@@ -447,7 +538,7 @@ pub fn container(k: &Container, now: i64, fields: &[Field]) -> ApiResult<Value> 
 fn select(
     id: &str,
     fields: &[Field],
-    node_type: &str,
+    node_type: &NodeType,
     mut get: impl FnMut(&Field) -> ApiResult<Out>,
 ) -> ApiResult<Value> {
     let mut out = Map::new();
@@ -455,21 +546,20 @@ fn select(
         if field.name == "id" {
             continue;
         }
+        if !node_type.fields.contains(&field.name.as_str()) {
+            return Err(nonexisting(&field.name, node_type));
+        }
         match get(field)? {
             Out::Plain(_) if field.sub.is_some() => {
                 return Err(ApiError::new(Id::FieldHasNoSubfields)
                     .with(placeholder::FIELD, field.name.as_str())
-                    .with(placeholder::NODE_TYPE, node_type))
+                    .with(placeholder::NODE_TYPE, node_type.name))
             }
             Out::Plain(Some(v)) | Out::Expanded(Some(v)) => {
                 out.insert(field.name.clone(), v);
             }
             Out::Plain(None) | Out::Expanded(None) => {}
-            Out::Unknown => {
-                return Err(ApiError::new(Id::NonexistingField)
-                    .with(placeholder::FIELD, field.name.as_str())
-                    .with(placeholder::NODE_TYPE, node_type))
-            }
+            Out::Unknown => return Err(nonexisting(&field.name, node_type)),
         }
     }
     out.insert("id".into(), json!(id));

@@ -9,6 +9,7 @@
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
+use super::accounts::{account, Account};
 use super::conn::{next_id, one, StoreResult};
 
 /// Id ranges of this module's objects (Facebook-style lengths; never colliding with the others).
@@ -473,6 +474,39 @@ pub fn insert_login_token(c: &Connection, t: &LoginToken) -> StoreResult<()> {
         ],
     )?;
     Ok(())
+}
+
+/// Who a token speaks for.
+#[derive(Debug, Clone)]
+pub enum Who {
+    /// An Instagram account: a control-plane token (any host) or an Instagram user token.
+    Account(Account),
+    /// A Facebook user (Facebook Login user token).
+    FacebookUser(String),
+    /// A Facebook Page (Page token), and the Instagram account linked to it.
+    Page(Page, Option<Account>),
+}
+
+/// A token a login flow minted, and who it speaks for (none when that is gone).
+pub fn login_principal(c: &Connection, token: &str) -> StoreResult<Option<(LoginToken, Who)>> {
+    let Some(t) = login_token(c, token)? else {
+        return Ok(None);
+    };
+    let who = match t.kind {
+        TokenKind::InstagramUser => account(c, &t.subject_id)?.map(Who::Account),
+        TokenKind::FacebookUser => Some(Who::FacebookUser(t.subject_id.clone())),
+        TokenKind::Page => match page(c, &t.subject_id)? {
+            Some(p) => {
+                let linked = match &p.ig_account_id {
+                    Some(id) => account(c, id)?,
+                    None => None,
+                };
+                Some(Who::Page(p, linked))
+            }
+            None => None,
+        },
+    };
+    Ok(who.map(|w| (t, w)))
 }
 
 pub fn login_token(c: &Connection, token: &str) -> StoreResult<Option<LoginToken>> {

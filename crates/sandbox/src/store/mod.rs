@@ -48,8 +48,9 @@ pub use files::{file, put_file};
 pub use identity::{
     admin_pages, app, apps, business, business_pages, businesses_of, code, fb_user, fb_users,
     first_app, first_fb_user, insert_app, insert_business, insert_code, insert_fb_user,
-    insert_login_token, insert_page, login_token, page, pages_of_account, revoke_tokens, use_code,
-    App as MetaApp, Business, Code, FbUser, Login, LoginToken, Page, TokenKind,
+    insert_login_token, insert_page, login_principal, login_token, page, pages_of_account,
+    revoke_tokens, use_code, App as MetaApp, Business, Code, FbUser, Login, LoginToken, Page,
+    TokenKind, Who,
 };
 pub use insights::{insights, set_insights};
 pub use media::{
