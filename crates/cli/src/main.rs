@@ -5,6 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc rather than glibc's malloc: a sandbox request makes a few dozen small allocations,
+/// and under load on two threads glibc's malloc and free (arena locks, consolidation) were a
+/// tenth of the server's time (issue 18's profile). bench/sandbox's bare yardstick uses the same
+/// allocator, so the comparison stays one of the work done.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod check;
 mod codes;
 mod explain;

@@ -21,6 +21,11 @@ use hyper::body::Incoming;
 use hyper::{Request, Response};
 use serde_json::Value;
 
+/// The allocator `instapub serve` uses (crates/cli/src/main.rs), so that the yardstick differs
+/// from the sandbox only in the sandbox's work.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Canned {
     method: String,
     path: String,
