@@ -34,6 +34,8 @@ pub struct App {
     pub usage: Usage,
     /// The token and node lookups, served from memory while nothing is written.
     pub reads: crate::read_cache::ReadCache,
+    /// The publishing quota's count, for publishes (`store::QuotaIndex`).
+    pub quota: store::QuotaIndex,
     /// `http://host:port`, known once the listener is bound.
     base_url: OnceLock<String>,
 }
@@ -149,6 +151,7 @@ impl App {
             faults: Faults::default(),
             usage: Usage::default(),
             reads: Default::default(),
+            quota: Default::default(),
             base_url: OnceLock::new(),
         }))
     }

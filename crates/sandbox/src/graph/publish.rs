@@ -35,12 +35,13 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
         .ok_or_else(|| required("creation_id"))?;
     let id = creation_id.clone();
     let app = ctx.app.clone();
+    let quota = ctx.app.quota.clone();
     // The clock is read under the store lock: publishes are then timestamped in the order they
     // are serialised, which the quota count relies on.
     let outcome = ctx
         .app
         .store
-        .call(move |c| store::publish(c, &account, &id, app.clock.now_ms()))
+        .call(move |c| store::publish(c, &quota, &account, &id, app.clock.now_ms()))
         .await
         .map_err(store_failed)?;
     match outcome {

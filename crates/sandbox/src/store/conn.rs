@@ -294,11 +294,22 @@ pub fn meta_get(c: &Connection, key: &str) -> StoreResult<Option<String>> {
 }
 
 pub fn meta_set(c: &Connection, key: &str, value: &str) -> StoreResult<()> {
-    c.execute(
+    exec(
+        c,
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![key, value],
     )?;
     Ok(())
+}
+
+/// Runs a statement through the statement cache (for the writes every create or publish
+/// makes; `Connection::execute` parses its SQL each time). The number of rows changed.
+pub(super) fn exec<P: rusqlite::Params>(
+    c: &Connection,
+    sql: &str,
+    params: P,
+) -> StoreResult<usize> {
+    Ok(c.prepare_cached(sql)?.execute(params)?)
 }
 
 /// The next id in a kind's range, from a counter in `meta`.

@@ -6,7 +6,7 @@ use instapub_rules::{Kind, RequestType};
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
-use super::conn::{next_id, one, row, StoreResult, CONTAINER_BASE};
+use super::conn::{exec, next_id, one, row, StoreResult, CONTAINER_BASE};
 
 /// Where a container is in its life. EXPIRED is not stored: it is derived from the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -154,7 +154,8 @@ fn container_row(r: &Row) -> rusqlite::Result<Container> {
 
 pub fn insert_container(c: &Connection, n: &NewContainer) -> StoreResult<Container> {
     let id = next_id(c, "next_container", CONTAINER_BASE)?;
-    c.execute(
+    exec(
+        c,
         &format!("INSERT INTO containers({CONTAINER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, NULL)"),
         params![
             id,

@@ -7,8 +7,9 @@ use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
 use super::accounts::{account, Account};
-use super::conn::{next_id, one, row, StoreResult, COMMENT_BASE, CONTAINER_BASE, MEDIA_BASE};
+use super::conn::{exec, next_id, one, row, StoreResult, COMMENT_BASE, CONTAINER_BASE, MEDIA_BASE};
 use super::containers::{container, Container, State, DAY_MS};
+use super::quota::QuotaIndex;
 
 /// A published (or seeded) media object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -68,6 +69,7 @@ pub fn quota_usage(
 /// Publishes a container atomically: every check and the write in one transaction.
 pub fn publish(
     c: &mut Connection,
+    quota: &QuotaIndex,
     account: &Account,
     creation_id: &str,
     now: i64,
@@ -94,7 +96,7 @@ pub fn publish(
     if container.is_carousel_item {
         return Ok(Err(PublishRefusal::CarouselItem));
     }
-    if quota_usage(&tx, &account.id, now, None)? >= account.quota_total {
+    if quota.usage(&tx, &account.id, now)? >= account.quota_total {
         return Ok(Err(PublishRefusal::QuotaReached));
     }
     let (media_type, product_type) = container.kind.published();
@@ -113,7 +115,8 @@ pub fn publish(
             };
             let (child_type, child_product) = child.kind.published();
             let child_media = next_id(&tx, "next_media", MEDIA_BASE)?;
-            tx.execute(
+            exec(
+                &tx,
                 "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, media_url, via_api, published_at, parent_id, blob, thumb_blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10)",
                 params![
                     child_media,
@@ -128,14 +131,16 @@ pub fn publish(
                     child.thumb_blob
                 ],
             )?;
-            tx.execute(
+            exec(
+                &tx,
                 "UPDATE containers SET state = 'PUBLISHED', media_id = ?2 WHERE id = ?1",
                 params![child.id, child_media],
             )?;
             children.push(child_media);
         }
     }
-    tx.execute(
+    exec(
+        &tx,
         "INSERT INTO media(id, account_id, container_id, media_type, media_product_type, caption, media_url, children, via_api, published_at, blob, thumb_blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11)",
         params![
             media_id,
@@ -151,11 +156,13 @@ pub fn publish(
             container.thumb_blob
         ],
     )?;
-    tx.execute(
+    exec(
+        &tx,
         "UPDATE containers SET state = 'PUBLISHED', media_id = ?2 WHERE id = ?1",
         params![container.id, media_id],
     )?;
     tx.commit()?;
+    quota.published(&account.id, &media_id, now);
     Ok(Ok(Media {
         id: media_id,
         account_id: account.id.clone(),

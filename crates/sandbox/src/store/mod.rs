@@ -25,6 +25,7 @@ mod files;
 mod identity;
 mod insights;
 mod media;
+mod quota;
 mod schema;
 mod settings;
 mod shop;
@@ -59,6 +60,7 @@ pub use media::{
     publish, quota_usage, set_comment_enabled, set_like_count, Media, Node, PageFrom,
     PublishRefusal,
 };
+pub use quota::QuotaIndex;
 pub use settings::{
     admin_key, ads_audio_swap_enabled, clock_offset, scenario_applied, set_admin_key,
     set_ads_audio_swap_enabled, set_clock_offset, set_scenario_applied,
