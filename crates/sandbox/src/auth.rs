@@ -3,10 +3,13 @@
 //! unparseable or the other host's kind, 190/463 expired, 190/458 revoked, 10 missing
 //! permission, 100/33 someone else's node).
 
+use std::sync::Arc;
+
 use instapub_errors::{placeholder, Id};
 
 use crate::app::App;
 use crate::error::{object_not_found, ApiError, ApiResult};
+use crate::read_cache::Resolved;
 use crate::route::Host;
 use crate::store::{self, Account, LoginToken, TokenKind};
 
@@ -16,7 +19,8 @@ pub use crate::store::Who;
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub who: Who,
-    pub permissions: Vec<String>,
+    /// Shared with the token cache (`crate::read_cache`).
+    pub permissions: Arc<[String]>,
     /// The token's record when a login flow minted it.
     pub login: Option<LoginToken>,
 }
@@ -39,7 +43,7 @@ impl Principal {
     /// The caller acting for `account`, once the request's node showed which.
     pub fn acting_for(&self, account: Account) -> Caller {
         Caller {
-            permissions: self.permissions.clone(),
+            permissions: Arc::clone(&self.permissions),
             account,
         }
     }
@@ -48,7 +52,7 @@ impl Principal {
 /// The authenticated caller of a request, acting for one Instagram account.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub permissions: Vec<String>,
+    pub permissions: Arc<[String]>,
     pub account: Account,
 }
 
@@ -66,38 +70,43 @@ pub async fn authenticate(app: &App, token: Option<String>, host: Host) -> ApiRe
         .await
         .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
     let now = app.clock.now_ms();
-    if let Some((token, account)) = found {
-        check_expiry(token.expires_at, now)?;
-        return Ok(Principal {
-            who: Who::Account(account),
-            permissions: token.permissions,
-            login: None,
-        });
+    match found.as_deref() {
+        None => Err(ApiError::new(Id::InvalidAccessToken)),
+        Some(Resolved::Control {
+            permissions,
+            expires_at,
+            account,
+        }) => {
+            check_expiry(*expires_at, now)?;
+            Ok(Principal {
+                who: Who::Account(account.clone()),
+                permissions: Arc::clone(permissions),
+                login: None,
+            })
+        }
+        Some(Resolved::Login {
+            login,
+            permissions,
+            who,
+        }) => {
+            // Each host parses only its own tokens (Instagram user tokens are IGAA...,
+            // Facebook ones EAA...).
+            let instagram_token = login.kind == TokenKind::InstagramUser;
+            if instagram_token != (host == Host::Instagram) {
+                return Err(ApiError::new(Id::InvalidAccessToken));
+            }
+            if login.revoked {
+                return Err(ApiError::new(Id::AppNotAuthorized)
+                    .with(placeholder::NODE_ID, login.app_id.as_str()));
+            }
+            check_expiry(login.expires_at, now)?;
+            Ok(Principal {
+                who: who.clone(),
+                permissions: Arc::clone(permissions),
+                login: Some(login.clone()),
+            })
+        }
     }
-    let found = app
-        .reads
-        .login(&app.store, &token)
-        .await
-        .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
-    let Some((login, who)) = found else {
-        return Err(ApiError::new(Id::InvalidAccessToken));
-    };
-    // Each host parses only its own tokens (Instagram user tokens are IGAA..., Facebook ones EAA...).
-    let instagram_token = login.kind == TokenKind::InstagramUser;
-    if instagram_token != (host == Host::Instagram) {
-        return Err(ApiError::new(Id::InvalidAccessToken));
-    }
-    if login.revoked {
-        return Err(
-            ApiError::new(Id::AppNotAuthorized).with(placeholder::NODE_ID, login.app_id.as_str())
-        );
-    }
-    check_expiry(login.expires_at, now)?;
-    Ok(Principal {
-        who,
-        permissions: login.scopes.clone(),
-        login: Some(login),
-    })
 }
 
 fn check_expiry(expires_at: Option<i64>, now: i64) -> ApiResult<()> {

@@ -1,37 +1,58 @@
-//! A cache of the lookups every Graph request makes (its token with its account, or the login
-//! token and who it speaks for, and the node its path names), checked against the store's write generation: an entry is served
-//! only while nothing has been written since it was read, so it is never stale. Under a load
-//! of reads (status polls) it answers from memory; any write empties it in effect.
+//! A cache of the lookups every Graph request makes (its token and who it speaks for, and the
+//! node its path names), checked against the store's write generation: an entry is served only
+//! while nothing has been written since it was read, so it is never stale. Under a load of
+//! reads (status polls) it answers from memory; any write empties it in effect.
 //!
 //! Why: the profile of status reads showed SQLite's per-read shared lock (fcntl) and statement
-//! work as the largest parts of the request the sandbox itself adds (issue 18).
+//! work as the largest parts of the request the sandbox itself adds (issue 18). Entries are
+//! shared (`Arc`), not copied out: copying a token's permissions and a container's texts for
+//! every request showed in the next profile.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use crate::store::{self, Account, LoginToken, Node, Store, StoreError, Token, Who};
+use crate::store::{self, Account, LoginToken, Node, Store, StoreError, Who};
 
 /// Entries kept at most; past it the cache starts over (random tokens cannot grow it).
 const CAPACITY: usize = 10_000;
 
-type Entries<T> = Mutex<HashMap<String, (u64, T)>>;
+type Entries<T> = Mutex<HashMap<String, (u64, Option<Arc<T>>)>>;
+
+/// An access token as requests use it.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // always behind an `Arc`
+pub enum Resolved {
+    /// A control-plane token, bound to one account.
+    Control {
+        permissions: Arc<[String]>,
+        /// Virtual-clock ms; `None` never expires.
+        expires_at: Option<i64>,
+        account: Account,
+    },
+    /// A token a login flow minted, and who it speaks for.
+    Login {
+        login: LoginToken,
+        permissions: Arc<[String]>,
+        who: Who,
+    },
+}
 
 /// See the module docs.
 #[derive(Default)]
 pub struct ReadCache {
-    tokens: Entries<Option<(Token, Account)>>,
-    logins: Entries<Option<(LoginToken, Who)>>,
-    nodes: Entries<Option<Node>>,
+    tokens: Entries<Resolved>,
+    nodes: Entries<Node>,
 }
 
-fn get<T: Clone>(map: &Entries<T>, key: &str, generation: u64) -> Option<T> {
+/// The entry for `key` if it was read at `generation` (`Some(None)`: known not to exist).
+fn get<T>(map: &Entries<T>, key: &str, generation: u64) -> Option<Option<Arc<T>>> {
     let map = map.lock().unwrap_or_else(|p| p.into_inner());
     map.get(key)
         .filter(|(g, _)| *g == generation)
         .map(|(_, v)| v.clone())
 }
 
-fn put<T>(map: &Entries<T>, key: &str, generation: u64, value: T) {
+fn put<T>(map: &Entries<T>, key: &str, generation: u64, value: Option<Arc<T>>) {
     let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
     if map.len() >= CAPACITY {
         map.clear();
@@ -40,49 +61,55 @@ fn put<T>(map: &Entries<T>, key: &str, generation: u64, value: T) {
 }
 
 impl ReadCache {
-    /// A control-plane token and its account.
+    /// What an access token is: a control-plane token, a login token, or neither (a bad
+    /// token, remembered as such too).
     pub async fn token(
         &self,
         store: &Store,
         token: &str,
-    ) -> Result<Option<(Token, Account)>, StoreError> {
+    ) -> Result<Option<Arc<Resolved>>, StoreError> {
         let generation = store.generation();
         if let Some(hit) = get(&self.tokens, token, generation) {
             return Ok(hit);
         }
         let t = token.to_owned();
-        let found = store
+        let control = store
             .lookup(move |c| store::token_with_account(c, &t))
             .await?;
+        let found = match control {
+            Some((token, account)) => Some(Resolved::Control {
+                permissions: token.permissions.into(),
+                expires_at: token.expires_at,
+                account,
+            }),
+            None => {
+                let t = token.to_owned();
+                store
+                    .lookup(move |c| store::login_principal(c, &t))
+                    .await?
+                    .map(|(login, who)| Resolved::Login {
+                        permissions: login.scopes.as_slice().into(),
+                        login,
+                        who,
+                    })
+            }
+        };
+        let found = found.map(Arc::new);
         put(&self.tokens, token, generation, found.clone());
         Ok(found)
     }
 
-    /// A token a login flow minted, and who it speaks for. A token that is neither this nor a
-    /// control-plane one (a bad token) is remembered as such too.
-    pub async fn login(
-        &self,
-        store: &Store,
-        token: &str,
-    ) -> Result<Option<(LoginToken, Who)>, StoreError> {
-        let generation = store.generation();
-        if let Some(hit) = get(&self.logins, token, generation) {
-            return Ok(hit);
-        }
-        let t = token.to_owned();
-        let found = store.lookup(move |c| store::login_principal(c, &t)).await?;
-        put(&self.logins, token, generation, found.clone());
-        Ok(found)
-    }
-
     /// The node an id names.
-    pub async fn node(&self, store: &Store, id: &str) -> Result<Option<Node>, StoreError> {
+    pub async fn node(&self, store: &Store, id: &str) -> Result<Option<Arc<Node>>, StoreError> {
         let generation = store.generation();
         if let Some(hit) = get(&self.nodes, id, generation) {
             return Ok(hit);
         }
         let key = id.to_owned();
-        let found = store.lookup(move |c| store::node(c, &key)).await?;
+        let found = store
+            .lookup(move |c| store::node(c, &key))
+            .await?
+            .map(Arc::new);
         put(&self.nodes, id, generation, found.clone());
         Ok(found)
     }

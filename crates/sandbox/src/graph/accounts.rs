@@ -64,7 +64,7 @@ pub async fn handle(
     app: &Arc<App>,
     route: GraphRoute,
     principal: &Principal,
-    node: Node,
+    node: Arc<Node>,
     params: &Params,
 ) -> ApiResult<Response> {
     let text = params.str("fields").unwrap_or_default();
@@ -75,13 +75,14 @@ pub async fn handle(
         login: principal.login.clone(),
         token_param: params.str("access_token"),
     };
-    match (route, node) {
+    match (route, &*node) {
         (GraphRoute::RevokePermissions, Node::FbUser(u)) => {
             let Some(login) = principal.login.clone() else {
                 return Err(ApiError::new(Id::PermissionDenied));
             };
+            let user = u.id.clone();
             app.store
-                .call(move |c| store::revoke_tokens(c, &u.id, &login.app_id))
+                .call(move |c| store::revoke_tokens(c, &user, &login.app_id))
                 .await
                 .map_err(store_failed)?;
             Ok(graph_ok(&json!({ "success": true })))
@@ -98,7 +99,7 @@ pub async fn handle(
             }
             Ok(graph_ok(&json!({ "data": data })))
         }
-        (route, node) => {
+        (route, _) => {
             let limit = params.str("limit");
             let after = params.str("after");
             let value = app

@@ -211,7 +211,7 @@ async fn dispatch(
         | GraphRoute::MediaInsights
         | GraphRoute::UpdateMedia
         | GraphRoute::DeleteMedia => {
-            let Some(Node::Media(m)) = node else {
+            let Some(Node::Media(m)) = node.as_deref() else {
                 return Err(object_not_found("", &method_name));
             };
             match route {
@@ -221,26 +221,26 @@ async fn dispatch(
                 GraphRoute::MediaComments => {
                     read::edge(&ctx, &m.id, view::Edge::MediaComments).await
                 }
-                GraphRoute::CreateComment => comments::create(&ctx, &m).await,
-                GraphRoute::MediaInsights => read::media_insights(&ctx, m).await,
-                GraphRoute::UpdateMedia => manage_media::update(&ctx, &m).await,
-                _ => manage_media::delete(&ctx, &m).await,
+                GraphRoute::CreateComment => comments::create(&ctx, m).await,
+                GraphRoute::MediaInsights => read::media_insights(&ctx, m.clone()).await,
+                GraphRoute::UpdateMedia => manage_media::update(&ctx, m).await,
+                _ => manage_media::delete(&ctx, m).await,
             }
         }
         GraphRoute::HideComment
         | GraphRoute::DeleteComment
         | GraphRoute::CommentReplies
         | GraphRoute::CreateReply => {
-            let Some(Node::Comment(k)) = node else {
+            let Some(Node::Comment(k)) = node.as_deref() else {
                 return Err(object_not_found("", &method_name));
             };
             match route {
-                GraphRoute::HideComment => comments::update(&ctx, &k).await,
-                GraphRoute::DeleteComment => comments::delete(&ctx, &k).await,
+                GraphRoute::HideComment => comments::update(&ctx, k).await,
+                GraphRoute::DeleteComment => comments::delete(&ctx, k).await,
                 GraphRoute::CommentReplies => {
                     read::edge(&ctx, &k.id, view::Edge::CommentReplies).await
                 }
-                _ => comments::reply(&ctx, &k).await,
+                _ => comments::reply(&ctx, k).await,
             }
         }
         GraphRoute::OauthAccessToken

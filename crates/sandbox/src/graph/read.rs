@@ -6,6 +6,8 @@
 //! What a node or an edge looks like (fields, expansion, paging) is [`super::view`]; this module
 //! turns a request into a view and runs it on one read connection.
 
+use std::sync::Arc;
+
 use axum::response::Response;
 use instapub_errors::Id;
 use serde_json::Value;
@@ -47,10 +49,10 @@ pub fn requested_fields(ctx: &Ctx) -> ApiResult<Vec<Field>> {
 }
 
 /// `GET /{node-id}`.
-pub async fn node(ctx: &Ctx, node: Node) -> ApiResult<Response> {
+pub async fn node(ctx: &Ctx, node: Arc<Node>) -> ApiResult<Response> {
     let fields = requested_fields(ctx)?;
     view::check_fields(&node, &fields)?;
-    if let Node::Container(k) = &node {
+    if let Node::Container(k) = &*node {
         // The status poll every publisher makes: no store trip.
         let value = view::container(k, ctx.app.clock.now_ms(), &fields)?;
         return Ok(graph_ok(&value));
