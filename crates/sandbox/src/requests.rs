@@ -11,6 +11,8 @@ use serde::Serialize;
 pub const CAPACITY: usize = 10_000;
 /// Longest body kept per request or response.
 const MAX_BODY: usize = 2048;
+/// The largest buffer an entry passes on to the next (longer paths are rare).
+const REUSE: usize = 4096;
 
 /// One logged exchange.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,8 +64,9 @@ struct Entry {
     at: i64,
     method: axum::http::Method,
     /// Path and query, copied (a `Uri` may share the connection's whole read buffer).
-    target: Box<str>,
-    body: Bytes,
+    target: String,
+    /// At most [`MAX_BODY`] bytes of the request body.
+    body: Vec<u8>,
     status: u16,
     response: Bytes,
     codes: Option<(i64, Option<i64>)>,
@@ -139,26 +142,41 @@ impl RequestLog {
             .uri
             .path_and_query()
             .map_or_else(|| x.uri.path(), |pq| pq.as_str());
-        let mut entry = Entry {
-            seq: 0,
-            at: x.at,
-            method: x.method.clone(),
-            target: target.into(),
-            // Copied: a request body may share a connection's buffer.
-            body: Bytes::copy_from_slice(x.body.get(..MAX_BODY).unwrap_or(x.body)),
-            status: x.status,
-            response: bounded(x.response),
-            codes: x.codes,
-            detail: x.detail.map(String::into_boxed_str),
-        };
+        // Copied: a request body may share a connection's buffer.
+        let body = x.body.get(..MAX_BODY).unwrap_or(x.body);
+        let response = bounded(x.response);
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         guard.0 += 1;
-        entry.seq = guard.0;
-        let seq = entry.seq;
-        if guard.1.len() == CAPACITY {
-            guard.1.pop_front();
+        let seq = guard.0;
+        // A full log hands its oldest entry's buffers to the newest: no allocation or free per
+        // request once it is full (a buffer grown past REUSE is let go instead).
+        let reused = if guard.1.len() == CAPACITY {
+            guard.1.pop_front().map(|old| (old.target, old.body))
+        } else {
+            None
+        };
+        let (mut path_buf, mut body_buf) = reused.unwrap_or_default();
+        if path_buf.capacity() > REUSE {
+            path_buf = String::new();
         }
-        guard.1.push_back(entry);
+        if body_buf.capacity() > REUSE {
+            body_buf = Vec::new();
+        }
+        path_buf.clear();
+        path_buf.push_str(target);
+        body_buf.clear();
+        body_buf.extend_from_slice(body);
+        guard.1.push_back(Entry {
+            seq,
+            at: x.at,
+            method: x.method.clone(),
+            target: path_buf,
+            body: body_buf,
+            status: x.status,
+            response,
+            codes: x.codes,
+            detail: x.detail.map(String::into_boxed_str),
+        });
         drop(guard);
         // Waking watchers costs a lock even when there are none; `watch` catches up.
         if self.newest.receiver_count() > 0 {
@@ -359,12 +377,20 @@ mod tests {
     #[test]
     fn the_log_keeps_its_capacity_and_a_late_watcher_sees_the_newest_number() {
         let log = RequestLog::default();
-        for _ in 0..CAPACITY + 5 {
-            record(&log, "/v25.0/1", "", 200, Bytes::new());
+        for i in 0..CAPACITY + 5 {
+            // Buffers passed on from entry to entry must not carry anything over.
+            let body = "x".repeat(if i % 2 == 0 { 3 } else { 9000 });
+            record(&log, &format!("/v25.0/{i}?q={i}"), &body, 200, Bytes::new());
         }
         let all = log.recent();
         assert_eq!(all.len(), CAPACITY);
         assert_eq!(all[0].seq, 6);
+        let last = &all[CAPACITY - 1];
+        let i = CAPACITY + 4;
+        assert_eq!(last.path, format!("/v25.0/{i}"));
+        assert_eq!(last.query, Some(format!("q={i}")));
+        assert_eq!(last.body, "x".repeat(3));
+        assert_eq!(all[CAPACITY - 2].body.len(), MAX_BODY);
         let mut rx = log.watch();
         assert_eq!(*rx.borrow_and_update(), (CAPACITY + 5) as u64);
         record(&log, "/v25.0/1", "", 200, Bytes::new());
