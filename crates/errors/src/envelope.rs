@@ -217,12 +217,12 @@ impl Envelope {
         out.push_str(r#"OAuth "Facebook Platform" ""#);
         out.push_str(kind);
         out.push_str(r#"" ""#);
-        let kept = self
-            .message
-            .chars()
-            .filter(|c| (c.is_ascii_graphic() || *c == ' ') && *c != '"' && *c != '\\')
-            .take(200);
-        out.extend(kept);
+        let allowed = |c: char| (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\';
+        if self.message.len() <= 200 && self.message.chars().all(allowed) {
+            out.push_str(&self.message);
+        } else {
+            out.extend(self.message.chars().filter(|c| allowed(*c)).take(200));
+        }
         out.push('"');
         out
     }
@@ -343,6 +343,10 @@ impl serde_json::ser::Formatter for GraphFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Most text (every error message the catalog writes) needs no escape at all.
+        if !fragment.bytes().any(|b| b == b'/' || !b.is_ascii()) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if c == '/' || !c.is_ascii() {

@@ -396,3 +396,42 @@ fn upload_errors_render_in_metas_rupload_shape() {
     assert_eq!(back.is_transient, Some(false));
     assert_eq!(back.error_type.as_deref(), Some("ProcessingFailedError"));
 }
+
+#[test]
+fn www_authenticate_names_the_rfc_6750_error_and_keeps_a_safe_message() {
+    let token = CatalogError::new(Id::InvalidAccessToken).render(Profile::Documented, "A");
+    let header = token.www_authenticate();
+    assert_eq!(
+        header,
+        format!(
+            r#"OAuth "Facebook Platform" "invalid_token" "{}""#,
+            token.message
+        )
+    );
+    // Quotes, backslashes and anything not printable ASCII are dropped; at most 200 kept.
+    let odd = CatalogError::new(Id::NonexistingField)
+        .with(placeholder::FIELD, "ä\"q\"\\")
+        .with(placeholder::NODE_TYPE, "User")
+        .render(Profile::Documented, "A");
+    let header = odd.www_authenticate();
+    let message = header
+        .strip_prefix(r#"OAuth "Facebook Platform" ""#)
+        .and_then(|rest| rest.split_once(r#"" ""#))
+        .map(|(_, m)| m.trim_end_matches('"'))
+        .expect("the header's shape");
+    assert!(message.len() <= 200, "{message}");
+    assert!(
+        message
+            .chars()
+            .all(|c| (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\'),
+        "{message}"
+    );
+    assert!(message.contains("(q)"), "{message}");
+    let long = CatalogError::new(Id::NonexistingField)
+        .with(placeholder::FIELD, "x".repeat(500))
+        .with(placeholder::NODE_TYPE, "User")
+        .render(Profile::Documented, "A");
+    let header = long.www_authenticate();
+    assert!(header.contains(&"x".repeat(100)), "{header}");
+    assert!(header.len() <= 200 + 48, "{}", header.len());
+}

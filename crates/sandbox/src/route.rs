@@ -1092,21 +1092,27 @@ fn is_param(seg: &str) -> bool {
 }
 
 /// A fixed (non-node) route of `surface` matching the segments.
+/// Each row of [`ROUTES`]' path split into segments once (matching splits no strings per
+/// request).
+static TEMPLATES: std::sync::LazyLock<Vec<Vec<&'static str>>> =
+    std::sync::LazyLock::new(|| ROUTES.iter().map(|s| template(s.path).collect()).collect());
+
 fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Parsed<'a>> {
-    for spec in ROUTES {
-        // The method first: the cheapest test, and it rules out most rows.
-        if spec.method != *method || spec.node.is_some() || spec.surface() != surface {
-            continue;
-        }
-        // Counted and compared without allocating: this runs on every request.
-        if template(spec.path).count() != segs.len()
-            || !template(spec.path)
+    for (spec, template) in ROUTES.iter().zip(TEMPLATES.iter()) {
+        // The cheapest tests first; the method rules out most rows.
+        if spec.method != *method
+            || template.len() != segs.len()
+            || spec.node.is_some()
+            || spec.surface() != surface
+            || !template
+                .iter()
                 .zip(segs)
-                .all(|(t, s)| is_param(t) || t == *s)
+                .all(|(t, s)| is_param(t) || t == s)
         {
             continue;
         }
-        let params: Vec<&'a str> = template(spec.path)
+        let params: Vec<&'a str> = template
+            .iter()
             .zip(segs)
             .filter(|(t, _)| is_param(t))
             .map(|(_, s)| *s)
@@ -1118,10 +1124,8 @@ fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Pars
 
 /// A Graph path whose first segment is a fixed name (`ig_audio`), not a node id.
 fn is_fixed_graph_path(first: &str) -> bool {
-    ROUTES.iter().any(|s| {
-        s.node.is_none()
-            && matches!(s.route, Route::Graph(_))
-            && template(s.path).next() == Some(first)
+    ROUTES.iter().zip(TEMPLATES.iter()).any(|(s, template)| {
+        s.node.is_none() && matches!(s.route, Route::Graph(_)) && template.first() == Some(&first)
     })
 }
 
