@@ -1,4 +1,4 @@
-//! The HTTP server: one fallback route that parses the route ([`crate::route`]), reads the body
+//! The HTTP server: one hyper service that parses the route ([`crate::route`]), reads the body
 //! under the size limit of its API, and hands it to the Graph handlers ([`crate::graph`]), the
 //! upload host ([`crate::graph::upload`]) or the control plane ([`crate::control`]). Every answer that is not a success
 //! is a Graph envelope, including oversized or malformed bodies and handler panics.
