@@ -20,6 +20,10 @@ use rusqlite::Connection;
 use super::conn::{one, StoreResult};
 use super::containers::DAY_MS;
 
+/// How long past the window a publish time is kept (a step back of the machine's clock up to
+/// this is still counted right).
+const KEEP_MS: i64 = 60 * 60 * 1000;
+
 /// See the module docs. Cheap to clone; clones share the index.
 #[derive(Debug, Clone, Default)]
 pub struct QuotaIndex {
@@ -62,18 +66,21 @@ impl QuotaIndex {
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
         let current = accounts.get(account_id).is_some_and(|k| k.newest == newest);
         if !current {
-            let times = times_since(c, account_id, from)?;
+            let times = times_since(c, account_id, from - KEEP_MS)?;
             accounts.insert(account_id.to_owned(), Known { newest, times });
         }
         let Some(known) = accounts.get_mut(account_id) else {
             return Ok(0);
         };
-        // The clock only moves forward (a reset empties the table), so older times are done.
-        while known.times.front().is_some_and(|t| *t <= from) {
+        // The virtual clock only moves forward (a reset empties the table), but the machine's
+        // clock under it may be stepped back: times are let go an hour after they leave the
+        // window, and the count looks at the window only.
+        while known.times.front().is_some_and(|t| *t <= from - KEEP_MS) {
             known.times.pop_front();
         }
+        let older = known.times.partition_point(|t| *t <= from);
         let upto = known.times.partition_point(|t| *t <= now);
-        Ok(u32::try_from(upto).unwrap_or(u32::MAX))
+        Ok(u32::try_from(upto - older).unwrap_or(u32::MAX))
     }
 
     /// A publish by `account_id` committed post `id` at `at`.
@@ -134,6 +141,10 @@ mod tests {
                 assert_eq!(index.usage(c, &b, now)?, 1);
                 let later = DAY_MS * 2 + 2_010;
                 assert_eq!(index.usage(c, &a, later)?, quota_usage(c, &a, later, None)?);
+                // The machine's clock stepped back half an hour: still the SQL count.
+                let back = later - 30 * 60 * 1000;
+                assert_eq!(index.usage(c, &a, back)?, quota_usage(c, &a, back, None)?);
+                assert_eq!(index.usage(c, &a, now)?, quota_usage(c, &a, now, None)?);
                 // A reset empties the table behind the index's back; then the same ids return.
                 c.execute("DELETE FROM media", [])?;
                 assert_eq!(index.usage(c, &a, now)?, 0);
