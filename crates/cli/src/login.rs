@@ -109,7 +109,11 @@ async fn login(args: Args) -> Result<u8, Failure> {
     };
     let flow = Login::new(hosts, app, way)
         .map_err(|e| Failure::usage(format!("cannot build the HTTP client: {e}")))?;
-    let state = format!("{:016x}", fastrand::u64(..));
+    // The OAuth `state` guards the callback against forged redirects: from the OS's CSPRNG.
+    let mut raw = [0u8; 16];
+    getrandom::fill(&mut raw)
+        .map_err(|e| Failure::usage(format!("the system random generator failed: {e}")))?;
+    let state: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     let url = flow.consent_url(way.publishing_scopes(), &state);
     println!("Open this URL to log in: {url}");
     if !args.no_browser {

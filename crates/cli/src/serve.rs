@@ -54,9 +54,13 @@ pub struct Args {
     /// memory with `--db :memory:`); creating media past it fails with a temporary error.
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
     media_store_max: u64,
-    /// Allow media fetches from link-local and cloud-metadata addresses.
+    /// Allow media fetches from private addresses (RFC 1918, CGNAT, IPv6 ULA): for a sandbox in
+    /// a container network fetching from a sibling container. Meta's fetcher never reaches them.
     #[arg(long)]
     allow_private_fetch: bool,
+    /// Allow media fetches from link-local and cloud-metadata addresses too (169.254.169.254).
+    #[arg(long)]
+    allow_link_local_fetch: bool,
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
@@ -79,6 +83,7 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         video_processing: Duration::from_millis(args.video_processing_ms),
         quota_total: args.quota_total,
         allow_private_fetch: args.allow_private_fetch,
+        allow_link_local_fetch: args.allow_link_local_fetch,
         header_read_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
         body_idle_timeout: Duration::from_millis(args.body_timeout_ms.max(1)),
         media_store_max_bytes: args.media_store_max.saturating_mul(1 << 20),

@@ -96,7 +96,9 @@ async fn login(info: &Value, instagram: bool, account: &str, save: &std::path::P
         .unwrap();
     let page = browser.get(&url).send().await.unwrap();
     assert_eq!(page.status().as_u16(), 200);
+    let dtsg = form_token(&page.text().await.unwrap());
     let mut form = vec![
+        ("fb_dtsg".to_owned(), dtsg),
         ("client_id".to_owned(), q("client_id")),
         ("redirect_uri".to_owned(), q("redirect_uri")),
         ("state".to_owned(), q("state")),
@@ -231,12 +233,21 @@ async fn a_cancelled_login_says_so_and_saves_nothing() {
         &format!("{}:{}", url.host_str().unwrap(), url.port().unwrap()),
         1,
     );
+    // The page first (its form token), then Cancel.
+    let page = reqwest::get(url.as_str())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let answer = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
         .post(target)
         .form(&[
+            ("fb_dtsg", form_token(&page)),
+            ("scope", hidden(&page, "scope")),
             ("client_id", q("client_id")),
             ("redirect_uri", q("redirect_uri")),
             ("state", q("state")),
@@ -251,4 +262,16 @@ async fn a_cancelled_login_says_so_and_saves_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Permissions error"));
     assert!(!save.exists());
+}
+
+/// The consent form's token (`fb_dtsg`), read from the page as a browser would submit it.
+fn form_token(html: &str) -> String {
+    hidden(html, "fb_dtsg")
+}
+
+/// A hidden field's value on a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker).expect("the form has the field") + marker.len();
+    html[at..].split('"').next().unwrap().replace("&amp;", "&")
 }

@@ -213,3 +213,103 @@ impl JsonValue for reqwest::Response {
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 }
+
+/// Probe row 110: a second `serve` on the same database started silently and the two then
+/// disagreed. It now refuses to start, saying why; once the first is gone it starts.
+#[tokio::test]
+async fn a_second_server_on_one_database_refuses_to_start() {
+    let db = temp_db("locked");
+    let mut first = start(&db).await;
+    let second = Command::new(env!("CARGO_BIN_EXE_instapub"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--json", "--db", &db])
+        .kill_on_drop(true)
+        .output();
+    let second = tokio::time::timeout(Duration::from_secs(20), second)
+        .await
+        .expect("the second server exits by itself")
+        .unwrap();
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("another instapub sandbox is already serving"),
+        "{stderr}"
+    );
+    // The first keeps serving; killed, it lets go of the lock (no stale lock after a crash).
+    let base = first.s("base_url");
+    assert!(reqwest::get(format!("{base}/_sandbox/openapi.json"))
+        .await
+        .unwrap()
+        .status()
+        .is_success());
+    first.child.kill().await.unwrap();
+    let again = start(&db).await;
+    assert_eq!(again.s("admin_key"), first.s("admin_key"));
+    // Media bytes beside a file database are the owner's only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(format!("{db}.media"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+    }
+}
+
+/// Probe row 51: `HTTP_PROXY` / `ALL_PROXY` sent media fetches through a proxy, around the
+/// address guard. The fetcher ignores them: a proxy on loopback sees no connection, and the
+/// media is fetched directly.
+#[tokio::test]
+async fn proxy_variables_do_not_reach_the_media_fetcher() {
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let hits = Arc::new(Mutex::new(0u32));
+    let counted = Arc::clone(&hits);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = proxy.accept().await {
+            *counted.lock().unwrap() += 1;
+            drop(socket);
+        }
+    });
+    let photo = media_host().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instapub"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--json",
+            "--db",
+            ":memory:",
+        ])
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env("all_proxy", &proxy_url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .await
+        .unwrap();
+    let info: Value = serde_json::from_str(&line).unwrap();
+    let s = |k: &str| info[k].as_str().unwrap().to_owned();
+    let created = reqwest::Client::new()
+        .post(format!("{}/v25.0/{}/media", s("base_url"), s("user_id")))
+        .form(&[
+            ("image_url", photo.as_str()),
+            ("access_token", &s("access_token")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = created.status();
+    let text = created.text().await.unwrap();
+    assert!(status.is_success(), "{text}");
+    assert_eq!(*hits.lock().unwrap(), 0, "the proxy was used");
+    child.kill().await.unwrap();
+}

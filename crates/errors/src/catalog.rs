@@ -1058,6 +1058,54 @@ catalog! {
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
     }
 
+    /// The request itself is broken (framing, request line, header syntax).
+    RequestMalformed = graph {
+        status: 400, code: 100,
+        message: "(#100) The request could not be read: {reason}",
+        summary: "The HTTP request is malformed: a broken request line or chunked body, conflicting Content-Length headers, a header with forbidden bytes.",
+        solution: "Use an HTTP/1.1 client library rather than hand-written requests; the reason names what was wrong.",
+        action: fix(&[]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox HTTP server (GUESS: Meta's front end answers these without a Graph body)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// The Host header names a host the sandbox does not serve (DNS rebinding).
+    HostNotServed = graph {
+        status: 421, code: 100,
+        message: "(#100) This sandbox does not serve the host {host}",
+        summary: "The request's Host header is not one of the sandbox's addresses: an IP address, localhost, its --public-url, or a Meta host name.",
+        solution: "Call the sandbox by the base URL instapub serve printed, or start it with --public-url naming the host you use (a container or proxy name).",
+        action: fix(&["Host"]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox HTTP server: a Host check against DNS rebinding",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// Login: a consent decision that did not come from a consent page the sandbox served.
+    ConsentFormInvalid = graph {
+        status: 400, code: 100,
+        message: "(#100) This consent form was not issued by the login dialog, or has expired: open the dialog again",
+        summary: "A POST to the consent page without the form token (fb_dtsg) of a page the sandbox served for the same app, redirect URI, state and scopes, or after an hour.",
+        solution: "Submit the form the login dialog served (a browser does); an automated test reads its hidden fields, fb_dtsg included, and posts them back.",
+        action: fix(&["fb_dtsg"]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox login pages; Meta's consent forms carry a per-session fb_dtsg token and show a generic error page without it",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// Control plane: a state-changing call from a browser that is not the dashboard.
+    CrossSiteRefused = graph {
+        status: 403, code: 100,
+        message: "(#100) The control plane refuses this browser request: {reason}",
+        summary: "A state-changing /_sandbox call authenticated only by the dashboard's cookie came from another page (another port counts), or as a simple form-like request.",
+        solution: "Call the control plane with Authorization: Bearer <admin key>; in a browser, only the dashboard's own pages may use its cookie.",
+        action: fix(&[]),
+        source: Source::Sandbox,
+        evidence: "instapub sandbox control plane: CSRF protection (Origin, Sec-Fetch-Site, a JSON or custom-header request)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
     /// Hosted files: the requested byte range lies outside the file.
     RangeNotSatisfiable = graph {
         status: 416, code: 100,

@@ -48,6 +48,7 @@ pub mod placeholder {
     pub const FIELDS: &str = "fields";
     pub const METRIC: &str = "metric";
     pub const PERIOD: &str = "period";
+    pub const HOST: &str = "host";
 
     /// Every placeholder the catalog may use.
     pub const ALL: &[&str] = &[
@@ -83,6 +84,7 @@ pub mod placeholder {
         FIELDS,
         METRIC,
         PERIOD,
+        HOST,
     ];
 }
 

@@ -49,7 +49,7 @@ fn every_entry_is_complete() {
         assert!(
             matches!(e.status, 400 | 403 | 500)
                 || (e.source == Source::Sandbox
-                    && matches!(e.status, 401 | 404 | 408 | 413 | 414 | 416 | 431)),
+                    && matches!(e.status, 401 | 404 | 408 | 413 | 414 | 416 | 421 | 431)),
             "{}: status {}",
             e.id,
             e.status

@@ -38,6 +38,10 @@ pub struct App {
     pub quota: store::QuotaIndex,
     /// `http://host:port`, known once the listener is bound.
     base_url: OnceLock<String>,
+    /// The host name of `--public-url`, which the `Host` check accepts besides addresses.
+    public_host: Option<String>,
+    /// Signs the consent pages' form tokens (`fb_dtsg`); new each start, from the OS.
+    pub form_key: [u8; 32],
 }
 
 /// The account and token created on first start.
@@ -103,7 +107,7 @@ impl App {
                     None => store::insert_app(
                         &tx,
                         None,
-                        &crate::tokens::random_secret("", 32).to_ascii_lowercase(),
+                        &crate::tokens::random_hex(32),
                         DEMO_APP_NAME,
                         &[],
                     )?,
@@ -139,7 +143,16 @@ impl App {
                 ))
             })
             .await?;
+        let public_host = config
+            .public_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_owned));
+        let mut form_key = [0u8; 32];
+        crate::tokens::os_random(&mut form_key);
         Ok(Arc::new(App {
+            public_host,
+            form_key,
             config,
             store,
             blobs,
@@ -154,6 +167,11 @@ impl App {
             quota: Default::default(),
             base_url: OnceLock::new(),
         }))
+    }
+
+    /// The host name clients use besides the sandbox's addresses (`--public-url`'s).
+    pub fn public_host(&self) -> Option<&str> {
+        self.public_host.as_deref()
     }
 
     /// The URL clients reach this sandbox at.

@@ -73,6 +73,12 @@ impl Blobs {
                 name.push(".media");
                 let dir = PathBuf::from(name);
                 std::fs::create_dir_all(&dir)?;
+                // Owner-only, like the database beside it (an older sandbox made it 0755).
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+                }
                 Some(dir)
             }
         };
@@ -113,8 +119,15 @@ impl Blobs {
             None => Sink::Memory(Vec::new()),
             Some(dir) => {
                 let path = dir.join(format!("{TEMP_PREFIX}{:016x}", fastrand::u64(..)));
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::OpenOptionsExt;
+                    options.mode(0o600);
+                }
                 Sink::File(
-                    BufWriter::with_capacity(64 * 1024, File::create(&path)?),
+                    BufWriter::with_capacity(64 * 1024, options.open(&path)?),
                     path,
                 )
             }

@@ -48,8 +48,11 @@ pub struct Config {
     pub video_processing: Duration,
     /// Default publishing quota (posts per 24 h) of new accounts.
     pub quota_total: u32,
-    /// Allow media fetches from link-local and cloud-metadata addresses (never by default).
+    /// Allow media fetches from private ranges (RFC 1918, CGNAT, ULA), as in a container
+    /// network; never by default: Meta's fetcher cannot reach a developer's LAN.
     pub allow_private_fetch: bool,
+    /// Allow media fetches from link-local and cloud-metadata addresses too (never by default).
+    pub allow_link_local_fetch: bool,
     /// Largest request body the Graph routes accept.
     pub max_body_bytes: usize,
     /// Largest file `PUT /_sandbox/files/{name}` accepts (a reel is up to 300 MB).
@@ -67,6 +70,18 @@ pub struct Config {
     pub limits: Limits,
 }
 
+impl Config {
+    /// The addresses media may be fetched from.
+    pub fn fetch_reach(&self) -> crate::pipeline::fetch::Reach {
+        use crate::pipeline::fetch::Reach;
+        match (self.allow_private_fetch, self.allow_link_local_fetch) {
+            (_, true) => Reach::All,
+            (true, false) => Reach::Private,
+            (false, false) => Reach::Public,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -79,6 +94,7 @@ impl Default for Config {
             video_processing: Duration::from_secs(3),
             quota_total: 100,
             allow_private_fetch: false,
+            allow_link_local_fetch: false,
             max_body_bytes: 1 << 20,
             max_file_bytes: 310 * 1024 * 1024,
             header_read_timeout: Duration::from_secs(30),

@@ -40,11 +40,14 @@ mod control;
 mod error;
 mod faults;
 mod graph;
+mod guard;
 mod login;
+mod nesting;
 mod params;
 mod pipeline;
 mod ranged;
 mod read_cache;
+mod refusals;
 mod requests;
 mod route;
 mod server;
@@ -501,10 +504,17 @@ impl Builder {
         self
     }
 
-    /// Allow media fetches from link-local and cloud-metadata addresses. Default `false`
-    /// (loopback is always allowed: tests host their media there).
+    /// Allow media fetches from private ranges (RFC 1918, CGNAT, IPv6 ULA), for a sandbox in a
+    /// container network. Default `false` (loopback is always allowed: tests host their media
+    /// there).
     pub fn allow_private_fetch(mut self, allow: bool) -> Self {
         self.config.allow_private_fetch = allow;
+        self
+    }
+
+    /// Allow media fetches from link-local and cloud-metadata addresses too. Default `false`.
+    pub fn allow_link_local_fetch(mut self, allow: bool) -> Self {
+        self.config.allow_link_local_fetch = allow;
         self
     }
 
@@ -518,10 +528,8 @@ impl Builder {
                 return Err(StartError::PublicUrl(url.clone()));
             }
         }
-        let fetcher = pipeline::fetch::Fetcher::new(
-            self.config.fetch_timeout,
-            self.config.allow_private_fetch,
-        )?;
+        let fetcher =
+            pipeline::fetch::Fetcher::new(self.config.fetch_timeout, self.config.fetch_reach())?;
         let app = App::open(self.config, fetcher).await?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await

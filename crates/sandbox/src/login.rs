@@ -71,7 +71,7 @@ fn error_page(e: &CatalogError, profile: Profile) -> Response {
             p.muted { "Graph error code " (env.code) " (" (e.id.name()) "). " code { "instapub explain " (e.id.name()) } " says more." }
         },
     );
-    (status, Html(body.into_string())).into_response()
+    html_page(status, body)
 }
 
 fn page(title: &str, content: Markup) -> Markup {
@@ -208,6 +208,7 @@ async fn dialog(app: &App, login: Login, params: &Params) -> Response {
                 input type="hidden" name="state" value=(state);
                 input type="hidden" name="scope" value=(scopes.join(","));
                 input type="hidden" name="response_type" value=(params.str("response_type").unwrap_or_else(|| "code".into()));
+                input type="hidden" name="fb_dtsg" value=(form_token(app, login, &meta_app.id, &redirect_uri, &state, &scopes.join(","), app.clock.now_s()));
                 fieldset {
                     legend { (pick) }
                     @for (i, (id, label)) in who.iter().enumerate() {
@@ -234,7 +235,79 @@ async fn dialog(app: &App, login: Login, params: &Params) -> Response {
             }
         },
     );
-    (StatusCode::OK, Html(body.into_string())).into_response()
+    html_page(StatusCode::OK, body)
+}
+
+/// How long a served consent form may be submitted (virtual clock).
+const FORM_TTL_S: i64 = 3600;
+
+/// The consent form's token (`fb_dtsg`, as Meta names its own): when it was issued and an
+/// HMAC over it and everything the decision depends on, so a decision posted from anywhere
+/// but a page the sandbox served, for the same app, redirect URI, state and scopes, is
+/// refused (login CSRF), while a test that reads the form and posts it back works.
+fn form_token(
+    app: &App,
+    login: Login,
+    client_id: &str,
+    redirect_uri: &str,
+    state: &str,
+    scope: &str,
+    issued_s: i64,
+) -> String {
+    use hmac::Mac;
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(&app.form_key) else {
+        return String::new();
+    };
+    for part in [login.as_str(), client_id, redirect_uri, state, scope] {
+        mac.update(&(part.len() as u64).to_le_bytes());
+        mac.update(part.as_bytes());
+    }
+    mac.update(&issued_s.to_le_bytes());
+    let sig: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{issued_s}.{sig}")
+}
+
+/// Whether the posted form carries a token this sandbox issued for exactly this decision.
+fn form_token_valid(
+    app: &App,
+    login: Login,
+    client_id: &str,
+    redirect_uri: &str,
+    params: &Params,
+) -> bool {
+    let sent = params.str("fb_dtsg").unwrap_or_default();
+    let Some((issued, _)) = sent.split_once('.') else {
+        return false;
+    };
+    let Ok(issued) = issued.parse::<i64>() else {
+        return false;
+    };
+    let age = app.clock.now_s() - issued;
+    if !(0..=FORM_TTL_S).contains(&age) {
+        return false;
+    }
+    let expected = form_token(
+        app,
+        login,
+        client_id,
+        redirect_uri,
+        &params.str("state").unwrap_or_default(),
+        &params.str("scope").unwrap_or_default(),
+        issued,
+    );
+    crate::tokens::secret_eq(&sent, &expected)
+}
+
+/// An HTML page of the login hosts, never framed.
+fn html_page(status: StatusCode, body: Markup) -> Response {
+    let mut r = (status, Html(body.into_string())).into_response();
+    crate::guard::consent_headers(r.headers_mut());
+    r
 }
 
 /// `POST` the consent page: redirect with a code, or with the cancel error.
@@ -244,6 +317,9 @@ async fn consent(app: &App, login: Login, params: &Params) -> Response {
         Ok(x) => x,
         Err(e) => return refused(login, &e, profile),
     };
+    if !form_token_valid(app, login, &meta_app.id, &redirect_uri, params) {
+        return refused(login, &CatalogError::new(Id::ConsentFormInvalid), profile);
+    }
     let state = params.str("state");
     let fragment = match login {
         Login::Facebook => "#_=_",
@@ -343,7 +419,7 @@ async fn instagram_token(app: &App, params: &Params) -> Result<Response, Catalog
         .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?
         .ok_or_else(|| CatalogError::new(Id::InstagramInvalidPlatformApp))?;
     // api.instagram.com answers a wrong secret like a redirect mismatch.
-    if meta_app.secret != secret {
+    if !crate::tokens::secret_eq(&secret, &meta_app.secret) {
         return Err(CatalogError::new(Id::InstagramRedirectUriMismatch));
     }
     let errors = CodeErrors {

@@ -13,7 +13,9 @@ use instapub_rules::{ProductTag, Request};
 use crate::error::{invalid, malformed, ApiResult};
 
 /// Longest parameter value parsed as JSON; real array parameters are a few hundred bytes.
-const MAX_JSON_PARAM: usize = 64 * 1024;
+pub const MAX_JSON_PARAM: usize = 64 * 1024;
+/// Deepest nesting of a JSON parameter (`product_tags` and `user_tags` are two deep).
+pub const MAX_JSON_DEPTH: usize = 32;
 
 /// Merged request parameters.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -128,9 +130,7 @@ impl Params {
         match self.map.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => parse_relaxed_json(s)
-                .map(Some)
-                .ok_or_else(|| invalid(name, "valid JSON")),
+            Some(Value::String(s)) => relaxed_json(name, s).map(Some),
             Some(other) => Ok(Some(other.clone())),
         }
     }
@@ -155,8 +155,8 @@ impl Params {
                 if t.is_empty() {
                     Ok(None)
                 } else if t.starts_with('[') {
-                    match parse_relaxed_json(t) {
-                        Some(Value::Array(items)) => as_ids(&items).map(Some),
+                    match relaxed_json(name, t)? {
+                        Value::Array(items) => as_ids(&items).map(Some),
                         _ => Err(invalid(name, "a list of ids")),
                     }
                 } else {
@@ -214,6 +214,27 @@ impl Params {
                 .collect::<ApiResult<_>>()?,
             Some(_) => return Err(invalid("product_tags", tags_expected)),
         };
+        // Meta documents `user_tags` as `[{username, x, y}]`, x and y from 0 to 1 (required for
+        // images, absent for reels and stories): anything else is a parameter error, not
+        // stored unread.
+        if let Some(tags) = p.json("user_tags")? {
+            let expected = "a list of {username, x?, y?} with x and y from 0 to 1";
+            let Value::Array(items) = tags else {
+                return Err(invalid("user_tags", expected));
+            };
+            let coordinate = |v: &Value| match v {
+                Value::Null => true,
+                v => v.as_f64().is_some_and(|f| (0.0..=1.0).contains(&f)),
+            };
+            let fine = items.iter().all(|t| {
+                t["username"].as_str().is_some_and(|u| !u.is_empty())
+                    && coordinate(&t["x"])
+                    && coordinate(&t["y"])
+            });
+            if !fine {
+                return Err(invalid("user_tags", expected));
+            }
+        }
         let resumable = match p.str("upload_type").as_deref() {
             None => false,
             Some("resumable") => true,
@@ -293,14 +314,32 @@ pub fn access_token(params: &Params, headers: &HeaderMap) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// Strict JSON first, then JSON5 (which covers Meta's single quotes and bare keys).
+/// Strict JSON first, then JSON5 (which covers Meta's single quotes and bare keys). `None`
+/// for text that is too long, nests deeper than [`MAX_JSON_DEPTH`], or is neither.
 pub fn parse_relaxed_json(text: &str) -> Option<Value> {
-    if text.len() > MAX_JSON_PARAM {
+    if text.len() > MAX_JSON_PARAM || !crate::nesting::within(text, MAX_JSON_DEPTH) {
         return None;
     }
     serde_json::from_str(text)
         .ok()
         .or_else(|| json5::from_str::<Value>(text).ok())
+}
+
+/// Parameter `name`'s text as relaxed JSON, each refusal naming its real cause.
+fn relaxed_json(name: &str, text: &str) -> ApiResult<Value> {
+    if text.len() > MAX_JSON_PARAM {
+        return Err(invalid(
+            name,
+            &format!("at most {} KiB of JSON", MAX_JSON_PARAM / 1024),
+        ));
+    }
+    if !crate::nesting::within(text, MAX_JSON_DEPTH) {
+        return Err(invalid(
+            name,
+            &format!("JSON nested at most {MAX_JSON_DEPTH} levels deep"),
+        ));
+    }
+    parse_relaxed_json(text).ok_or_else(|| invalid(name, "valid JSON"))
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ pub async fn serve(
         h.insert(header::CONTENT_TYPE, v);
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    crate::guard::file_headers(h);
     if status == StatusCode::PARTIAL_CONTENT {
         if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{total}")) {
             h.insert(header::CONTENT_RANGE, v);

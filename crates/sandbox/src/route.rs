@@ -863,7 +863,49 @@ impl ControlRoute {
     }
 }
 
+/// How much request body a route reads. The server applies it before reading, and only after
+/// the caller is admitted (a keyless control-plane call reads nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// [`SMALL_BODY`]: pages, reads, the dashboard's login form.
+    Small,
+    /// The Graph parameter limit (`Config::max_body_bytes`): Graph calls, control-plane JSON.
+    Params,
+    /// The hosted-file limit (`Config::max_file_bytes`).
+    File,
+}
+
+/// The body a [`BodyLimit::Small`] route reads at most.
+pub const SMALL_BODY: usize = 16 * 1024;
+
 impl Route {
+    /// How much body the route reads (the upload host streams its own, capped by the
+    /// container's kind).
+    pub fn body_limit(self) -> BodyLimit {
+        match self {
+            Route::Control(C::PutFile) => BodyLimit::File,
+            Route::Control(
+                C::GetFile
+                | C::OpenApi
+                | C::UiHome
+                | C::UiLogin
+                | C::UiEvents
+                | C::UiPost
+                | C::UiPage
+                | C::ListAccounts
+                | C::ListApps
+                | C::GetApp
+                | C::ListFaults
+                | C::GetClock
+                | C::Requests,
+            )
+            | Route::Cdn(_) => BodyLimit::Small,
+            Route::Control(_) | Route::Graph(_) | Route::Login(_) | Route::Upload(_) => {
+                BodyLimit::Params
+            }
+        }
+    }
+
     /// This route's row.
     #[cfg(test)]
     pub fn spec(self) -> &'static Spec {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 use bytes::Bytes;
 use instapub_errors::{placeholder, Id, Profile};
@@ -19,17 +19,7 @@ use crate::params::Params;
 use crate::requests::Exchange;
 use crate::route::{self, Miss, Parsed, Route, Spec, Surface};
 
-/// The longest request URI (path and query) read; longer ones get a 414 envelope.
-const MAX_URI_BYTES: usize = 32 * 1024;
-/// The most header lines, and header bytes, read; more get a 431 envelope.
-const MAX_HEADERS: usize = 100;
-const MAX_HEADER_BYTES: usize = 64 * 1024;
-/// hyper's own limits sit above ours, so that up to them every refusal is our envelope
-/// (hyper's own 431 has no body). Past them (128 header lines, 1 MiB of request head) hyper
-/// still answers, without a body. Any explicit header count makes hyper allocate the header
-/// index per request; 128 keeps that allocation small (bench/sandbox measured 1,024 at about
-/// 5% of the status-read rate).
-const HYPER_MAX_HEADERS: usize = 128;
+use crate::refusals::{HYPER_MAX_HEADERS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES};
 const HYPER_MAX_BUF: usize = 1024 * 1024;
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets open requests finish.
@@ -47,6 +37,7 @@ pub async fn serve(
         .header_read_timeout(app.config.header_read_timeout)
         .max_headers(HYPER_MAX_HEADERS)
         .max_buf_size(HYPER_MAX_BUF);
+    let profile = app.config.profile;
     let service = service(app);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
@@ -62,7 +53,8 @@ pub async fn serve(
                         continue;
                     }
                 };
-                let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service.clone());
+                let io = crate::refusals::Enveloped::new(hyper_util::rt::TokioIo::new(stream), profile);
+                let conn = http.serve_connection(io, service.clone());
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
                     if let Err(e) = conn.await {
@@ -120,12 +112,25 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
     if let Some(refused) = oversized_head(&parts) {
         return refused.into_response_with(profile);
     }
-    let parsed = route::parse(&parts.method, parts.uri.path());
-    let surface = parsed.surface();
-    let max = match surface {
-        Surface::Graph | Surface::Cdn | Surface::Login => app.config.max_body_bytes,
-        Surface::Upload | Surface::Control => app.config.max_file_bytes,
+    if let Err(e) = crate::guard::host(&parts.headers, app.public_host()) {
+        return e.into_response_with(profile);
+    }
+    // HEAD is GET without the body (hyper leaves the body out of the answer).
+    let method = if parts.method == Method::HEAD {
+        Method::GET
+    } else {
+        parts.method.clone()
     };
+    let parsed = route::parse(&method, parts.uri.path());
+    let surface = parsed.surface();
+    // Who may send a body is decided from the head, before a byte of it is read.
+    if let Err(e) = admit(&app, &parts, &parsed) {
+        return e.into_response_with(profile);
+    }
+    if let (Surface::Upload, parsed) = (surface, &parsed) {
+        return upload(&app, &parts, parsed, body).await;
+    }
+    let max = body_limit(&app, &parsed);
     let too_large = || {
         ApiError::new(Id::RequestBodyTooLarge)
             .with(placeholder::SIZE, human_size(max as u64))
@@ -152,38 +157,14 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
                 )
                 .into_response_with(profile)
         }
+        Err(BodyError::Broken(reason)) => {
+            return ApiError::new(Id::RequestMalformed)
+                .with(placeholder::REASON, reason)
+                .into_response_with(profile)
+        }
     };
     match (surface, parsed) {
-        (Surface::Upload, parsed) => {
-            let response = match parsed {
-                Parsed::Fixed {
-                    spec:
-                        Spec {
-                            route: Route::Upload(upload),
-                            ..
-                        },
-                    params,
-                } => {
-                    let id = params.first().copied().unwrap_or_default();
-                    crate::graph::upload::handle(
-                        app.clone(),
-                        *upload,
-                        id,
-                        parts.uri.query(),
-                        &parts.headers,
-                        &bytes,
-                    )
-                    .await
-                }
-                Parsed::Unknown(Miss::Upload(rest)) => {
-                    crate::graph::upload::not_expected(&rest, profile)
-                }
-                _ => crate::graph::upload::not_expected("", profile),
-            };
-            // Log without the (possibly large) media bytes.
-            let (head, body) = log(&app, &parts, &Bytes::new(), response).await;
-            Response::from_parts(head, Body::from(body))
-        }
+        (Surface::Upload, _) => ApiError::new(Id::ServiceUnavailable).into_response_with(profile),
         (Surface::Login, parsed) => {
             let response = match (
                 parsed,
@@ -240,12 +221,9 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
                         },
                     params,
                 } => crate::control::handle(app, *control, &params, &parts.headers, &bytes).await,
+                // The key was checked (in `admit`) before saying what does not exist.
                 Parsed::Unknown(Miss::Control(path)) => {
-                    // The key is checked before saying what does not exist.
-                    crate::control::authorize(&app, &parts.headers)
-                        .and(Err(
-                            ApiError::new(Id::UnknownPathComponents).with(placeholder::PATH, path)
-                        ))
+                    Err(ApiError::new(Id::UnknownPathComponents).with(placeholder::PATH, path))
                 }
                 _ => Err(ApiError::new(Id::ServiceUnavailable)),
             };
@@ -255,15 +233,8 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
             let outcome = match Params::from_request(parts.uri.query(), &parts.headers, &bytes) {
                 Ok(params) => {
                     let host = route::host_of(parts.uri.path());
-                    crate::graph::handle(
-                        app.clone(),
-                        &parts.method,
-                        host,
-                        parsed,
-                        &parts.headers,
-                        params,
-                    )
-                    .await
+                    crate::graph::handle(app.clone(), &method, host, parsed, &parts.headers, params)
+                        .await
                 }
                 Err(e) => crate::graph::Outcome {
                     result: Err(e),
@@ -274,6 +245,72 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
             graph_response(&app, &parts, &bytes, outcome).await
         }
     }
+}
+
+/// Refuses, from the head alone, a request whose body nobody may send: a control-plane call
+/// without the admin key (or riding the dashboard's cookie from another page). The upload
+/// host checks its token itself, also before reading.
+fn admit(app: &App, parts: &axum::http::request::Parts, parsed: &Parsed) -> Result<(), ApiError> {
+    let keyed = match parsed {
+        Parsed::Fixed { spec, .. } => spec.surface() == Surface::Control && !spec.route.is_public(),
+        Parsed::Unknown(Miss::Control(_)) => true,
+        _ => false,
+    };
+    if keyed {
+        crate::control::authorize(app, &parts.method, &parts.headers)
+    } else {
+        Ok(())
+    }
+}
+
+/// The most body a route reads: from its contract ([`route::BodyLimit`]).
+fn body_limit(app: &App, parsed: &Parsed) -> usize {
+    let limit = match parsed {
+        Parsed::Fixed { spec, .. } => spec.route.body_limit(),
+        Parsed::Node { .. } => route::BodyLimit::Params,
+        Parsed::Unknown(_) => route::BodyLimit::Small,
+    };
+    match limit {
+        route::BodyLimit::Small => route::SMALL_BODY,
+        route::BodyLimit::Params => app.config.max_body_bytes,
+        route::BodyLimit::File => app.config.max_file_bytes,
+    }
+}
+
+/// The upload host: its handler checks the caller, then streams the body into the store.
+async fn upload(
+    app: &Arc<App>,
+    parts: &axum::http::request::Parts,
+    parsed: &Parsed<'_>,
+    body: Body,
+) -> Response {
+    let profile = app.config.profile;
+    let response = match parsed {
+        Parsed::Fixed {
+            spec:
+                Spec {
+                    route: Route::Upload(upload),
+                    ..
+                },
+            params,
+        } => {
+            let id = params.first().copied().unwrap_or_default();
+            crate::graph::upload::handle(
+                app.clone(),
+                *upload,
+                id,
+                parts.uri.query(),
+                &parts.headers,
+                body,
+            )
+            .await
+        }
+        Parsed::Unknown(Miss::Upload(rest)) => crate::graph::upload::not_expected(rest, profile),
+        _ => crate::graph::upload::not_expected("", profile),
+    };
+    // Logged without the media bytes.
+    let (head, body) = log(app, parts, &Bytes::new(), response).await;
+    Response::from_parts(head, Body::from(body))
 }
 
 /// A Graph answer with its usage headers, logged, with any network fault applied.
@@ -379,8 +416,10 @@ fn oversized_head(parts: &axum::http::request::Parts) -> Option<ApiError> {
 enum BodyError {
     /// Over `max` (after discarding up to `max` + [`DISCARD_LIMIT`] bytes of it).
     TooLarge,
-    /// No byte arrived for the idle timeout, or the client broke off.
+    /// No byte arrived for the idle timeout.
     Idle,
+    /// The framing is broken (a bad chunk size), or the client broke off mid-body.
+    Broken(String),
 }
 
 /// The body if it fits in `max` bytes and keeps arriving.
@@ -398,7 +437,7 @@ async fn read_body(body: Body, max: usize, idle: std::time::Duration) -> Result<
         let chunk = match tokio::time::timeout(idle, stream.next()).await {
             Err(_) => return Err(BodyError::Idle),
             Ok(None) => break,
-            Ok(Some(Err(_))) => return Err(BodyError::Idle),
+            Ok(Some(Err(e))) => return Err(BodyError::Broken(body_error(&e))),
             Ok(Some(Ok(chunk))) => chunk,
         };
         total += chunk.len() as u64;
@@ -414,6 +453,18 @@ async fn read_body(body: Body, max: usize, idle: std::time::Duration) -> Result<
     } else {
         Err(BodyError::TooLarge)
     }
+}
+
+/// What went wrong with a body, in words (hyper's chunked decoder says "invalid chunk size").
+fn body_error(e: &axum::Error) -> String {
+    use std::error::Error;
+    let mut reason = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        reason = s.to_string();
+        source = s.source();
+    }
+    format!("the body's framing is broken ({reason})")
 }
 
 /// Records a Graph exchange in the request log and hands the response back in parts.

@@ -88,11 +88,89 @@ pub fn new_admin_key() -> String {
     random_secret("sbx_admin_", 32)
 }
 
+/// `prefix` and `len` letters and digits from the operating system's CSPRNG: tokens, keys, app
+/// secrets and codes must not be predictable from one another or from the start time (a
+/// clock-seeded generator gave the admin key away from 8 characters of the demo token).
 pub fn random_secret(prefix: &str, len: usize) -> String {
+    const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut s = String::with_capacity(prefix.len() + len);
     s.push_str(prefix);
-    for _ in 0..len {
-        s.push(fastrand::alphanumeric());
+    let mut pool = [0u8; 64];
+    while s.len() < prefix.len() + len {
+        os_random(&mut pool);
+        // Rejection sampling: bytes of 248 and up would favour the first letters.
+        for b in pool.iter().filter(|b| **b < 248) {
+            if s.len() == prefix.len() + len {
+                break;
+            }
+            s.push(char::from(ALPHABET[usize::from(*b % 62)]));
+        }
     }
     s
+}
+
+/// `len` lowercase hex digits from the OS's CSPRNG (the shape of Meta's app secrets).
+pub fn random_hex(len: usize) -> String {
+    let mut bytes = vec![0u8; len.div_ceil(2)];
+    os_random(&mut bytes);
+    let mut s: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    s.truncate(len);
+    s
+}
+
+/// A number of `digits` decimal digits (leading zeros allowed) from the OS's CSPRNG.
+pub fn random_digits(digits: u32) -> u64 {
+    let bound = 10u64.pow(digits.min(19));
+    // Rejection sampling over whole multiples of `bound`.
+    let zone = u64::MAX - u64::MAX % bound;
+    loop {
+        let mut b = [0u8; 8];
+        os_random(&mut b);
+        let n = u64::from_le_bytes(b);
+        if n < zone {
+            return n % bound;
+        }
+    }
+}
+
+/// Fills `buf` from the operating system. Without an OS generator the sandbox cannot make a
+/// secret worth the name, so it stops rather than fall back to a guessable one.
+pub fn os_random(buf: &mut [u8]) {
+    if let Err(e) = getrandom::fill(buf) {
+        panic!("the operating system's random number generator failed: {e}");
+    }
+}
+
+/// Compares a presented secret (admin key, signature) with the real one in time that does not
+/// depend on where they differ.
+pub fn secret_eq(presented: &str, real: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.len() == real.len() && bool::from(presented.as_bytes().ct_eq(real.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_alphanumeric_of_the_asked_length_and_differ() {
+        let a = random_secret("EAAI", 96);
+        let b = random_secret("EAAI", 96);
+        assert_eq!(a.len(), 100);
+        assert!(a.starts_with("EAAI") && a[4..].chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, b);
+        // Every letter of the alphabet turns up over enough draws (no letter is unreachable).
+        let many = random_secret("", 20_000);
+        let distinct: std::collections::HashSet<char> = many.chars().collect();
+        assert_eq!(distinct.len(), 62);
+        assert!(random_digits(13) < 10_000_000_000_000);
+    }
+
+    #[test]
+    fn secret_comparison() {
+        assert!(secret_eq("sbx_admin_abc", "sbx_admin_abc"));
+        assert!(!secret_eq("sbx_admin_abd", "sbx_admin_abc"));
+        assert!(!secret_eq("sbx_admin_ab", "sbx_admin_abc"));
+        assert!(!secret_eq("", "x"));
+    }
 }

@@ -16,9 +16,11 @@ async fn half_sent_requests_do_not_block_others() {
     let mut idle = Vec::new();
     for _ in 0..200 {
         let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
-        s.write_all(b"POST /v25.0/me/media HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n")
-            .await
-            .unwrap();
+        s.write_all(
+            b"POST /v25.0/me/media HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n",
+        )
+        .await
+        .unwrap();
         idle.push(s);
     }
     let g = Graph::new(sb.base_url(), sb.access_token());
@@ -62,7 +64,7 @@ async fn slow_clients_are_timed_out() {
     let mut slow = Vec::new();
     for _ in 0..100 {
         let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
-        s.write_all(b"GET /v25.0/me HTTP/1.1\r\nHost: x\r\n")
+        s.write_all(b"GET /v25.0/me HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             .await
             .unwrap();
         slow.push(s);
@@ -71,7 +73,7 @@ async fn slow_clients_are_timed_out() {
     stalled
         .write_all(
             format!(
-                "POST /v25.0/{}/media HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nimage_url=",
+                "POST /v25.0/{}/media HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nimage_url=",
                 sb.user_id()
             )
             .as_bytes(),

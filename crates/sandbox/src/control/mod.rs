@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, Method};
 use axum::response::Response;
 use instapub_errors::Id;
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::blobs::Blob;
 use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
-use crate::route::{ControlRoute, Route};
+use crate::route::ControlRoute;
 use crate::store::{self, Account};
 
 pub mod openapi;
@@ -34,10 +34,8 @@ pub async fn handle(
     headers: &HeaderMap,
     body: &[u8],
 ) -> ApiResult<Response> {
+    // The caller was admitted (`authorize`) by the server before the body was read.
     let param = params.first().copied().unwrap_or_default();
-    if !Route::Control(route).is_public() {
-        authorize(&app, headers)?;
-    }
     let now = app.clock.now_ms();
     match route {
         ControlRoute::CreateAccount => {
@@ -195,19 +193,24 @@ pub async fn handle(
     }
 }
 
-/// The admin key, as `Authorization: Bearer <key>`.
-pub fn authorize(app: &App, headers: &HeaderMap) -> ApiResult<()> {
-    let key = headers
+/// The admin key, as `Authorization: Bearer <key>` (the scheme in any case, RFC 9110), or in
+/// the dashboard's cookie: then a state-changing call must also come from the dashboard's own
+/// page ([`crate::guard::same_origin_write`]), since a browser sends the cookie with requests
+/// that other local pages make.
+pub fn authorize(app: &App, method: &Method, headers: &HeaderMap) -> ApiResult<()> {
+    let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        // The dashboard's calls carry the key in its cookie.
-        .or_else(|| crate::ui::cookie_key(headers));
-    if key == Some(app.admin_key.as_str()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(Id::AdminKeyInvalid))
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, key)| key.trim());
+    let right = |k: &str| crate::tokens::secret_eq(k, &app.admin_key);
+    if bearer.is_some_and(right) {
+        return Ok(());
+    }
+    match crate::ui::cookie_key(headers) {
+        Some(k) if right(k) => crate::guard::same_origin_write(method, headers),
+        _ => Err(ApiError::new(Id::AdminKeyInvalid)),
     }
 }
 

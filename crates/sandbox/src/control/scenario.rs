@@ -42,6 +42,8 @@ use crate::store::{self, StoreError};
 
 /// Largest scenario file read.
 const MAX_SCENARIO: u64 = 1 << 20;
+/// Deepest nesting a scenario file may have.
+const MAX_SCENARIO_DEPTH: usize = 64;
 
 /// Why a scenario could not be applied.
 #[derive(Debug, thiserror::Error)]
@@ -246,6 +248,20 @@ impl Scenario {
 
     /// Parses scenario text (JSON or JSON5).
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        // json5 recurses without a limit: measure first (a real scenario nests four deep).
+        match crate::nesting::depth(text, MAX_SCENARIO_DEPTH) {
+            Some(d) if d > MAX_SCENARIO_DEPTH => {
+                return Err(ScenarioError::Syntax(format!(
+                    "the file nests deeper than {MAX_SCENARIO_DEPTH} levels"
+                )))
+            }
+            None => {
+                return Err(ScenarioError::Syntax(
+                    "the file ends inside a string or a comment".into(),
+                ))
+            }
+            Some(_) => {}
+        }
         json5::from_str(text).map_err(|e| ScenarioError::Syntax(e.to_string()))
     }
 }

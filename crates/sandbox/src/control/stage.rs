@@ -298,7 +298,7 @@ pub fn create_app(c: &Connection, a: &NewApp) -> Result<store::MetaApp, StageErr
     let secret = a
         .app_secret
         .clone()
-        .unwrap_or_else(|| crate::tokens::random_secret("", 32).to_ascii_lowercase());
+        .unwrap_or_else(|| crate::tokens::random_hex(32));
     if secret.is_empty() || secret.len() > 128 {
         return Err(invalid("app_secret must be 1-128 characters"));
     }
@@ -858,7 +858,7 @@ pub fn create_partnership_code(
     let code = p
         .code
         .clone()
-        .unwrap_or_else(|| format!("PAC{}", fastrand::u64(..) % 10_000_000_000_000));
+        .unwrap_or_else(|| format!("PAC{}", crate::tokens::random_digits(13)));
     if code.is_empty() || code.len() > 256 {
         return Err(invalid("code must be 1-256 characters"));
     }

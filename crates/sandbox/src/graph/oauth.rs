@@ -65,7 +65,7 @@ async fn app_with_secret(app: &App, params: &Params) -> ApiResult<MetaApp> {
         .await
         .map_err(store_failed)?;
     let meta_app = found.ok_or_else(|| ApiError::new(Id::AppIdInvalid))?;
-    if meta_app.secret != secret {
+    if !crate::tokens::secret_eq(&secret, &meta_app.secret) {
         return Err(ApiError::new(Id::ClientSecretInvalid));
     }
     Ok(meta_app)
@@ -248,7 +248,7 @@ async fn debug_token(app: &App, params: &Params) -> ApiResult<Response> {
         .read(move |c| {
             // The caller: an app token of a known app, or a live token of one.
             let caller_app = match store::app(c, &app_id)? {
-                Some(a) if a.secret == secret => Some(a),
+                Some(a) if crate::tokens::secret_eq(&secret, &a.secret) => Some(a),
                 _ => match store::login_token(c, &auth)? {
                     Some(t) => store::app(c, &t.app_id)?,
                     None => None,
@@ -341,7 +341,7 @@ async fn instagram_exchange(app: &App, params: &Params) -> ApiResult<Response> {
         .read(move |c| store::app(c, &app_id))
         .await
         .map_err(store_failed)?;
-    if meta_app.is_none_or(|a| a.secret != secret) {
+    if meta_app.is_none_or(|a| !crate::tokens::secret_eq(&secret, &a.secret)) {
         return Err(ApiError::new(Id::ClientSecretInvalid));
     }
     let t = mint(

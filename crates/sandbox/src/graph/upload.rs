@@ -7,9 +7,15 @@
 //! `GET` on the same path answers `{"id", "offset", "upload_complete"}` so a client can resume (our
 //! addition; Meta does not document one). Failures use Meta's rupload shape
 //! (`{"debug_info":{...}}`), rendered from catalog entries.
+//!
+//! The token and the container are checked before a byte of the body is read. A declared
+//! `file_size` may not exceed the largest video of the container's kind (Meta's limits), and
+//! the body is stored in pieces of [`PIECE`] bytes as it arrives: neither a chunk nor the
+//! assembled file is ever held in memory whole.
 
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use instapub_errors::{placeholder, CatalogError, Id, Profile};
@@ -37,14 +43,18 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Handles a route of the upload host for container `id`.
+/// The most bytes of an upload buffered before they are stored.
+pub const PIECE: usize = 1 << 20;
+
+/// Handles a route of the upload host for container `id`; `body` is read only once the
+/// caller may upload to it.
 pub async fn handle(
     app: Arc<App>,
     route: UploadRoute,
     id: &str,
     query: Option<&str>,
     headers: &HeaderMap,
-    body: &[u8],
+    body: Body,
 ) -> Response {
     let profile = app.config.profile;
     match run(&app, route, id, query, headers, body).await {
@@ -67,7 +77,7 @@ async fn run(
     id: &str,
     query: Option<&str>,
     headers: &HeaderMap,
-    body: &[u8],
+    body: Body,
 ) -> Result<Response, CatalogError> {
     let id = id.to_owned();
     let params = Params::from_request(query, &HeaderMap::new(), b"").unwrap_or_default();
@@ -109,7 +119,12 @@ async fn run(
         return Err(not_expected());
     }
     let ready_at = app.clock.now_ms() + app.config.video_processing.as_millis() as i64;
-    if body.is_empty() {
+    let declared = header(headers, "content-length").and_then(|v| v.parse::<u64>().ok());
+    let empty = {
+        use axum::body::HttpBody;
+        body.is_end_stream() || declared == Some(0)
+    };
+    if empty {
         let Some(url) = header(headers, "file_url") else {
             return Err(
                 CatalogError::new(Id::ParameterRequired).with(placeholder::PARAM, "file_url")
@@ -125,40 +140,110 @@ async fn run(
         processing::spawn(app.clone(), started);
         return Ok(success());
     }
-    let parse = |name: &str| header(headers, name).and_then(|v| v.parse::<i64>().ok());
-    let offset = parse("offset").unwrap_or(0);
-    let Some(file_size) = parse("file_size") else {
+    // A header that is present must be a whole number: `offset: abc` is not 0.
+    let number = |name: &'static str| -> Result<Option<i64>, CatalogError> {
+        match header(headers, name) {
+            None => Ok(None),
+            Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+                CatalogError::new(Id::InvalidParameterValue)
+                    .with(placeholder::PARAM, name)
+                    .with(placeholder::EXPECTED, "a whole number of bytes")
+            }),
+        }
+    };
+    let offset = number("offset")?.unwrap_or(0);
+    let Some(file_size) = number("file_size")? else {
         return Err(CatalogError::new(Id::ParameterRequired).with(placeholder::PARAM, "file_size"));
     };
+    let largest = processing::max_bytes(app, container.kind);
+    if file_size < 1 || file_size as u64 > largest {
+        return Err(CatalogError::new(Id::InvalidParameterValue)
+            .with(placeholder::PARAM, "file_size")
+            .with(
+                placeholder::EXPECTED,
+                format!("from 1 to {largest} bytes (the largest video of this kind)"),
+            ));
+    }
     if offset != received {
         return Err(CatalogError::new(Id::UploadOffsetMismatch)
             .with(placeholder::OFFSET, offset.to_string())
             .with(placeholder::RECEIVED, received.to_string()));
     }
-    let total = received + body.len() as i64;
-    if total > file_size {
-        return Err(CatalogError::new(Id::InvalidParameterValue)
+    let too_much = |total: u64| {
+        CatalogError::new(Id::InvalidParameterValue)
             .with(placeholder::PARAM, "file_size")
-            .with(placeholder::EXPECTED, format!("at least {total}")));
+            .with(placeholder::EXPECTED, format!("at least {total}"))
+    };
+    if let Some(n) = declared {
+        if received as u64 + n > file_size as u64 {
+            return Err(too_much(received as u64 + n));
+        }
     }
-    let (k, chunk) = (id.clone(), body.to_vec());
-    let complete = total == file_size;
-    let assembled = app
-        .store
-        .call(move |c| {
-            store::append_chunk(c, &k, offset, &chunk)?;
-            if complete {
-                store::complete_upload(c, &k, ready_at).map(Some)
-            } else {
-                Ok(None)
-            }
-        })
-        .await
-        .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
-    if let Some(bytes) = assembled {
-        processing::spawn_bytes(app.clone(), container, bytes);
+    let total = receive(app, &id, offset, file_size, body).await?;
+    if total == file_size {
+        let k = id.clone();
+        app.store
+            .call(move |c| store::complete_upload(c, &k, ready_at))
+            .await
+            .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
+        let mut done = container;
+        done.awaiting_upload = false;
+        processing::spawn(app.clone(), done);
     }
     Ok(success())
+}
+
+/// Stores `body` from `offset` on in pieces of [`PIECE`] bytes as it arrives, never past
+/// `file_size`; the offset reached. A body that breaks off keeps what was stored (the client
+/// resumes from the `offset` a `GET` reports).
+async fn receive(
+    app: &App,
+    id: &str,
+    offset: i64,
+    file_size: i64,
+    body: Body,
+) -> Result<i64, CatalogError> {
+    use futures_util::StreamExt;
+    let idle = app.config.body_idle_timeout;
+    let mut stream = body.into_data_stream();
+    let mut at = offset;
+    let mut piece: Vec<u8> = Vec::new();
+    loop {
+        let next = match tokio::time::timeout(idle, stream.next()).await {
+            Err(_) => {
+                return Err(CatalogError::new(Id::RequestTimeout)
+                    .with(placeholder::SECONDS, idle.as_secs().to_string()))
+            }
+            Ok(Some(Err(e))) => {
+                return Err(CatalogError::new(Id::RequestMalformed)
+                    .with(placeholder::REASON, format!("the body broke off: {e}")))
+            }
+            Ok(next) => next.and_then(Result::ok),
+        };
+        let end = next.is_none();
+        if let Some(chunk) = next {
+            if at + (piece.len() + chunk.len()) as i64 > file_size {
+                return Err(CatalogError::new(Id::InvalidParameterValue)
+                    .with(placeholder::PARAM, "file_size")
+                    .with(
+                        placeholder::EXPECTED,
+                        format!("at least {}", at as usize + piece.len() + chunk.len()),
+                    ));
+            }
+            piece.extend_from_slice(&chunk);
+        }
+        if piece.len() >= PIECE || (end && !piece.is_empty()) {
+            let (k, bytes, from) = (id.to_owned(), std::mem::take(&mut piece), at);
+            at += bytes.len() as i64;
+            app.store
+                .call(move |c| store::append_chunk(c, &k, from, &bytes))
+                .await
+                .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
+        }
+        if end {
+            return Ok(at);
+        }
+    }
 }
 
 fn success() -> Response {

@@ -2,9 +2,12 @@
 //! a time limit, a redirect limit, and a size cap enforced while streaming (the download stops
 //! at the cap; it is never buffered whole first).
 //!
-//! Safety: only `http` and `https`; link-local and cloud-metadata addresses are refused (also
-//! after DNS resolution and on every redirect) unless the sandbox was started with
-//! `allow_private_fetch`. Loopback is allowed, because tests host their media locally.
+//! Safety: only `http` and `https`, and only addresses Meta's fetcher could reach ([`Reach`]):
+//! private ranges (RFC 1918, CGNAT, ULA) and link-local and cloud-metadata addresses are
+//! refused, also after DNS resolution and on every redirect, unless the sandbox was started
+//! to allow them. Loopback is allowed, because tests host their media locally. Proxy
+//! variables (`HTTP_PROXY`, `ALL_PROXY`, ...) are ignored: a proxy would resolve names
+//! itself, around the address check.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -40,18 +43,32 @@ pub struct Fetched {
     pub bytes: Vec<u8>,
 }
 
+/// Which addresses media may be fetched from, besides public ones and loopback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reach {
+    /// Public addresses and loopback: what Meta's fetcher reaches, plus the developer's own
+    /// machine (the default).
+    #[default]
+    Public,
+    /// Also private ranges: RFC 1918, CGNAT (100.64.0.0/10), IPv6 ULA (fc00::/7). For a
+    /// sandbox in a container network that fetches media from a sibling container.
+    Private,
+    /// Also link-local and cloud-metadata addresses: everything.
+    All,
+}
+
 /// Downloads media. Cheap to clone.
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     timeout: Duration,
-    allow_private: bool,
+    allow_private: Reach,
     /// The sandbox's own URLs: (advertised, reachable from here).
     own: Arc<std::sync::OnceLock<(String, String)>>,
 }
 
 impl Fetcher {
-    pub fn new(timeout: Duration, allow_private: bool) -> Result<Fetcher, FetchError> {
+    pub fn new(timeout: Duration, allow_private: Reach) -> Result<Fetcher, FetchError> {
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             // `previous()` holds the first URL and every redirect target so far.
             if attempt.previous().len() > MAX_REDIRECTS {
@@ -65,6 +82,9 @@ impl Fetcher {
         let client = reqwest::Client::builder()
             .redirect(policy)
             .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            // Never through a proxy from the environment: the proxy would resolve host names
+            // itself, and the resolver's address check would never run.
+            .no_proxy()
             .connect_timeout(timeout)
             .user_agent("facebookexternalhit/1.1 (instapub-sandbox)")
             .build()
@@ -118,7 +138,7 @@ impl Fetcher {
         url: &str,
         cap: u64,
         sink: impl FnMut(&[u8]) -> std::ops::ControlFlow<()>,
-    ) -> Result<Streamed, FetchError> {
+    ) -> Result<u64, FetchError> {
         let url = self.own_url(url);
         let parsed = url::Url::parse(&url).map_err(|e| FetchError::BadUrl(e.to_string()))?;
         check_url(&parsed, self.allow_private)?;
@@ -133,7 +153,7 @@ impl Fetcher {
         url: url::Url,
         cap: u64,
         mut sink: impl FnMut(&[u8]) -> std::ops::ControlFlow<()>,
-    ) -> Result<Streamed, FetchError> {
+    ) -> Result<u64, FetchError> {
         let response = self.client.get(url).send().await.map_err(classify)?;
         let status = response.status();
         if !status.is_success() {
@@ -154,15 +174,8 @@ impl Fetcher {
                 break;
             }
         }
-        Ok(Streamed { bytes: total })
+        Ok(total)
     }
-}
-
-/// The outcome of [`Fetcher::stream`].
-#[derive(Debug, Clone)]
-pub struct Streamed {
-    /// Bytes received (fewer than the file's when the sink stopped early).
-    pub bytes: u64,
 }
 
 fn classify(e: reqwest::Error) -> FetchError {
@@ -192,7 +205,7 @@ fn classify(e: reqwest::Error) -> FetchError {
 }
 
 /// Scheme and literal-address checks for a URL (the first one and every redirect).
-fn check_url(url: &url::Url, allow_private: bool) -> Result<(), FetchError> {
+fn check_url(url: &url::Url, allow_private: Reach) -> Result<(), FetchError> {
     match url.scheme() {
         "http" | "https" => {}
         other => {
@@ -209,10 +222,17 @@ fn check_url(url: &url::Url, allow_private: bool) -> Result<(), FetchError> {
     }
 }
 
-/// Refuses link-local, cloud-metadata and unspecified addresses.
-pub fn check_ip(ip: IpAddr, allow_private: bool) -> Result<(), FetchError> {
-    if allow_private {
+/// Refuses what `reach` does not allow: private ranges, link-local, cloud-metadata,
+/// unspecified, broadcast and multicast addresses (an address policy, tested as a function:
+/// tests never send traffic off loopback).
+pub fn check_ip(ip: IpAddr, reach: Reach) -> Result<(), FetchError> {
+    if reach == Reach::All {
         return Ok(());
+    }
+    if reach == Reach::Public && is_private(ip) {
+        return Err(FetchError::Forbidden(format!(
+            "{ip} (a private address; start the sandbox with --allow-private-fetch to fetch from it)"
+        )));
     }
     let forbidden = match ip {
         IpAddr::V4(v4) => {
@@ -229,7 +249,7 @@ pub fn check_ip(ip: IpAddr, allow_private: bool) -> Result<(), FetchError> {
             let aws_metadata = v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
             let embedded_bad = embedded_ipv4(v6)
                 .into_iter()
-                .any(|v4| check_ip(IpAddr::V4(v4), false).is_err());
+                .any(|v4| check_ip(IpAddr::V4(v4), reach).is_err());
             link_local || aws_metadata || embedded_bad || v6.is_unspecified() || v6.is_multicast()
         }
     };
@@ -237,6 +257,24 @@ pub fn check_ip(ip: IpAddr, allow_private: bool) -> Result<(), FetchError> {
         Err(FetchError::Forbidden(ip.to_string()))
     } else {
         Ok(())
+    }
+}
+
+/// RFC 1918, CGNAT and IPv6 unique-local addresses (and IPv6 forms carrying one of the IPv4
+/// ranges): a developer's LAN or a provider's network, which Meta's fetcher never reaches.
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_private() || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => {
+            (v6.segments()[0] & 0xfe00) == 0xfc00
+                && v6 != Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)
+                || embedded_ipv4(v6)
+                    .into_iter()
+                    .any(|v4| is_private(IpAddr::V4(v4)))
+        }
     }
 }
 
@@ -284,7 +322,7 @@ fn embedded_ipv4(v6: Ipv6Addr) -> Vec<Ipv4Addr> {
 /// DNS resolution that drops forbidden addresses, so a hostname cannot smuggle a fetch to a
 /// metadata service.
 struct GuardedResolver {
-    allow_private: bool,
+    allow_private: Reach,
 }
 
 impl Resolve for GuardedResolver {
@@ -332,20 +370,56 @@ mod tests {
             "::ffff:100.100.100.200",
         ] {
             let ip: IpAddr = ip.parse().expect("ip");
-            assert!(check_ip(ip, false).is_err(), "{ip}");
-            assert!(check_ip(ip, true).is_ok(), "{ip}");
+            assert!(check_ip(ip, Reach::Public).is_err(), "{ip}");
+            assert!(check_ip(ip, Reach::Private).is_err(), "{ip}");
+            assert!(check_ip(ip, Reach::All).is_ok(), "{ip}");
         }
         for ip in [
             "127.0.0.1",
+            "127.5.6.7",
             "::1",
-            "10.0.0.1",
             "93.184.216.34",
+            "100.63.255.255",
+            "100.128.0.1",
+            "172.15.0.1",
+            "172.32.0.1",
             "64:ff9b::5db8:d822",
             "2002:5db8:d822::1",
             "2606:4700::1111",
         ] {
             let ip: IpAddr = ip.parse().expect("ip");
-            assert!(check_ip(ip, false).is_ok(), "{ip}");
+            assert!(check_ip(ip, Reach::Public).is_ok(), "{ip}");
+        }
+    }
+
+    #[test]
+    fn private_ranges_only_when_allowed() {
+        for ip in [
+            "10.0.0.1",
+            "10.255.255.255",
+            "172.16.0.1",
+            "172.31.255.254",
+            "192.168.1.10",
+            "100.64.0.1",
+            "100.127.255.255",
+            "fc00::1",
+            "fd12:3456::1",
+            "::ffff:192.168.1.1",
+            "64:ff9b::c0a8:0101",
+            "2002:c0a8:0101::1",
+        ] {
+            let ip: IpAddr = ip.parse().expect("ip");
+            assert!(is_private(ip), "{ip}");
+            assert!(
+                matches!(check_ip(ip, Reach::Public), Err(FetchError::Forbidden(ref why)) if why.contains("--allow-private-fetch")),
+                "{ip}"
+            );
+            assert!(check_ip(ip, Reach::Private).is_ok(), "{ip}");
+        }
+        // The metadata services stay refused when private ranges are allowed.
+        for ip in ["fd00:ec2::254", "169.254.169.254", "100.100.100.200"] {
+            let ip: IpAddr = ip.parse().expect("ip");
+            assert!(check_ip(ip, Reach::Private).is_err(), "{ip}");
         }
     }
 
@@ -359,13 +433,13 @@ mod tests {
         ] {
             let u = url::Url::parse(url).expect("url");
             assert!(
-                matches!(check_url(&u, false), Err(FetchError::BadUrl(_))),
+                matches!(check_url(&u, Reach::Public), Err(FetchError::BadUrl(_))),
                 "{url}"
             );
         }
         let u = url::Url::parse("http://169.254.169.254/latest/meta-data").expect("url");
         assert!(matches!(
-            check_url(&u, false),
+            check_url(&u, Reach::Public),
             Err(FetchError::Forbidden(_))
         ));
     }

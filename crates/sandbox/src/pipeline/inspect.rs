@@ -84,6 +84,74 @@ pub async fn image<'a>(
     }
 }
 
+/// A video arriving chunk by chunk (a download, or an upload's stored pieces): each chunk is
+/// written to the media store and fed to the push-style prober, so memory stays at the
+/// prober's cap, not the file's size.
+pub struct VideoSink<'a> {
+    writer: BlobWriter<'a>,
+    prober: Prober,
+    outcome: Option<Result<Probe, ProbeError>>,
+    refused: Option<BlobError>,
+    size: u64,
+}
+
+impl<'a> VideoSink<'a> {
+    pub fn new(blobs: &'a Blobs, max_bytes: u64) -> Result<VideoSink<'a>, CatalogError> {
+        Ok(VideoSink {
+            writer: blobs.writer().map_err(store_full)?,
+            // The whole file is read anyway (for its size), so the prober may discard a large
+            // `mdat` and still find a trailing `moov`.
+            prober: Prober::new(VIDEO_PROBE_CAP).read_through(max_bytes),
+            outcome: None,
+            refused: None,
+            size: 0,
+        })
+    }
+
+    /// Takes the next chunk; `Break` when the media store refused it.
+    pub fn feed(&mut self, chunk: &[u8]) -> ControlFlow<()> {
+        if let Err(e) = self.writer.write(chunk) {
+            self.refused = Some(e);
+            return ControlFlow::Break(());
+        }
+        self.size += chunk.len() as u64;
+        if self.outcome.is_none() {
+            match self.prober.feed(chunk) {
+                Step::NeedMore => {}
+                Step::Done(p) => self.outcome = Some(Ok(p)),
+                Step::Error(e) => self.outcome = Some(Err(e)),
+            }
+        }
+        // Keep reading after the facts are known: the size limit needs the whole length.
+        ControlFlow::Continue(())
+    }
+
+    /// What the chunks were; `source` names them in the errors' details.
+    pub fn finish(mut self, source: &str) -> Result<Inspected<'a>, CatalogError> {
+        if let Some(e) = self.refused {
+            return Err(store_full(e));
+        }
+        let outcome = match self.outcome.take() {
+            Some(o) => o,
+            None => match self.prober.finish() {
+                Step::Done(p) => Ok(p),
+                Step::Error(e) => Err(e),
+                Step::NeedMore => Err(ProbeError::Truncated { format: "video" }),
+            },
+        };
+        match outcome {
+            Ok(p) => video_facts(p.facts, self.size, Pending::Written(self.writer)),
+            Err(ProbeError::Empty) => Err(CatalogError::new(Id::MediaFetchFailed)
+                .with(placeholder::URI, source)
+                .with_detail(format!("fetching {source}: the server sent no bytes"))),
+            Err(_) => {
+                Err(CatalogError::new(Id::UnsupportedVideoFormat)
+                    .with(placeholder::VIDEO, "container"))
+            }
+        }
+    }
+}
+
 /// Streams a video through the prober and into the media store, refusing more than
 /// `max_bytes`.
 pub async fn video<'a>(
@@ -92,68 +160,12 @@ pub async fn video<'a>(
     url: &str,
     max_bytes: u64,
 ) -> Result<Inspected<'a>, CatalogError> {
-    let mut writer = blobs.writer().map_err(store_full)?;
-    let mut refused: Option<BlobError> = None;
-    // The whole file is read anyway (for its size), so the prober may discard a large `mdat`
-    // and still find a trailing `moov`: memory stays at the cap, not the file size.
-    let mut prober = Prober::new(VIDEO_PROBE_CAP).read_through(max_bytes);
-    let mut outcome: Option<Result<Probe, ProbeError>> = None;
-    let streamed = fetcher
-        .stream(url, max_bytes, |chunk| {
-            if let Err(e) = writer.write(chunk) {
-                refused = Some(e);
-                return ControlFlow::Break(());
-            }
-            if outcome.is_none() {
-                match prober.feed(chunk) {
-                    Step::NeedMore => {}
-                    Step::Done(p) => outcome = Some(Ok(p)),
-                    Step::Error(e) => outcome = Some(Err(e)),
-                }
-            }
-            // Keep reading after the facts are known: the size limit needs the whole length.
-            ControlFlow::Continue(())
-        })
+    let mut sink = VideoSink::new(blobs, max_bytes)?;
+    fetcher
+        .stream(url, max_bytes, |chunk| sink.feed(chunk))
         .await
         .map_err(|e| fetch_error(e, url, max_bytes, true))?;
-    if let Some(e) = refused {
-        return Err(store_full(e));
-    }
-    let outcome = match outcome {
-        Some(o) => o,
-        None => match prober.finish() {
-            Step::Done(p) => Ok(p),
-            Step::Error(e) => Err(e),
-            Step::NeedMore => Err(ProbeError::Truncated { format: "video" }),
-        },
-    };
-    match outcome {
-        Ok(p) => video_facts(p.facts, streamed.bytes, Pending::Written(writer)),
-        Err(ProbeError::Empty) => Err(CatalogError::new(Id::MediaFetchFailed)
-            .with(placeholder::URI, url)
-            .with_detail(format!("fetching {url}: the server sent no bytes"))),
-        Err(_) => {
-            Err(CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "container"))
-        }
-    }
-}
-
-/// Probes uploaded video bytes.
-pub fn video_bytes<'a>(bytes: Vec<u8>, max_bytes: u64) -> Result<Inspected<'a>, CatalogError> {
-    if bytes.len() as u64 > max_bytes {
-        return Err(
-            CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "file_size")
-        );
-    }
-    match probe_bytes(&bytes) {
-        Ok(p) => {
-            let size = bytes.len() as u64;
-            video_facts(p.facts, size, Pending::Memory(bytes))
-        }
-        Err(_) => {
-            Err(CatalogError::new(Id::UnsupportedVideoFormat).with(placeholder::VIDEO, "container"))
-        }
-    }
+    sink.finish(url)
 }
 
 /// Bytes that are no video at all (an image, unknown data) cannot give video facts. Videos in
@@ -171,7 +183,8 @@ fn video_facts(facts: MediaFacts, size: u64, bytes: Pending) -> Result<Inspected
 /// the file size (Meta documents no size-specific subcode for video).
 pub fn fetch_error(e: FetchError, url: &str, max_bytes: u64, video: bool) -> CatalogError {
     let detail = format!("fetching {url}: {e}");
-    tracing::warn!(url, reason = %e, "media fetch failed");
+    let url = crate::requests::redact_userinfo(url);
+    tracing::warn!(url = %url, reason = %e, "media fetch failed");
     let error = match e {
         FetchError::Timeout => CatalogError::new(Id::DownloadTimeout),
         FetchError::TooLarge { .. } if video => {

@@ -23,18 +23,6 @@ pub fn spawn(app: Arc<App>, container: Container) {
     });
 }
 
-/// Starts processing uploaded bytes in the background.
-pub fn spawn_bytes(app: Arc<App>, container: Container, bytes: Vec<u8>) {
-    tokio::spawn(async move {
-        let max = max_bytes(&app, container.kind);
-        let result = match inspect::video_bytes(bytes, max) {
-            Ok(found) => judge(&app, &container, found).await,
-            Err(e) => Err(e),
-        };
-        record(&app, &container, result).await;
-    });
-}
-
 async fn record(app: &App, container: &Container, result: Result<Processed, CatalogError>) {
     let id = container.id.clone();
     let processed = result.unwrap_or_else(|e| Processed {
@@ -50,8 +38,8 @@ async fn record(app: &App, container: &Container, result: Result<Processed, Cata
     }
 }
 
-/// The largest video of a kind.
-fn max_bytes(app: &App, kind: Kind) -> u64 {
+/// The largest video of a kind (a resumable upload may not declare more).
+pub fn max_bytes(app: &App, kind: Kind) -> u64 {
     let limits = &app.config.limits;
     match kind {
         Kind::Reel => limits.reel_max_bytes,
@@ -101,16 +89,18 @@ async fn cover(app: &App, container: &Container) -> Option<String> {
     match kept {
         Ok(blob) => Some(blob),
         Err(e) => {
+            let url = crate::requests::redact_userinfo(&url);
             tracing::warn!(container = %container.id, url = %url, error = %e, "cover not used");
             None
         }
     }
 }
 
-/// Fetches and probes the container's video.
+/// Fetches and probes the container's video, or reads it from its uploaded pieces.
 async fn process(app: &App, container: &Container) -> Result<Processed, CatalogError> {
     let Some(url) = container.media_url.as_deref() else {
-        return Ok(Processed::default());
+        let found = uploaded(app, container).await?;
+        return judge(app, container, found).await;
     };
     let found = inspect::video(
         &app.fetcher,
@@ -120,6 +110,32 @@ async fn process(app: &App, container: &Container) -> Result<Processed, CatalogE
     )
     .await?;
     judge(app, container, found).await
+}
+
+/// A resumable upload's stored pieces, read one at a time into the prober and the media store.
+async fn uploaded<'a>(
+    app: &'a App,
+    container: &Container,
+) -> Result<inspect::Inspected<'a>, CatalogError> {
+    let mut sink = inspect::VideoSink::new(&app.blobs, max_bytes(app, container.kind))?;
+    let mut offset = 0;
+    loop {
+        let id = container.id.clone();
+        let piece = app
+            .store
+            .read(move |c| store::upload_piece(c, &id, offset))
+            .await
+            .map_err(|e| {
+                tracing::error!(container = %container.id, error = %e, "upload unreadable");
+                CatalogError::new(instapub_errors::Id::ServiceUnavailable)
+            })?;
+        let Some((at, bytes)) = piece else { break };
+        offset = at + bytes.len().max(1) as i64;
+        if sink.feed(&bytes).is_break() {
+            break;
+        }
+    }
+    sink.finish("the uploaded file")
 }
 
 /// Resumes containers a previous run left IN_PROGRESS.

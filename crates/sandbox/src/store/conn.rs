@@ -34,6 +34,11 @@ pub enum StoreError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "another instapub sandbox is already serving {path} (it holds {path}.lock): stop it, \
+         or give this one its own --db (or --db :memory:)"
+    )]
+    Locked { path: std::path::PathBuf },
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -47,6 +52,9 @@ pub struct Store {
     /// store every read): what a cache of reads checks its entries against
     /// (`crate::read_cache`).
     generation: Arc<std::sync::atomic::AtomicU64>,
+    /// A file database's lock file, held exclusively while the store lives: two servers on
+    /// one file would each keep their own clock, faults and caches, and disagree.
+    _lock: Option<Arc<std::fs::File>>,
 }
 
 /// Read-only connections for a file database. In WAL mode readers never wait for the writer
@@ -67,6 +75,37 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Creates the database file readable and writable by its owner only (it holds access tokens);
 /// SQLite gives its `-wal` and `-shm` files the same permissions. An existing file is left as
 /// it is.
+/// Takes `{path}.lock` exclusively, or says who has it. The OS lets go of it when the process
+/// ends, however it ends (a SIGKILL included), so a restart never finds a stale lock.
+fn lock_exclusively(path: &std::path::Path) -> StoreResult<std::fs::File> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = std::path::PathBuf::from(name);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options
+        .open(&lock_path)
+        .map_err(|source| StoreError::Create {
+            path: lock_path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
+            path: path.to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Create {
+            path: lock_path,
+            source,
+        }),
+    }
+}
+
 fn create_owner_only(path: &std::path::Path) -> StoreResult<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(false);
@@ -127,6 +166,10 @@ pub(super) const PRODUCT_BASE: i64 = 2_000_000_000_000_000;
 impl Store {
     /// Opens (and creates) the store.
     pub fn open(db: &Db) -> StoreResult<Store> {
+        let lock = match db {
+            Db::Memory => None,
+            Db::File(path) => Some(Arc::new(lock_exclusively(path)?)),
+        };
         let conn = match db {
             Db::Memory => Connection::open_in_memory()?,
             Db::File(path) => {
@@ -161,6 +204,7 @@ impl Store {
                 next: Default::default(),
             }),
             generation: Arc::default(),
+            _lock: lock,
         })
     }
 

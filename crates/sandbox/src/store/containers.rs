@@ -248,6 +248,8 @@ pub fn finish_processing(c: &Connection, id: &str, p: &Processed) -> StoreResult
         "UPDATE containers SET state = ?2, facts = COALESCE(?3, facts), error = ?4, blob = ?5, thumb_blob = ?6 WHERE id = ?1 AND state = 'IN_PROGRESS'",
         params![id, state.as_str(), facts, error, p.blob, p.thumb_blob],
     )?;
+    // An uploaded file's pieces are not needed once its bytes are judged (and kept).
+    c.execute("DELETE FROM upload_chunks WHERE container_id = ?1", [id])?;
     Ok(())
 }
 
@@ -282,34 +284,32 @@ pub fn append_chunk(
     Ok(())
 }
 
-/// Ends a resumable upload: returns the assembled bytes and marks the container as processing
-/// from `ready_at` on.
-pub fn complete_upload(
-    c: &mut Connection,
-    container_id: &str,
-    ready_at: i64,
-) -> StoreResult<Vec<u8>> {
-    let tx = c.transaction()?;
-    let mut bytes = Vec::new();
-    {
-        let mut stmt =
-            tx.prepare("SELECT bytes FROM upload_chunks WHERE container_id = ?1 ORDER BY offset")?;
-        let mut rows = stmt.query([container_id])?;
-        while let Some(row) = rows.next()? {
-            let chunk: Vec<u8> = row.get(0)?;
-            bytes.extend_from_slice(&chunk);
-        }
-    }
-    tx.execute(
-        "DELETE FROM upload_chunks WHERE container_id = ?1",
-        [container_id],
-    )?;
-    tx.execute(
+/// Ends a resumable upload: the container is processing from `ready_at` on. Its pieces stay
+/// until processing has judged them ([`finish_processing`] drops them), so a restart in
+/// between processes them again.
+pub fn complete_upload(c: &Connection, container_id: &str, ready_at: i64) -> StoreResult<()> {
+    c.execute(
         "UPDATE containers SET awaiting_upload = 0, ready_at = ?2 WHERE id = ?1",
         params![container_id, ready_at],
     )?;
-    tx.commit()?;
-    Ok(bytes)
+    Ok(())
+}
+
+/// The stored piece of an upload that starts at or after `offset`: `(its offset, its bytes)`.
+/// Read one at a time, so processing an upload holds one piece in memory, not the file.
+pub fn upload_piece(
+    c: &Connection,
+    container_id: &str,
+    offset: i64,
+) -> StoreResult<Option<(i64, Vec<u8>)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT offset, bytes FROM upload_chunks WHERE container_id = ?1 AND offset >= ?2 ORDER BY offset LIMIT 1",
+    )?;
+    let mut rows = stmt.query(params![container_id, offset])?;
+    match rows.next()? {
+        Some(r) => Ok(Some((r.get(0)?, r.get(1)?))),
+        None => Ok(None),
+    }
 }
 
 /// Ends a resumable upload by URL (`file_url` header).

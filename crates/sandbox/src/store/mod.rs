@@ -42,8 +42,8 @@ pub use comments::{
 pub use conn::{Store, StoreError};
 pub use containers::{
     account_containers, append_chunk, complete_upload, container, finish_processing,
-    insert_container, unprocessed_containers, upload_from_url, upload_received, Container,
-    NewContainer, Processed, State,
+    insert_container, unprocessed_containers, upload_from_url, upload_piece, upload_received,
+    Container, NewContainer, Processed, State,
 };
 pub use files::{file, put_file};
 pub use identity::{

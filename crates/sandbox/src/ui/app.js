@@ -10,7 +10,10 @@ window.addEventListener('unhandledrejection', (e) => window.__errors.push(String
 async function control(method, path, body) {
   const r = await fetch('/_sandbox' + path, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    // The header tells the control plane this call is the dashboard's own (CSRF guard).
+    headers: body === undefined
+      ? { 'X-Instapub-Dashboard': '1' }
+      : { 'Content-Type': 'application/json', 'X-Instapub-Dashboard': '1' },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });

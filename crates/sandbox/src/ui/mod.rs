@@ -59,6 +59,12 @@ fn html(status: StatusCode, markup: maud::Markup) -> Response {
     let mut r = (status, Html(markup.into_string())).into_response();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    static CSP: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
+    let csp = CSP.get_or_init(|| {
+        HeaderValue::from_str(&crate::guard::dashboard_csp(pages::SCRIPT))
+            .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'none'"))
+    });
+    crate::guard::dashboard_headers(r.headers_mut(), csp.clone());
     r
 }
 
@@ -75,7 +81,7 @@ pub async fn handle(
     let given = q.get("key").map(String::as_str);
     // The printed URL logs the browser in: the cookie, then the same page without the key.
     if let Some(key) = given {
-        if key == app.admin_key {
+        if crate::tokens::secret_eq(key, &app.admin_key) {
             let mut path = match (route, params.first()) {
                 (ControlRoute::UiPage, Some(p)) => format!("/_sandbox/ui/{p}"),
                 (ControlRoute::UiPost, Some(p)) => format!("/_sandbox/ui/post/{p}"),
@@ -97,7 +103,9 @@ pub async fn handle(
     if route == ControlRoute::UiLogin {
         let form = query_map(std::str::from_utf8(body).ok());
         return match form.get("key") {
-            Some(k) if *k == app.admin_key => login_redirect(&app, "/_sandbox/ui"),
+            Some(k) if crate::tokens::secret_eq(k, &app.admin_key) => {
+                login_redirect(&app, "/_sandbox/ui")
+            }
             _ => html(StatusCode::UNAUTHORIZED, pages::login(true)),
         };
     }
@@ -106,7 +114,10 @@ pub async fn handle(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    if cookie_key(headers).or(bearer) != Some(app.admin_key.as_str()) {
+    if !cookie_key(headers)
+        .or(bearer)
+        .is_some_and(|k| crate::tokens::secret_eq(k, &app.admin_key))
+    {
         return html(StatusCode::UNAUTHORIZED, pages::login(false));
     }
     let param = params.first().copied().unwrap_or_default();

@@ -11,7 +11,7 @@ use crate::requests::Logged;
 use crate::route::Endpoint;
 
 const STYLE: &str = include_str!("style.css");
-const SCRIPT: &str = include_str!("app.js");
+pub const SCRIPT: &str = include_str!("app.js");
 
 fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
     let tab = |id: &str, href: &str, label: &str| {
@@ -198,7 +198,11 @@ pub fn grid(data: &PhoneData) -> Markup {
         div.bio {
             div.name { (data.profile.name.clone().unwrap_or_else(|| a.username.clone())) }
             @if let Some(b) = &data.profile.biography { div { (b) } }
-            @if let Some(w) = &data.profile.website { a href=(w) { (w) } }
+            @if let Some(w) = &data.profile.website {
+                // Only web links are links: a `javascript:` website stays text.
+                @if crate::guard::linkable(w) { a href=(w) rel="noopener noreferrer" { (w) } }
+                @else { span.website { (w) } }
+            }
         }
         @if !data.stories.is_empty() {
             div.stories aria-label="Stories of the last 24 hours" {
