@@ -178,7 +178,17 @@ pub async fn handle(
         }
         ControlRoute::GetClock => Ok(graph_ok(&clock(&app))),
         ControlRoute::Reset => reset(&app).await,
-        ControlRoute::Requests => Ok(graph_ok(&json!({ "data": app.log.recent() }))),
+        ControlRoute::Requests => {
+            // Serialized from the entries directly: a `json!` tree of a full log was a second
+            // copy of it (issue 23's memory benchmark).
+            #[derive(serde::Serialize)]
+            struct Page<'a> {
+                data: &'a [crate::requests::Logged],
+            }
+            Ok(graph_ok(&Page {
+                data: &app.log.recent(),
+            }))
+        }
         ControlRoute::PutFile => put_file(&app, param, headers, body).await,
         ControlRoute::GetFile => serve_file(&app, param, headers).await,
         ControlRoute::OpenApi => Ok(graph_ok(&openapi::document(app.base_url()))),
