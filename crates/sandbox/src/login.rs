@@ -208,7 +208,7 @@ async fn dialog(app: &App, login: Login, params: &Params) -> Response {
                 input type="hidden" name="state" value=(state);
                 input type="hidden" name="scope" value=(scopes.join(","));
                 input type="hidden" name="response_type" value=(params.str("response_type").unwrap_or_else(|| "code".into()));
-                input type="hidden" name="fb_dtsg" value=(form_token(app, login, &meta_app.id, &redirect_uri, &state, &scopes.join(","), app.clock.now_s()));
+                input type="hidden" name="fb_dtsg" value=(form_token(app, login, &meta_app.id, &redirect_uri, &state, &scopes.join(","), wall_clock_s()));
                 fieldset {
                     legend { (pick) }
                     @for (i, (id, label)) in who.iter().enumerate() {
@@ -238,8 +238,16 @@ async fn dialog(app: &App, login: Login, params: &Params) -> Response {
     html_page(StatusCode::OK, body)
 }
 
-/// How long a served consent form may be submitted (virtual clock).
+/// How long a served consent form may be submitted (real time: advancing the virtual clock
+/// between showing and submitting the page does not expire it).
 const FORM_TTL_S: i64 = 3600;
+
+/// Seconds since the Unix epoch, by the machine's clock.
+fn wall_clock_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
 
 /// The consent form's token (`fb_dtsg`, as Meta names its own): when it was issued and an
 /// HMAC over it and everything the decision depends on, so a decision posted from anywhere
@@ -287,8 +295,10 @@ fn form_token_valid(
     let Ok(issued) = issued.parse::<i64>() else {
         return false;
     };
-    let age = app.clock.now_s() - issued;
-    if !(0..=FORM_TTL_S).contains(&age) {
+    let fresh = wall_clock_s()
+        .checked_sub(issued)
+        .is_some_and(|age| (-60..=FORM_TTL_S).contains(&age));
+    if !fresh {
         return false;
     }
     let expected = form_token(

@@ -35,7 +35,9 @@ pub fn depth(text: &str, limit: usize) -> Option<usize> {
                 }
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                // JSON5 ends a line comment at LF, CR, U+2028 and U+2029 (json5's grammar):
+                // stopping only at LF would hide every bracket after a CR.
+                while i < bytes.len() && !line_terminator(&bytes[i..]) {
                     i += 1;
                 }
             }
@@ -53,6 +55,12 @@ pub fn depth(text: &str, limit: usize) -> Option<usize> {
     Some(deepest)
 }
 
+/// Whether `rest` starts with a JSON5 line terminator: LF, CR, U+2028 or U+2029 (in UTF-8,
+/// E2 80 A8 and E2 80 A9).
+fn line_terminator(rest: &[u8]) -> bool {
+    matches!(rest, [b'\n' | b'\r', ..] | [0xE2, 0x80, 0xA8 | 0xA9, ..])
+}
+
 /// Whether `text` nests at most `limit` deep (and is lexically complete).
 pub fn within(text: &str, limit: usize) -> bool {
     depth(text, limit).is_some_and(|d| d <= limit)
@@ -68,6 +76,10 @@ mod tests {
         assert_eq!(depth("[{a:[1]}]", 10), Some(3));
         assert_eq!(depth(r#"["[[[[", '{{{{', "\"[["]"#, 10), Some(1));
         assert_eq!(depth("[ // [[[[\n 1]", 10), Some(1));
+        // Every line terminator ends a comment: what follows counts.
+        for end in ["\r", "\n", "\u{2028}", "\u{2029}"] {
+            assert_eq!(depth(&format!("//{end}[[["), 10), Some(3), "{end:?}");
+        }
         assert_eq!(depth("[ /* [[[[ */ 1]", 10), Some(1));
         assert_eq!(depth("plain", 10), Some(0));
     }
@@ -101,7 +113,9 @@ mod tests {
         fn real_nesting_is_never_under_counted(
             n in 1usize..200,
             noise in proptest::collection::vec(
-                proptest::sample::select(vec!["\"]\"", "'}'", "/*]*/", "// ]\n", "1", "a:", ","]),
+                proptest::sample::select(vec![
+                    "\"]\"", "'}'", "/*]*/", "// ]\n", "// ]\r", "// ]\u{2028}", "1", "a:", ",",
+                ]),
                 0..8,
             ),
         ) {

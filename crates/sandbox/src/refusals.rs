@@ -5,8 +5,9 @@
 //! longer than `http::Uri` holds (over 64 KiB: 414), more head than hyper buffers (431). hyper
 //! answers those itself, with an empty body, and offers no hook to change that. So the
 //! connection's writes pass through [`Enveloped`], which recognises that one answer (a head
-//! with status 400, 414 or 431, `content-length: 0`, written alone: the service never writes
-//! an error without a body) and writes the catalog's envelope in its place.
+//! with status 400, 414 or 431, `content-length: 0`, written alone, as the first write after
+//! request bytes were read: the service never writes an error without a body, and a piece of
+//! a streamed body follows a write, not a read) and writes the catalog's envelope in its place.
 //!
 //! Hand-written because no crate does this: it is a shim around hyper's missing hook.
 
@@ -14,8 +15,8 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use hyper::rt::{Read, ReadBufCursor, Write};
 use instapub_errors::{placeholder, Id, Profile};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::error::{new_trace_id, ApiError};
 
@@ -32,13 +33,17 @@ pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// 5% of the status-read rate).
 pub const HYPER_MAX_HEADERS: usize = 128;
 
-/// An IO that rewrites hyper's bodiless refusals (see the module's documentation).
+/// An IO that rewrites hyper's bodiless refusals (see the module's documentation). It wraps
+/// the socket (tokio's traits, so it can see how many bytes a read brought).
 pub struct Enveloped<T> {
     inner: T,
     profile: Profile,
     /// Bytes of a rewritten answer still to be written.
     pending: Vec<u8>,
     sent: usize,
+    /// Whether request bytes arrived since the last write: hyper's refusal is the first write
+    /// after the bytes it could not parse.
+    read_since_write: bool,
 }
 
 impl<T> Enveloped<T> {
@@ -48,6 +53,7 @@ impl<T> Enveloped<T> {
             profile,
             pending: Vec::new(),
             sent: 0,
+            read_since_write: false,
         }
     }
 }
@@ -111,7 +117,7 @@ pub fn replacement(buf: &[u8], profile: Profile) -> Option<Vec<u8>> {
     )
 }
 
-impl<T: Write + Unpin> Enveloped<T> {
+impl<T: AsyncWrite + Unpin> Enveloped<T> {
     /// Writes what is left of a rewritten answer; `Ready(Ok)` once it is all out.
     fn drain(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         while self.sent < self.pending.len() {
@@ -131,17 +137,23 @@ impl<T: Write + Unpin> Enveloped<T> {
     }
 }
 
-impl<T: Read + Unpin> Read for Enveloped<T> {
+impl<T: AsyncRead + Unpin> AsyncRead for Enveloped<T> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        buf: ReadBufCursor<'_>,
+        buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.read_since_write = true;
+        }
+        polled
     }
 }
 
-impl<T: Write + Unpin> Write for Enveloped<T> {
+impl<T: AsyncWrite + Unpin> AsyncWrite for Enveloped<T> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -155,7 +167,8 @@ impl<T: Write + Unpin> Write for Enveloped<T> {
                 Poll::Pending => return Poll::Pending,
             }
         }
-        if let Some(answer) = replacement(buf, this.profile) {
+        let after_read = std::mem::take(&mut this.read_since_write);
+        if let Some(answer) = after_read.then(|| replacement(buf, this.profile)).flatten() {
             this.pending = answer;
             this.sent = 0;
             // The whole head counts as written; the envelope goes out in its place.
@@ -183,10 +196,31 @@ impl<T: Write + Unpin> Write for Enveloped<T> {
         }
     }
 
-    /// Not vectored: hyper then writes each answer's head as one buffer, which is what
-    /// [`replacement`] recognises.
+    /// Vectored as the socket is (hyper then queues a head and its body without copying); a
+    /// refusal's head is one buffer alone either way.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let mut filled = bufs.iter().filter(|b| !b.is_empty());
+        if let (Some(only), None) = (filled.next(), filled.next()) {
+            return self.poll_write(cx, only);
+        }
+        let this = self.get_mut();
+        if !this.pending.is_empty() {
+            match this.drain(cx) {
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        this.read_since_write = false;
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+    }
+
     fn is_write_vectored(&self) -> bool {
-        false
+        self.inner.is_write_vectored()
     }
 }
 

@@ -70,6 +70,8 @@ struct Entry {
     target: String,
     /// At most [`MAX_BODY`] bytes of the request body.
     body: Vec<u8>,
+    /// Whether the target and the body were cut to their limits.
+    cut: (bool, bool),
     status: u16,
     response: Bytes,
     codes: Option<(i64, Option<i64>)>,
@@ -81,6 +83,15 @@ impl Entry {
         let (path, query) = match self.target.split_once('?') {
             Some((path, query)) => (path, Some(query)),
             None => (&*self.target, None),
+        };
+        // A cut may fall inside a secret (a token, a URL's password) that the masks below would
+        // not recognise half-written: the cut-off last parameter is left out.
+        let query = query.map(|q| if self.cut.0 { whole_parameters(q) } else { q });
+        let body = text(&self.body);
+        let body = if self.cut.1 {
+            whole_parameters(&body).to_owned()
+        } else {
+            body
         };
         // Error answers the sandbox rendered say their codes; others (the upload host's shape)
         // are parsed back; a success has none.
@@ -102,7 +113,7 @@ impl Entry {
             method: self.method.as_str().to_owned(),
             path: path.to_owned(),
             query: query.map(mask_secrets),
-            body: mask_owned(text(&self.body)),
+            body: mask_owned(body),
             status: self.status,
             response: mask_owned(text(&self.response)),
             error_code,
@@ -148,6 +159,7 @@ impl RequestLog {
             .uri
             .path_and_query()
             .map_or_else(|| x.uri.path(), |pq| pq.as_str());
+        let cut = (target.len() > MAX_TARGET, x.body.len() > MAX_BODY);
         let target = prefix(target, MAX_TARGET);
         // Copied: a request body may share a connection's buffer.
         let body = x.body.get(..MAX_BODY).unwrap_or(x.body);
@@ -179,6 +191,7 @@ impl RequestLog {
             method: x.method.clone(),
             target: path_buf,
             body: body_buf,
+            cut,
             status: x.status,
             response,
             codes: x.codes,
@@ -234,6 +247,17 @@ const SECRET_PARAMS: &[&str] = &[
     "code",
     "appsecret_proof",
 ];
+
+/// A cut text up to its last whole parameter (before the last `&` of a query or form, or the
+/// last `,` of JSON); with a single parameter, its name without the value; text that is not
+/// parameters at all as it is.
+fn whole_parameters(text: &str) -> &str {
+    match (text.rfind(['&', ',']), text.find(['=', ':'])) {
+        (Some(i), _) => &text[..i],
+        (None, Some(i)) => &text[..=i],
+        (None, None) => text,
+    }
+}
 
 /// The longest start of `text` of at most `max` bytes that ends on a character boundary.
 fn prefix(text: &str, max: usize) -> &str {

@@ -869,14 +869,19 @@ impl ControlRoute {
 pub enum BodyLimit {
     /// [`SMALL_BODY`]: pages, reads, the dashboard's login form.
     Small,
-    /// The Graph parameter limit (`Config::max_body_bytes`): Graph calls, control-plane JSON.
+    /// The Graph parameter limit (`Config::max_body_bytes`): Graph calls, the login hosts.
     Params,
+    /// [`CONTROL_BODY`]: control-plane JSON.
+    Control,
     /// The hosted-file limit (`Config::max_file_bytes`).
     File,
 }
 
 /// The body a [`BodyLimit::Small`] route reads at most.
 pub const SMALL_BODY: usize = 16 * 1024;
+/// The body a control-plane JSON route reads at most (the largest staging call, a comment
+/// thread or a catalog, is a few KiB).
+pub const CONTROL_BODY: usize = 1 << 20;
 
 impl Route {
     /// How much body the route reads (the upload host streams its own, capped by the
@@ -900,9 +905,8 @@ impl Route {
                 | C::Requests,
             )
             | Route::Cdn(_) => BodyLimit::Small,
-            Route::Control(_) | Route::Graph(_) | Route::Login(_) | Route::Upload(_) => {
-                BodyLimit::Params
-            }
+            Route::Control(_) => BodyLimit::Control,
+            Route::Graph(_) | Route::Login(_) | Route::Upload(_) => BodyLimit::Params,
         }
     }
 
@@ -1034,6 +1038,22 @@ impl Parsed<'_> {
             Parsed::Unknown(Miss::Control(_)) => Surface::Control,
             Parsed::Unknown(_) => Surface::Graph,
         }
+    }
+
+    /// Whether answering the request as a GET spends something (a code exchanged for a
+    /// token, a token refreshed, a consent page's decision): `HEAD` is not run as `GET` there.
+    pub fn spends(&self) -> bool {
+        matches!(
+            self,
+            Parsed::Fixed {
+                spec: Spec {
+                    route: Route::Graph(G::OauthAccessToken | G::IgAccessToken | G::IgRefreshToken)
+                        | Route::Login(_),
+                    ..
+                },
+                ..
+            }
+        )
     }
 }
 

@@ -53,7 +53,7 @@ pub async fn serve(
                         continue;
                     }
                 };
-                let io = crate::refusals::Enveloped::new(hyper_util::rt::TokioIo::new(stream), profile);
+                let io = hyper_util::rt::TokioIo::new(crate::refusals::Enveloped::new(stream, profile));
                 let conn = http.serve_connection(io, service.clone());
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
@@ -115,13 +115,21 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
     if let Err(e) = crate::guard::host(&parts.headers, app.public_host()) {
         return e.into_response_with(profile);
     }
-    // HEAD is GET without the body (hyper leaves the body out of the answer).
-    let method = if parts.method == Method::HEAD {
-        Method::GET
+    // HEAD is GET without the body (hyper leaves the body out of the answer), except where a
+    // GET spends something (a code exchange): there HEAD stays unsupported.
+    let (method, parsed) = if parts.method == Method::HEAD {
+        let as_get = route::parse(&Method::GET, parts.uri.path());
+        if as_get.spends() {
+            (Method::HEAD, route::parse(&Method::HEAD, parts.uri.path()))
+        } else {
+            (Method::GET, as_get)
+        }
     } else {
-        parts.method.clone()
+        (
+            parts.method.clone(),
+            route::parse(&parts.method, parts.uri.path()),
+        )
     };
-    let parsed = route::parse(&method, parts.uri.path());
     let surface = parsed.surface();
     // Who may send a body is decided from the head, before a byte of it is read.
     if let Err(e) = admit(&app, &parts, &parsed) {
@@ -268,10 +276,12 @@ fn body_limit(app: &App, parsed: &Parsed) -> usize {
     let limit = match parsed {
         Parsed::Fixed { spec, .. } => spec.route.body_limit(),
         Parsed::Node { .. } => route::BodyLimit::Params,
-        Parsed::Unknown(_) => route::BodyLimit::Small,
+        // A path nobody serves is still answered from its parameters (Graph's errors name them).
+        Parsed::Unknown(_) => route::BodyLimit::Params,
     };
     match limit {
         route::BodyLimit::Small => route::SMALL_BODY,
+        route::BodyLimit::Control => route::CONTROL_BODY,
         route::BodyLimit::Params => app.config.max_body_bytes,
         route::BodyLimit::File => app.config.max_file_bytes,
     }

@@ -124,7 +124,8 @@ async fn run(
         use axum::body::HttpBody;
         body.is_end_stream() || declared == Some(0)
     };
-    if empty {
+    // By URL when a `file_url` comes without bytes (a chunked body with it is not read).
+    if empty || (declared.is_none() && header(headers, "file_url").is_some()) {
         let Some(url) = header(headers, "file_url") else {
             return Err(
                 CatalogError::new(Id::ParameterRequired).with(placeholder::PARAM, "file_url")
@@ -174,12 +175,21 @@ async fn run(
             .with(placeholder::PARAM, "file_size")
             .with(placeholder::EXPECTED, format!("at least {total}"))
     };
-    if let Some(n) = declared {
-        if received as u64 + n > file_size as u64 {
-            return Err(too_much(received as u64 + n));
+    if let Some(n) = declared.filter(|_| received < file_size) {
+        let total = (received as u64).saturating_add(n);
+        if total > file_size as u64 {
+            return Err(too_much(total));
         }
     }
-    let total = receive(app, &id, offset, file_size, body).await?;
+    // Every byte already stored (an earlier request stored the last piece and then failed):
+    // complete now rather than refuse the resume.
+    let (total, broken) = if received == file_size {
+        (received, None)
+    } else {
+        receive(app, &id, offset, file_size, body).await
+    };
+    // Complete once every byte is stored, even if the request then broke off: a client that
+    // sees the error and asks for the offset finds the upload done, never stuck at its end.
     if total == file_size {
         let k = id.clone();
         app.store
@@ -190,58 +200,79 @@ async fn run(
         done.awaiting_upload = false;
         processing::spawn(app.clone(), done);
     }
-    Ok(success())
+    match broken {
+        Some(e) => Err(e),
+        None => Ok(success()),
+    }
 }
 
 /// Stores `body` from `offset` on in pieces of [`PIECE`] bytes as it arrives, never past
-/// `file_size`; the offset reached. A body that breaks off keeps what was stored (the client
-/// resumes from the `offset` a `GET` reports).
+/// `file_size`: the offset reached, and why the body stopped early if it did. A body that breaks
+/// off keeps what was stored (the client resumes from the `offset` a `GET` reports).
 async fn receive(
     app: &App,
     id: &str,
     offset: i64,
     file_size: i64,
     body: Body,
-) -> Result<i64, CatalogError> {
+) -> (i64, Option<CatalogError>) {
+    let mut at = offset;
+    let outcome = receive_into(app, id, &mut at, file_size, body).await;
+    (at, outcome.err())
+}
+
+async fn receive_into(
+    app: &App,
+    id: &str,
+    at: &mut i64,
+    file_size: i64,
+    body: Body,
+) -> Result<(), CatalogError> {
     use futures_util::StreamExt;
     let idle = app.config.body_idle_timeout;
     let mut stream = body.into_data_stream();
-    let mut at = offset;
     let mut piece: Vec<u8> = Vec::new();
     loop {
-        let next = match tokio::time::timeout(idle, stream.next()).await {
-            Err(_) => {
-                return Err(CatalogError::new(Id::RequestTimeout)
-                    .with(placeholder::SECONDS, idle.as_secs().to_string()))
-            }
-            Ok(Some(Err(e))) => {
-                return Err(CatalogError::new(Id::RequestMalformed)
-                    .with(placeholder::REASON, format!("the body broke off: {e}")))
-            }
-            Ok(next) => next.and_then(Result::ok),
+        // What stopped the body, if it stopped early: what arrived before is still stored.
+        let (next, stopped) = match tokio::time::timeout(idle, stream.next()).await {
+            Err(_) => (
+                None,
+                Some(
+                    CatalogError::new(Id::RequestTimeout)
+                        .with(placeholder::SECONDS, idle.as_secs().to_string()),
+                ),
+            ),
+            Ok(Some(Err(e))) => (
+                None,
+                Some(
+                    CatalogError::new(Id::RequestMalformed)
+                        .with(placeholder::REASON, format!("the body broke off: {e}")),
+                ),
+            ),
+            Ok(Some(Ok(chunk))) => (Some(chunk), None),
+            Ok(None) => (None, None),
         };
         let end = next.is_none();
         if let Some(chunk) = next {
-            if at + (piece.len() + chunk.len()) as i64 > file_size {
+            let wanted = *at + (piece.len() + chunk.len()) as i64;
+            if wanted > file_size {
                 return Err(CatalogError::new(Id::InvalidParameterValue)
                     .with(placeholder::PARAM, "file_size")
-                    .with(
-                        placeholder::EXPECTED,
-                        format!("at least {}", at as usize + piece.len() + chunk.len()),
-                    ));
+                    .with(placeholder::EXPECTED, format!("at least {wanted}")));
             }
             piece.extend_from_slice(&chunk);
         }
         if piece.len() >= PIECE || (end && !piece.is_empty()) {
-            let (k, bytes, from) = (id.to_owned(), std::mem::take(&mut piece), at);
-            at += bytes.len() as i64;
+            let (k, bytes, from) = (id.to_owned(), std::mem::take(&mut piece), *at);
+            let n = bytes.len() as i64;
             app.store
                 .call(move |c| store::append_chunk(c, &k, from, &bytes))
                 .await
                 .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
+            *at += n;
         }
         if end {
-            return Ok(at);
+            return stopped.map_or(Ok(()), Err);
         }
     }
 }

@@ -104,6 +104,14 @@ impl Fetcher {
         let _ = self.own.set((advertised.to_owned(), local.to_owned()));
     }
 
+    /// Whether `url` is under the sandbox's own local base URL.
+    fn is_own(&self, url: &str) -> bool {
+        self.own.get().is_some_and(|(_, local)| {
+            url.strip_prefix(local.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    }
+
     /// `url`, with the sandbox's advertised base replaced by its local one.
     fn own_url<'u>(&self, url: &'u str) -> std::borrow::Cow<'u, str> {
         match self.own.get() {
@@ -141,7 +149,11 @@ impl Fetcher {
     ) -> Result<u64, FetchError> {
         let url = self.own_url(url);
         let parsed = url::Url::parse(&url).map_err(|e| FetchError::BadUrl(e.to_string()))?;
-        check_url(&parsed, self.allow_private)?;
+        // The sandbox's own files are fetched from wherever it listens (a private address
+        // included); everything else must pass the address policy.
+        if !self.is_own(&url) {
+            check_url(&parsed, self.allow_private)?;
+        }
         match tokio::time::timeout(self.timeout, self.download(parsed, cap, sink)).await {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout),
