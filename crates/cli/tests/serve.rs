@@ -16,8 +16,16 @@ struct Running {
 }
 
 async fn start(db: &str) -> Running {
+    start_with(db, &[]).await
+}
+
+/// `start` with environment variables set for the server.
+async fn start_with(db: &str, env: &[(&str, &str)]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_instapub"))
         .args(["serve", "--listen", "127.0.0.1:0", "--json", "--db", db])
+        .envs(env.iter().copied())
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -272,32 +280,12 @@ async fn proxy_variables_do_not_reach_the_media_fetcher() {
         }
     });
     let photo = media_host().await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_instapub"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--json",
-            "--db",
-            ":memory:",
-        ])
-        .env("HTTP_PROXY", &proxy_url)
-        .env("http_proxy", &proxy_url)
-        .env("ALL_PROXY", &proxy_url)
-        .env("all_proxy", &proxy_url)
-        .env_remove("NO_PROXY")
-        .env_remove("no_proxy")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .await
-        .unwrap();
-    let info: Value = serde_json::from_str(&line).unwrap();
-    let s = |k: &str| info[k].as_str().unwrap().to_owned();
+    let proxied: Vec<(&str, &str)> = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        .into_iter()
+        .map(|name| (name, proxy_url.as_str()))
+        .collect();
+    let mut server = start_with(":memory:", &proxied).await;
+    let s = |k: &str| server.info[k].as_str().unwrap().to_owned();
     let created = reqwest::Client::new()
         .post(format!("{}/v25.0/{}/media", s("base_url"), s("user_id")))
         .form(&[
@@ -311,5 +299,5 @@ async fn proxy_variables_do_not_reach_the_media_fetcher() {
     let text = created.text().await.unwrap();
     assert!(status.is_success(), "{text}");
     assert_eq!(*hits.lock().unwrap(), 0, "the proxy was used");
-    child.kill().await.unwrap();
+    server.child.kill().await.unwrap();
 }

@@ -59,7 +59,11 @@ fn the_kept_table_is_the_seed() {
             std::env::var_os("CI").is_none(),
             "CI runs with the seed folder beside the checkout (../shared/seed), and it is missing"
         );
-        eprintln!(
+        // Written to the process's stderr itself, past libtest's capture of `eprintln!`, so the
+        // skip shows in a plain `cargo test` run.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
             "SKIPPED the_kept_table_is_the_seed: no ../shared/seed beside the workspace; \
              the catalog was checked against the kept copy only"
         );

@@ -121,11 +121,9 @@ impl<T: AsyncWrite + Unpin> Enveloped<T> {
     /// Writes what is left of a rewritten answer; `Ready(Ok)` once it is all out.
     fn drain(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         while self.sent < self.pending.len() {
-            let n = match Pin::new(&mut self.inner).poll_write(cx, &self.pending[self.sent..]) {
-                Poll::Ready(Ok(n)) => n,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => return Poll::Pending,
-            };
+            let n = std::task::ready!(
+                Pin::new(&mut self.inner).poll_write(cx, &self.pending[self.sent..])
+            )?;
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
@@ -160,13 +158,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Enveloped<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if !this.pending.is_empty() {
-            match this.drain(cx) {
-                Poll::Ready(Ok(())) => {}
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => return Poll::Pending,
-            }
-        }
+        // A rewritten answer goes out before anything else.
+        std::task::ready!(this.drain(cx))?;
         let after_read = std::mem::take(&mut this.read_since_write);
         if let Some(answer) = after_read.then(|| replacement(buf, this.profile)).flatten() {
             this.pending = answer;
@@ -208,13 +201,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Enveloped<T> {
             return self.poll_write(cx, only);
         }
         let this = self.get_mut();
-        if !this.pending.is_empty() {
-            match this.drain(cx) {
-                Poll::Ready(Ok(())) => {}
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => return Poll::Pending,
-            }
-        }
+        // A rewritten answer goes out before anything else.
+        std::task::ready!(this.drain(cx))?;
         this.read_since_write = false;
         Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
     }
