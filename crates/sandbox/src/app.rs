@@ -8,6 +8,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::faults::Faults;
 use crate::pipeline::fetch::Fetcher;
+use crate::pipeline::processing::Processing;
 use crate::requests::RequestLog;
 use crate::store::{self, Account, Store, StoreError, Token};
 use crate::tokens::{full_token, new_admin_key};
@@ -21,9 +22,11 @@ pub struct App {
     pub config: Config,
     pub store: Store,
     /// Published media's bytes, served at `media_url`.
-    pub blobs: Blobs,
+    pub blobs: Arc<Blobs>,
     pub clock: Clock,
     pub fetcher: Fetcher,
+    /// Background video processing (shares the store, the media store and the fetcher).
+    pub processing: Processing,
     pub admin_key: String,
     pub demo: Demo,
     /// Recent Graph requests (`GET /_sandbox/requests`).
@@ -150,7 +153,15 @@ impl App {
             .and_then(|u| u.host_str().map(str::to_owned));
         let mut form_key = [0u8; 32];
         crate::tokens::os_random(&mut form_key);
+        let blobs = Arc::new(blobs);
+        let processing = Processing::new(
+            store.clone(),
+            blobs.clone(),
+            fetcher.clone(),
+            config.limits.clone(),
+        );
         Ok(Arc::new(App {
+            processing,
             public_host,
             form_key,
             config,

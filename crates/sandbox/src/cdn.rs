@@ -1,5 +1,5 @@
 //! The CDN host (`scontent.cdninstagram.com` in production): published media's bytes, at the
-//! URLs `media_url` and `thumbnail_url` give.
+//! URLs `hosts::media_url` and `hosts::thumbnail_url` give.
 //!
 //! A URL names the media and the first characters of its stored bytes' hash
 //! (`{base}/scontent.cdninstagram.com/v/t51.2885-15/{media-id}_{hash}_n.jpg`), so it stops
@@ -19,63 +19,20 @@ use instapub_rules::MediaType;
 use crate::app::App;
 use crate::blobs::Blob;
 use crate::error::ApiError;
-use crate::store::{self, Media};
-
-/// The CDN's host name, the first segment of its paths.
-pub const HOST: &str = "scontent.cdninstagram.com";
-/// The folder segments every media URL has (Instagram's look like `v/t51.2885-15`).
-const FOLDER: &str = "v/t51.2885-15";
-/// Hash characters in a URL.
-const TAG_LEN: usize = 12;
+use crate::hosts::{cdn_tag, CDN, CDN_FOLDER};
+use crate::store;
 
 /// Served at a video's `thumbnail_url` when it has no cover.
 const PLACEHOLDER_THUMBNAIL: &[u8] = include_bytes!("../assets/video-thumbnail.jpg");
 /// Served as every profile picture nobody staged (a plain 200x200 square).
 const AVATAR: &[u8] = include_bytes!("../assets/avatar.jpg");
 
-/// The profile picture of a Facebook user, a Page or an Instagram account.
-pub fn avatar_url(base: &str, id: &str) -> String {
-    format!("{base}/{HOST}/{FOLDER}/{id}_p_a.jpg")
-}
-
-/// Where `media_url` points, when the media's bytes are stored.
-pub fn media_url(base: &str, m: &Media) -> Option<String> {
-    let blob = m.blob.as_deref()?;
-    let ext = if m.media_type == MediaType::Video {
-        "mp4"
-    } else {
-        "jpg"
-    };
-    Some(format!(
-        "{base}/{HOST}/{FOLDER}/{}_{}_n.{ext}",
-        m.id,
-        tag(blob)
-    ))
-}
-
-/// Where `thumbnail_url` points: videos with stored bytes only, as on Instagram.
-pub fn thumbnail_url(base: &str, m: &Media) -> Option<String> {
-    if m.media_type != MediaType::Video {
-        return None;
-    }
-    let blob = m.blob.as_deref()?;
-    Some(format!(
-        "{base}/{HOST}/{FOLDER}/{}_{}_t.jpg",
-        m.id,
-        tag(blob)
-    ))
-}
-
-fn tag(blob: &str) -> &str {
-    blob.get(..TAG_LEN).unwrap_or(blob)
-}
-
 /// `GET /scontent.cdninstagram.com/v/t51.2885-15/{file}`.
 pub async fn handle(app: Arc<App>, file: &str, headers: &HeaderMap) -> Response {
     let profile = app.config.profile;
     let not_found = || {
         ApiError::new(Id::MediaBytesNotFound)
-            .with(placeholder::PATH, format!("/{HOST}/{FOLDER}/{file}"))
+            .with(placeholder::PATH, format!("/{CDN}/{CDN_FOLDER}/{file}"))
             .into_response_with(profile)
     };
     let Some((id, tag_given, which)) = parse_file(file) else {
@@ -100,7 +57,7 @@ pub async fn handle(app: Arc<App>, file: &str, headers: &HeaderMap) -> Response 
         Ok(None) => return not_found(),
         Err(e) => return crate::error::store_failed(e).into_response_with(profile),
     };
-    if media.blob.as_deref().map(tag) != Some(tag_given) {
+    if media.blob.as_deref().map(cdn_tag) != Some(tag_given) {
         return not_found();
     }
     let (blob, content_type) = match (thumbnail, media.media_type) {

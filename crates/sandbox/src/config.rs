@@ -70,10 +70,23 @@ pub struct Config {
     pub limits: Limits,
 }
 
+/// Which addresses media may be fetched from, besides public ones and loopback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reach {
+    /// Public addresses and loopback: what Meta's fetcher reaches, plus the developer's own
+    /// machine (the default).
+    #[default]
+    Public,
+    /// Also private ranges: RFC 1918, CGNAT (100.64.0.0/10), IPv6 ULA (fc00::/7). For a
+    /// sandbox in a container network that fetches media from a sibling container.
+    Private,
+    /// Also link-local and cloud-metadata addresses: everything.
+    All,
+}
+
 impl Config {
     /// The addresses media may be fetched from.
-    pub fn fetch_reach(&self) -> crate::pipeline::fetch::Reach {
-        use crate::pipeline::fetch::Reach;
+    pub fn fetch_reach(&self) -> Reach {
         match (self.allow_private_fetch, self.allow_link_local_fetch) {
             (_, true) => Reach::All,
             (true, false) => Reach::Private,

@@ -41,7 +41,7 @@ pub fn host_allowed(sent: &str, public_host: Option<&str>) -> bool {
     let name = name.to_ascii_lowercase();
     name == "localhost"
         || name.ends_with(".localhost")
-        || crate::route::HOSTS.iter().any(|h| *h == name)
+        || crate::hosts::ALL.iter().any(|h| *h == name)
         || public_host.is_some_and(|p| p.trim_end_matches('.').eq_ignore_ascii_case(&name))
 }
 

@@ -14,13 +14,16 @@
 //! [`Sandbox::add_fault`], [`Sandbox::advance_clock`], ...), the HTTP control plane under
 //! `/_sandbox`, or a [`Scenario`] file; all three go through the same validated operations.
 //!
-//! Inside (data flows top to bottom; no module imports one above it):
+//! Inside (data flows top to bottom; `tests/architecture.rs` checks the layer order that
+//! ARCHITECTURE.md draws):
 //! - `server`: HTTP, body limits, every failure as a Graph envelope; `route`: the route table;
 //! - `params`, `auth`: parameters merged from query/form/JSON, the caller's token;
 //! - `graph/`: one module per Graph endpoint (and the upload host); `control/`: the
-//!   `/_sandbox` control plane, its staging operations, scenario files, the OpenAPI document;
+//!   `/_sandbox` control plane, its staging operations, scenario files, the OpenAPI document,
+//!   the dashboard; `login`, `grants`: the consent pages, codes and tokens;
 //! - `pipeline/`: real media download and probing, background video processing;
-//! - `store/`: SQLite state, one file per aggregate; `clock`: the virtual clock;
+//! - `store/`: SQLite state, one file per aggregate; `clock`: the virtual clock; `hosts`: the
+//!   Meta host names and the URLs the sandbox hands out;
 //! - `error`: every error helper; `faults`, `usage`, `requests`: fault injection, rate-limit
 //!   accounting, the request log.
 
@@ -39,8 +42,10 @@ mod config;
 mod control;
 mod error;
 mod faults;
+mod grants;
 mod graph;
 mod guard;
+mod hosts;
 mod login;
 mod nesting;
 mod params;
@@ -53,7 +58,6 @@ mod route;
 mod server;
 mod store;
 mod tokens;
-mod ui;
 mod usage;
 
 pub use config::{Config, Db};
@@ -212,7 +216,7 @@ impl Sandbox {
     /// Each Meta host's base URL in this sandbox: `https://HOST/path` is `{base}/HOST/path`
     /// (`{base}/path` alone is graph.facebook.com).
     pub fn hosts(&self) -> std::collections::BTreeMap<&'static str, String> {
-        route::HOSTS
+        hosts::ALL
             .iter()
             .map(|h| (*h, format!("{}/{h}", self.base_url)))
             .collect()
@@ -550,7 +554,7 @@ impl Builder {
             Some(s) => Some(control::scenario::apply(&app, s).await?),
             None => None,
         };
-        let resumed = pipeline::processing::resume(&app).await?;
+        let resumed = app.processing.resume().await?;
         if resumed > 0 {
             tracing::info!(resumed, "resumed processing of containers left in progress");
         }

@@ -21,7 +21,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::control::stage::{self, NewOauthCode};
 use crate::error::{graph_ok, new_trace_id};
-use crate::graph::oauth::{self, CodeErrors, SHORT_LIVED_S};
+use crate::grants::{self, CodeErrors, SHORT_LIVED_S};
 use crate::params::Params;
 use crate::route::LoginRoute;
 use crate::store::{self, Login, MetaApp, TokenKind};
@@ -440,7 +440,7 @@ async fn instagram_token(app: &App, params: &Params) -> Result<Response, Catalog
     };
     // Meta appends `#_` to the redirect; a client that kept it in the code is forgiven.
     let code = code.trim_end_matches("#_");
-    let k = oauth::redeem(
+    let k = grants::redeem(
         app,
         code,
         Login::Instagram,
@@ -449,7 +449,7 @@ async fn instagram_token(app: &App, params: &Params) -> Result<Response, Catalog
         &errors,
     )
     .await?;
-    let t = oauth::mint(
+    let t = grants::mint(
         app,
         TokenKind::InstagramUser,
         &k.subject_id,

@@ -15,6 +15,8 @@
 use axum::http::Method;
 use serde::{Deserialize, Serialize};
 
+use crate::hosts;
+
 /// A Graph API route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GraphRoute {
@@ -854,7 +856,7 @@ impl Spec {
 }
 
 impl ControlRoute {
-    /// The dashboard's routes (`crate::ui`), which answer HTML and log in by cookie.
+    /// The dashboard's routes (`crate::control::ui`), which answer HTML and log in by cookie.
     pub fn is_dashboard(self) -> bool {
         matches!(
             self,
@@ -941,10 +943,6 @@ impl Route {
     }
 }
 
-/// The hosts a path can name in front (`{base}/graph.facebook.com/...`).
-const GRAPH_HOST: &str = "graph.facebook.com";
-const INSTAGRAM_GRAPH_HOST: &str = "graph.instagram.com";
-
 /// Which Graph host a request addresses: `{base}/graph.instagram.com/...` is Instagram's,
 /// everything else (`{base}/...`, `{base}/graph.facebook.com/...`) Facebook's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -953,21 +951,10 @@ pub enum Host {
     Instagram,
 }
 
-/// Every Meta host the sandbox serves, as `{base}/{host}`; `{base}` alone is graph.facebook.com.
-pub const HOSTS: &[&str] = &[
-    GRAPH_HOST,
-    INSTAGRAM_GRAPH_HOST,
-    "api.instagram.com",
-    "www.facebook.com",
-    "www.instagram.com",
-    "rupload.facebook.com",
-    crate::cdn::HOST,
-];
-
 /// The Graph host of a path.
 pub fn host_of(path: &str) -> Host {
     let first = path.split('/').find(|s| !s.is_empty());
-    if first == Some(INSTAGRAM_GRAPH_HOST) {
+    if first == Some(hosts::GRAPH_INSTAGRAM) {
         Host::Instagram
     } else {
         Host::Facebook
@@ -975,10 +962,6 @@ pub fn host_of(path: &str) -> Host {
 }
 /// Where the upload host's paths start.
 const UPLOAD_PREFIX: &str = "ig-api-upload";
-/// The CDN's host segment.
-const CDN_HOST: &str = crate::cdn::HOST;
-/// The login hosts' first segments.
-const LOGIN_HOSTS: &[&str] = &["api.instagram.com", "www.facebook.com", "www.instagram.com"];
 /// Where the control plane's paths start.
 const CONTROL_PREFIX: &str = "_sandbox";
 
@@ -1062,7 +1045,7 @@ pub fn parse<'a>(method: &Method, path: &'a str) -> Parsed<'a> {
     let mut segs: Vec<&'a str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if matches!(
         segs.first(),
-        Some(&GRAPH_HOST | &INSTAGRAM_GRAPH_HOST | &"rupload.facebook.com")
+        Some(&hosts::GRAPH_FACEBOOK | &hosts::GRAPH_INSTAGRAM | &hosts::RUPLOAD)
     ) {
         segs.remove(0);
     }
@@ -1073,9 +1056,9 @@ pub fn parse<'a>(method: &Method, path: &'a str) -> Parsed<'a> {
         }
         Some(CONTROL_PREFIX) => fixed(method, &segs, Surface::Control)
             .unwrap_or_else(|| Parsed::Unknown(Miss::Control(format!("/{}", segs.join("/"))))),
-        Some(CDN_HOST) => fixed(method, &segs, Surface::Cdn)
+        Some(hosts::CDN) => fixed(method, &segs, Surface::Cdn)
             .unwrap_or_else(|| Parsed::Unknown(Miss::Cdn(path.to_owned()))),
-        Some(host) if LOGIN_HOSTS.contains(&host) => {
+        Some(host) if hosts::LOGIN.contains(&host) => {
             if segs.get(1).is_some_and(|s| is_version(s)) {
                 segs.remove(1);
             }

@@ -212,7 +212,7 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
                             ..
                         },
                     params,
-                } if control.is_dashboard() => Ok(crate::ui::handle(
+                } if control.is_dashboard() => Ok(crate::control::ui::handle(
                     app,
                     *control,
                     &params,

@@ -1,12 +1,23 @@
-//! The architecture, checked: inside `crates/sandbox/src` and `crates/errors/src` no module
-//! imports, directly or through others, a module that imports it back; and no crate but the
-//! catalog writes an error code or subcode as a number.
+//! The architecture, checked, by reading the source with `syn` (whole files; only items marked
+//! `#[cfg(test)]` are left out, wherever they sit):
 //!
-//! Both read the source as text (comments and `#[cfg(test)]` sections left out), so a
-//! violation fails here with the files named, not in review.
+//! - inside `crates/sandbox/src` and `crates/errors/src` no module imports, directly or through
+//!   others, a module that imports it back;
+//! - the sandbox's modules import only along [`SANDBOX_LAYERS`], the order ARCHITECTURE.md draws;
+//! - no crate but the catalog writes an error code or subcode as a number.
+//!
+//! A path counts wherever it is written: `use` trees (groups and aliases resolved), paths in
+//! code, and `crate::`/`super::` paths inside macro calls (`format!`, `json!`), which `syn` keeps
+//! as tokens.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::Visit;
+
+type Module = Vec<String>;
+type Graph = BTreeMap<Module, BTreeSet<Module>>;
 
 fn crates_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,27 +40,10 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of a file: comments removed, and nothing from the first `#[cfg(test)]` on.
-fn code_of(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or("");
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        let code = match line.find("//") {
-            // Not inside a string literal: good enough for this code base, whose strings hold
-            // URLs (`http://`) only where a quote comes first.
-            Some(i) if line[..i].matches('"').count() % 2 == 0 => &line[..i],
-            _ => line,
-        };
-        out.push_str(code);
-        out.push('\n');
-    }
-    out
-}
-
 /// A file's module path within its crate (`src/graph/mod.rs` -> `["graph"]`).
-fn module_path(src: &Path, file: &Path) -> Vec<String> {
+fn module_path(src: &Path, file: &Path) -> Module {
     let rel = file.strip_prefix(src).unwrap_or(file);
-    let mut parts: Vec<String> = rel
+    let mut parts: Module = rel
         .iter()
         .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_owned())
         .collect();
@@ -59,105 +53,267 @@ fn module_path(src: &Path, file: &Path) -> Vec<String> {
     parts
 }
 
-fn ident_chain(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    loop {
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        if end == 0 {
-            break;
+fn is_test_only(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| match &a.meta {
+        syn::Meta::List(l) => l.path.is_ident("cfg") && l.tokens.to_string() == "test",
+        _ => false,
+    })
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    use syn::Item::*;
+    match item {
+        Const(i) => &i.attrs,
+        Enum(i) => &i.attrs,
+        ExternCrate(i) => &i.attrs,
+        Fn(i) => &i.attrs,
+        ForeignMod(i) => &i.attrs,
+        Impl(i) => &i.attrs,
+        Macro(i) => &i.attrs,
+        Mod(i) => &i.attrs,
+        Static(i) => &i.attrs,
+        Struct(i) => &i.attrs,
+        Trait(i) => &i.attrs,
+        TraitAlias(i) => &i.attrs,
+        Type(i) => &i.attrs,
+        Union(i) => &i.attrs,
+        Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+fn impl_item_attrs(item: &syn::ImplItem) -> &[syn::Attribute] {
+    match item {
+        syn::ImplItem::Const(i) => &i.attrs,
+        syn::ImplItem::Fn(i) => &i.attrs,
+        syn::ImplItem::Type(i) => &i.attrs,
+        syn::ImplItem::Macro(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// What one file refers to: every path written in it, `use` imports by the name they bind, and
+/// its integer literals.
+#[derive(Default)]
+struct Scan {
+    paths: Vec<Vec<String>>,
+    /// `use a::b::c as d;` binds `d` to `[a, b, c]`.
+    imports: BTreeMap<String, Vec<String>>,
+    ints: Vec<i64>,
+}
+
+impl Scan {
+    fn of(text: &str) -> Result<Scan, syn::Error> {
+        let file = syn::parse_file(text)?;
+        let mut scan = Scan::default();
+        scan.visit_file(&file);
+        Ok(scan)
+    }
+
+    fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                let mut full = prefix.clone();
+                if name != "self" {
+                    full.push(name.clone());
+                }
+                let bound = if name == "self" {
+                    prefix.last().cloned().unwrap_or_default()
+                } else {
+                    name
+                };
+                self.imports.insert(bound, full.clone());
+                self.paths.push(full);
+            }
+            syn::UseTree::Rename(r) => {
+                let mut full = prefix.clone();
+                full.push(r.ident.to_string());
+                self.imports.insert(r.rename.to_string(), full.clone());
+                self.paths.push(full);
+            }
+            syn::UseTree::Glob(_) => self.paths.push(prefix.clone()),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.use_tree(prefix, t);
+                }
+            }
         }
-        out.push(&rest[..end]);
-        rest = &rest[end..];
-        match rest.strip_prefix("::") {
-            Some(r) => rest = r,
-            None => break,
+    }
+
+    /// `a::b::c` paths and integer literals inside a macro call's tokens.
+    fn tokens(&mut self, tokens: TokenStream) {
+        let mut chain: Vec<String> = Vec::new();
+        let mut colons = 0;
+        let flush = |chain: &mut Vec<String>, paths: &mut Vec<Vec<String>>| {
+            if chain.len() > 1 {
+                paths.push(std::mem::take(chain));
+            }
+            chain.clear();
+        };
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(i) => {
+                    if colons != 2 {
+                        flush(&mut chain, &mut self.paths);
+                    }
+                    chain.push(i.to_string());
+                    colons = 0;
+                }
+                TokenTree::Punct(p) if p.as_char() == ':' && !chain.is_empty() => colons += 1,
+                TokenTree::Group(g) => {
+                    flush(&mut chain, &mut self.paths);
+                    colons = 0;
+                    self.tokens(g.stream());
+                }
+                TokenTree::Literal(l) => {
+                    flush(&mut chain, &mut self.paths);
+                    colons = 0;
+                    if let Ok(lit) = syn::parse_str::<syn::LitInt>(&l.to_string()) {
+                        self.lit_int(&lit);
+                    }
+                }
+                TokenTree::Punct(_) => {
+                    flush(&mut chain, &mut self.paths);
+                    colons = 0;
+                }
+            }
+        }
+        flush(&mut chain, &mut self.paths);
+    }
+
+    fn lit_int(&mut self, lit: &syn::LitInt) {
+        // Decimal only: `0x68` is a byte, not code 104.
+        if ["0x", "0o", "0b"]
+            .iter()
+            .any(|p| lit.to_string().starts_with(p))
+        {
+            return;
+        }
+        if let Ok(n) = lit.base10_parse::<i64>() {
+            self.ints.push(n);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Scan {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        if !is_test_only(item_attrs(item)) {
+            syn::visit::visit_item(self, item);
+        }
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        if !is_test_only(impl_item_attrs(item)) {
+            syn::visit::visit_impl_item(self, item);
+        }
+    }
+
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        self.use_tree(&mut Vec::new(), &u.tree);
+    }
+
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        self.paths
+            .push(p.segments.iter().map(|s| s.ident.to_string()).collect());
+        syn::visit::visit_path(self, p);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.visit_path(&m.path);
+        self.tokens(m.tokens.clone());
+    }
+
+    fn visit_lit_int(&mut self, lit: &'ast syn::LitInt) {
+        self.lit_int(lit);
+    }
+}
+
+/// File-level import graph of one crate: module path -> module paths it refers to.
+fn import_graph(src: &Path) -> Graph {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let sources: Vec<(Module, String)> = files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            (module_path(src, f), text)
+        })
+        .collect();
+    let mut graph = Graph::new();
+    for (me, text) in &sources {
+        let scan = Scan::of(text).unwrap_or_else(|e| panic!("{me:?} does not parse: {e}"));
+        graph.insert(me.clone(), edges(me, &scan, graph_modules(&sources)));
+    }
+    graph
+}
+
+fn graph_modules(sources: &[(Module, String)]) -> BTreeSet<Module> {
+    sources.iter().map(|(m, _)| m.clone()).collect()
+}
+
+/// The modules of the crate that `scan`'s paths name, from module `me`.
+fn edges(me: &Module, scan: &Scan, modules: BTreeSet<Module>) -> BTreeSet<Module> {
+    let children: Vec<&String> = modules
+        .iter()
+        .filter(|m| m.len() == me.len() + 1 && m.starts_with(me))
+        .filter_map(|m| m.last())
+        .collect();
+    let absolute = |chain: &[String]| -> Option<Module> {
+        let first = chain.first()?.as_str();
+        let rest = || chain[1..].to_vec();
+        match first {
+            "crate" => Some(rest()),
+            "self" => Some([me.clone(), rest()].concat()),
+            "super" => {
+                let mut base = me.clone();
+                let mut rest = chain;
+                while rest.first().map(String::as_str) == Some("super") {
+                    base.pop();
+                    rest = &rest[1..];
+                }
+                Some([base, rest.to_vec()].concat())
+            }
+            _ if children.iter().any(|c| c.as_str() == first) => {
+                Some([me.clone(), chain.to_vec()].concat())
+            }
+            _ => None,
+        }
+    };
+    let mut out = BTreeSet::new();
+    // One-segment paths name a local item or an imported one (whose `use` is a path itself).
+    for chain in scan.paths.iter().filter(|c| c.len() > 1) {
+        // A path that starts with a name a `use` bound continues that import's path.
+        let full = match chain.first().and_then(|f| scan.imports.get(f)) {
+            Some(import) if chain.len() > 1 => [import.clone(), chain[1..].to_vec()].concat(),
+            _ => chain.clone(),
+        };
+        let Some(mut target) = absolute(&full) else {
+            continue;
+        };
+        // The longest prefix that is a file of the crate.
+        while !target.is_empty() && !modules.contains(&target) {
+            target.pop();
+        }
+        if &target != me && !target.is_empty() {
+            out.insert(target);
         }
     }
     out
 }
 
-/// File-level import graph of one crate: module path -> module paths it refers to.
-fn import_graph(src: &Path) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
-    let mut files = Vec::new();
-    rust_files(src, &mut files);
-    let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_path(src, f)).collect();
-    // The longest prefix of `path` that is a file of the crate.
-    let resolve = |path: Vec<String>| -> Vec<String> {
-        let mut p = path;
-        while !p.is_empty() && !modules.contains(&p) {
-            p.pop();
-        }
-        p
-    };
-    let mut graph = BTreeMap::new();
-    for file in &files {
-        let me = module_path(src, file);
-        let code = code_of(&std::fs::read_to_string(file).unwrap_or_default());
-        let children: Vec<String> = modules
-            .iter()
-            .filter(|m| m.len() == me.len() + 1 && m.starts_with(&me))
-            .filter_map(|m| m.last().cloned())
-            .collect();
-        let mut edges = BTreeSet::new();
-        let bytes = code.as_bytes();
-        for (i, _) in code.match_indices("::") {
-            // The whole path this `::` belongs to, from its first segment.
-            let mut start = i;
-            while start > 0 {
-                let c = bytes[start - 1];
-                if c.is_ascii_alphanumeric() || c == b'_' || c == b':' {
-                    start -= 1;
-                } else {
-                    break;
-                }
-            }
-            if start > 0 && bytes[start - 1] == b'$' {
-                continue;
-            }
-            let chain = ident_chain(&code[start..]);
-            // Each path once: only at its first `::`.
-            if chain.first().map(|f| start + f.len()) != Some(i) {
-                continue;
-            }
-            let target = match chain.first().copied() {
-                Some("crate") => chain[1..].iter().map(|s| s.to_string()).collect(),
-                Some("super") => {
-                    let mut base = me.clone();
-                    let mut rest = &chain[..];
-                    while rest.first() == Some(&"super") {
-                        base.pop();
-                        rest = &rest[1..];
-                    }
-                    base.extend(rest.iter().map(|s| s.to_string()));
-                    base
-                }
-                Some(first) if children.iter().any(|c| c == first) => {
-                    let mut base = me.clone();
-                    base.extend(chain.iter().map(|s| s.to_string()));
-                    base
-                }
-                _ => continue,
-            };
-            let target = resolve(target);
-            if target != me {
-                edges.insert(target);
-            }
-        }
-        graph.insert(me, edges);
-    }
-    graph
-}
-
 /// A cycle in the graph, as a list of modules, if there is one.
-fn find_cycle(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Option<Vec<String>> {
+fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
     fn visit(
-        n: &Vec<String>,
-        graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
-        state: &mut BTreeMap<Vec<String>, u8>,
-        stack: &mut Vec<Vec<String>>,
+        n: &Module,
+        graph: &Graph,
+        state: &mut BTreeMap<Module, u8>,
+        stack: &mut Vec<Module>,
     ) -> Option<Vec<String>> {
         state.insert(n.clone(), 1);
         stack.push(n.clone());
@@ -165,11 +321,8 @@ fn find_cycle(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Option<Ve
             match state.get(m).copied().unwrap_or(0) {
                 1 => {
                     let from = stack.iter().position(|x| x == m).unwrap_or(0);
-                    let mut cycle: Vec<String> = stack[from..]
-                        .iter()
-                        .map(|p| format!("crate::{}", p.join("::")))
-                        .collect();
-                    cycle.push(format!("crate::{}", m.join("::")));
+                    let mut cycle: Vec<String> = stack[from..].iter().map(name).collect();
+                    cycle.push(name(m));
                     return Some(cycle);
                 }
                 0 => {
@@ -196,6 +349,92 @@ fn find_cycle(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Option<Ve
     None
 }
 
+fn name(m: &Module) -> String {
+    format!("crate::{}", m.join("::"))
+}
+
+/// The sandbox's layers, bottom first: a module imports modules of its own layer or below,
+/// never above. A member is a module path (`control::stage`); a module belongs to the member
+/// that is its longest prefix. In a layer marked `apart`, the members do not import each other
+/// either (the surfaces share what lies below them, not each other's code). ARCHITECTURE.md
+/// draws this order.
+const SANDBOX_LAYERS: &[(&str, bool, &[&str])] = &[
+    ("vocabulary", false, &["nesting", "clock", "config"]),
+    ("store", false, &["store", "blobs"]),
+    (
+        "runtime",
+        false,
+        &[
+            "hosts",
+            "route",
+            "error",
+            "tokens",
+            "params",
+            "faults",
+            "usage",
+            "requests",
+            "read_cache",
+            "guard",
+            "ranged",
+        ],
+    ),
+    ("pipeline", false, &["pipeline"]),
+    ("state", false, &["app", "auth"]),
+    ("operations", false, &["control::stage", "grants"]),
+    ("surfaces", true, &["graph", "cdn", "login", "control"]),
+    ("server", false, &["refusals", "server"]),
+    ("crate", false, &[""]),
+];
+
+/// The layer of a module, and the member of that layer it falls under.
+fn layer_of(layers: &[(&str, bool, &[&str])], m: &Module) -> Option<(usize, String)> {
+    let path = m.join("::");
+    let under = |member: &str| {
+        member.is_empty() && path.is_empty()
+            || path == member
+            || path.starts_with(&format!("{member}::"))
+    };
+    layers
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, _, members))| members.iter().map(move |x| (i, *x)))
+        .filter(|(_, x)| under(x))
+        .max_by_key(|(_, x)| x.len())
+        .map(|(i, x)| (i, x.to_owned()))
+}
+
+/// Every import against the layer order, as "from -> to (why)".
+fn layer_violations(graph: &Graph, layers: &[(&str, bool, &[&str])]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (from, tos) in graph {
+        let Some((lf, ef)) = layer_of(layers, from) else {
+            out.push(format!("{} is in no layer", name(from)));
+            continue;
+        };
+        for to in tos {
+            let Some((lt, et)) = layer_of(layers, to) else {
+                continue;
+            };
+            if lt > lf {
+                out.push(format!(
+                    "{} -> {} ({} imports {}, a layer above it)",
+                    name(from),
+                    name(to),
+                    layers[lf].0,
+                    layers[lt].0
+                ));
+            } else if lt == lf && layers[lf].1 && ef != et {
+                out.push(format!(
+                    "{} -> {} ({ef} and {et} are kept apart)",
+                    name(from),
+                    name(to)
+                ));
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn sandbox_and_catalog_modules_import_one_way() {
     for krate in ["sandbox", "errors"] {
@@ -209,15 +448,88 @@ fn sandbox_and_catalog_modules_import_one_way() {
 }
 
 #[test]
+fn sandbox_modules_import_only_downward_along_the_layers() {
+    let graph = import_graph(&crates_dir().join("sandbox").join("src"));
+    let bad = layer_violations(&graph, SANDBOX_LAYERS);
+    assert!(
+        bad.is_empty(),
+        "imports against the layer order:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
 fn the_cycle_finder_finds_cycles() {
     let m = |s: &str| vec![s.to_owned()];
-    let mut g: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    let mut g = Graph::new();
     g.insert(m("a"), [m("b")].into());
     g.insert(m("b"), [m("c")].into());
     g.insert(m("c"), BTreeSet::new());
     assert_eq!(find_cycle(&g), None);
     g.insert(m("c"), [m("a")].into());
     assert!(find_cycle(&g).is_some());
+}
+
+/// The scanner sees what the text-based check it replaced missed (at cf50a11,
+/// `app -> faults -> route -> cdn -> app` ran through a path written inline below a mid-file
+/// `#[cfg(test)]` item), and what it must: grouped and renamed imports, paths in macros.
+#[test]
+fn the_scanner_sees_inline_paths_after_test_items_and_inside_macros() {
+    let files: &[(&str, &str)] = &[
+        ("app", "use crate::faults::Faults; pub struct App(Faults);"),
+        (
+            "faults",
+            "use crate::route::Endpoint; pub struct Faults(Endpoint);",
+        ),
+        (
+            "route",
+            "pub enum Endpoint { A }
+             impl Endpoint { #[cfg(test)] pub fn spec() {} }
+             pub const HOSTS: &[&str] = &[crate::cdn::HOST];",
+        ),
+        ("cdn", "use crate::app::App; pub const HOST: &str = \"x\";"),
+        (
+            "view",
+            "use crate::{store as db, graph::{self}};
+             fn f() { let _ = format!(\"{}\", crate::usage::LIMIT); db::x(); graph::y(); }
+             #[cfg(test)] mod tests { use crate::server; }",
+        ),
+        ("store", ""),
+        ("graph", ""),
+        ("usage", ""),
+        ("server", ""),
+    ];
+    let sources: Vec<(Module, String)> = files
+        .iter()
+        .map(|(m, t)| (vec![m.to_string()], t.to_string()))
+        .collect();
+    let mut graph = Graph::new();
+    for (me, text) in &sources {
+        let scan = Scan::of(text).expect("parses");
+        graph.insert(me.clone(), edges(me, &scan, graph_modules(&sources)));
+    }
+    let m = |s: &str| vec![s.to_owned()];
+    assert_eq!(graph[&m("route")], [m("cdn")].into());
+    assert_eq!(
+        graph[&m("view")],
+        [m("graph"), m("store"), m("usage")].into()
+    );
+    let cycle = find_cycle(&graph).expect("the cycle is found");
+    assert!(cycle.contains(&"crate::cdn".to_owned()), "{cycle:?}");
+    // And the layer check names the back-arrow: a table importing a handler's module.
+    let layers: &[(&str, bool, &[&str])] = &[
+        ("low", false, &["route", "faults", "store", "usage"]),
+        ("app", false, &["app"]),
+        ("surfaces", true, &["cdn", "view", "graph"]),
+        ("top", false, &["server"]),
+    ];
+    let bad = layer_violations(&graph, layers);
+    assert!(
+        bad.iter()
+            .any(|v| v.starts_with("crate::route -> crate::cdn")),
+        "{bad:?}"
+    );
+    assert!(bad.iter().any(|v| v.contains("kept apart")), "{bad:?}");
 }
 
 /// Error codes and subcodes distinctive enough to find as numbers (every subcode from 100 up,
@@ -237,35 +549,6 @@ fn distinctive_codes() -> BTreeSet<i64> {
     out
 }
 
-/// Integer literals of a text (underscores removed), skipping parts of identifiers and floats.
-fn integer_literals(code: &str) -> Vec<i64> {
-    let b = code.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let starts = b[i].is_ascii_digit()
-            && (i == 0
-                || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.'));
-        if !starts {
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'_') {
-            j += 1;
-        }
-        let float_or_ident = j < b.len() && (b[j] == b'.' || b[j].is_ascii_alphabetic());
-        if !float_or_ident {
-            let digits: String = code[i..j].chars().filter(|c| *c != '_').collect();
-            if let Ok(n) = digits.parse() {
-                out.push(n);
-            }
-        }
-        i = j;
-    }
-    out
-}
-
 #[test]
 fn only_the_catalog_writes_error_codes() {
     let codes = distinctive_codes();
@@ -275,8 +558,9 @@ fn only_the_catalog_writes_error_codes() {
         let mut files = Vec::new();
         rust_files(&crates_dir().join(krate).join("src"), &mut files);
         for file in files {
-            let code = code_of(&std::fs::read_to_string(&file).unwrap_or_default());
-            for n in integer_literals(&code) {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let scan = Scan::of(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            for n in scan.ints {
                 if codes.contains(&n) {
                     found.push(format!("{}: {n}", file.display()));
                 }
@@ -287,8 +571,10 @@ fn only_the_catalog_writes_error_codes() {
         found.is_empty(),
         "error codes written outside the catalog (name the entry instead): {found:#?}"
     );
-    assert_eq!(
-        integer_literals("x(9, 2207042) 1_000 v25.0 a1 2.5"),
-        vec![9, 2207042, 1000]
-    );
+    let scan = Scan::of(
+        "fn f() { x(9, 2207042); let _ = 1_000 + 2.5 as i64; g!(190, 0x68, \"v25.0\"); }
+         #[cfg(test)] const T: i64 = 2207008;",
+    )
+    .expect("parses");
+    assert_eq!(scan.ints, vec![9, 2207042, 1000, 190]);
 }

@@ -23,6 +23,7 @@ use crate::store::{self, Account};
 pub mod openapi;
 pub mod scenario;
 pub mod stage;
+pub mod ui;
 
 use stage::StageError;
 
@@ -140,7 +141,7 @@ pub async fn handle(
                 "scopes": code.scopes,
                 "declined": code.declined,
                 "redirect_uri": code.redirect_uri,
-                "expires_in": crate::graph::oauth::CODE_LIFE_S,
+                "expires_in": crate::grants::CODE_LIFE_S,
             })))
         }
         ControlRoute::CreatePartnershipCode => {
@@ -197,9 +198,7 @@ pub async fn handle(
         | ControlRoute::UiLogin
         | ControlRoute::UiEvents
         | ControlRoute::UiPost
-        | ControlRoute::UiPage => {
-            Ok(crate::ui::handle(app, route, params, None, headers, body).await)
-        }
+        | ControlRoute::UiPage => Ok(ui::handle(app, route, params, None, headers, body).await),
     }
 }
 
@@ -218,7 +217,7 @@ pub fn authorize(app: &App, method: &Method, headers: &HeaderMap) -> ApiResult<(
     if bearer.is_some_and(right) {
         return Ok(());
     }
-    match crate::ui::cookie_key(headers) {
+    match ui::cookie_key(headers) {
         Some(k) if right(k) => crate::guard::same_origin_write(method, headers),
         _ => Err(ApiError::new(Id::AdminKeyInvalid)),
     }

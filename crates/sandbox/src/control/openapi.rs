@@ -953,7 +953,7 @@ pub fn document(base_url: &str) -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "description": "A stateful local emulator of Instagram's Content Publishing API (Graph routes, with or without a /vNN.0 prefix) and its /_sandbox control plane. Every error is a Graph envelope."
         },
-        "servers": [{"url": base_url}, {"url": format!("{base_url}/v25.0")}],
+        "servers": [{"url": base_url}, {"url": format!("{base_url}/{}", crate::hosts::GRAPH_VERSION)}],
         "tags": [
             {"name": "Graph"}, {"name": "Resumable upload"}, {"name": "CDN"}, {"name": "Login"}, {"name": "Control plane"}
         ],

@@ -425,7 +425,7 @@ pub fn create_oauth_code(
         scopes,
         declined,
         redirect_uri,
-        expires_at: now + crate::graph::oauth::CODE_LIFE_S * 1000,
+        expires_at: now + crate::grants::CODE_LIFE_S * 1000,
         used: false,
     };
     store::insert_code(c, &code)?;
@@ -600,7 +600,7 @@ fn stage_profile(c: &Connection, id: &str, p: &ProfileParts) -> Result<(), Stage
         },
     )?;
     if let Some(values) = p.insights {
-        stage_insights(c, id, values, crate::graph::insights::USER_METRICS)?;
+        stage_insights(c, id, values, store::USER_METRICS)?;
     }
     Ok(())
 }
@@ -651,7 +651,7 @@ pub fn update_media(c: &Connection, id: &str, p: &MediaPatch) -> Result<Media, S
         store::set_comment_enabled(c, id, on)?;
     }
     if let Some(values) = &p.insights {
-        stage_insights(c, id, values, crate::graph::insights::MEDIA_METRICS)?;
+        stage_insights(c, id, values, store::MEDIA_METRICS)?;
     }
     store::media(c, id)?.ok_or_else(not_found)
 }
@@ -700,10 +700,10 @@ pub fn create_comment(
         return Err(invalid("username must be 1-30 letters, digits, '_' or '.'"));
     }
     let chars = k.text.chars().count();
-    if chars == 0 || chars > crate::graph::comments::MAX_COMMENT_CHARS {
+    if chars == 0 || chars > store::MAX_COMMENT_CHARS {
         return Err(invalid(format!(
             "text must be 1-{} characters",
-            crate::graph::comments::MAX_COMMENT_CHARS
+            store::MAX_COMMENT_CHARS
         )));
     }
     let likes = k.like_count.unwrap_or(0);

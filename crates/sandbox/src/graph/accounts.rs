@@ -16,8 +16,8 @@ use super::fields::{self, Field};
 use super::view::View;
 use crate::app::App;
 use crate::auth::{Principal, Who};
-use crate::cdn;
 use crate::error::{graph_ok, invalid, store_failed, ApiError, ApiResult};
+use crate::hosts;
 use crate::params::Params;
 use crate::route::GraphRoute;
 use crate::store::{self, LoginToken, Node, Page, StoreError, TokenKind};
@@ -185,8 +185,9 @@ fn render(
                     query.append_pair("limit", &max.to_string());
                     query.append_pair("after", &after);
                     out["paging"]["next"] = json!(format!(
-                        "{}/v25.0/{}/accounts?{}",
+                        "{}/{}/{}/accounts?{}",
                         env.base,
+                        hosts::GRAPH_VERSION,
                         u.id,
                         query.finish()
                     ));
@@ -322,7 +323,7 @@ fn picture(base: &str, id: &str, f: &Field) -> Value {
         Some("normal") => 100,
         _ => 50,
     };
-    json!({ "data": { "height": size, "is_silhouette": false, "url": cdn::avatar_url(base, id), "width": size } })
+    json!({ "data": { "height": size, "is_silhouette": false, "url": hosts::avatar_url(base, id), "width": size } })
 }
 
 fn unknown(f: &Field, node_type: &str) -> ApiError {

@@ -14,10 +14,7 @@ use serde_json::json;
 
 use super::ctx::Ctx;
 use crate::error::{graph_ok, required, store_failed, ApiError, ApiResult};
-use crate::store::{self, Comment, Media, NewComment};
-
-/// The longest comment accepted (Instagram's caption limit; see the catalog entry).
-pub const MAX_COMMENT_CHARS: usize = 2200;
+use crate::store::{self, Comment, Media, NewComment, MAX_COMMENT_CHARS};
 
 /// Managing comments needs one of these.
 pub fn require_comments_permission(ctx: &Ctx) -> ApiResult<()> {

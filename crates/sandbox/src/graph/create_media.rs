@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::ctx::Ctx;
 use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
-use crate::pipeline::{inspect, processing};
+use crate::pipeline::inspect;
 use crate::store::{self, NewContainer, State};
 
 pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
@@ -103,14 +103,15 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     if container.awaiting_upload {
         // The bytes come to the sandbox's own rupload endpoint.
         let uri = format!(
-            "{}/ig-api-upload/v25.0/{}",
+            "{}/ig-api-upload/{}/{}",
             ctx.app.base_url(),
+            crate::hosts::GRAPH_VERSION,
             container.id
         );
         return Ok(graph_ok(&json!({ "id": container.id, "uri": uri })));
     }
     if container.state == State::InProgress {
-        processing::spawn(ctx.app.clone(), container.clone());
+        ctx.app.processing.spawn(container.clone());
     }
     Ok(graph_ok(&json!({ "id": container.id })))
 }

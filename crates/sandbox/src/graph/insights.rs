@@ -22,34 +22,7 @@ use super::fields::Field;
 use super::wire::graph_timestamp;
 use crate::error::{invalid, required, store_failed, ApiError, ApiResult};
 use crate::params::Params;
-use crate::store::{self, Account, Media};
-
-/// Every media metric v25.0 knows, in the order its error lists them.
-pub const MEDIA_METRICS: &[&str] = &[
-    "impressions",
-    "reach",
-    "replies",
-    "saved",
-    "likes",
-    "comments",
-    "shares",
-    "total_interactions",
-    "follows",
-    "profile_visits",
-    "profile_activity",
-    "navigation",
-    "ig_reels_video_view_total_time",
-    "ig_reels_avg_watch_time",
-    "views",
-    "reels_skip_rate",
-    "reposts",
-    "facebook_views",
-    "crossposted_views",
-    "total_views",
-    "total_likes",
-    "total_comments",
-    "link_clicks",
-];
+use crate::store::{self, Account, Media, MEDIA_METRICS, USER_METRICS};
 
 /// The metrics of each product type (Meta's Media Insights table).
 const FEED: &[&str] = &[
@@ -100,38 +73,6 @@ const STORY: &[&str] = &[
     "total_interactions",
     "views",
     "total_views",
-];
-
-/// Every account metric v25.0 knows, in the order its error lists them.
-pub const USER_METRICS: &[&str] = &[
-    "reach",
-    "follower_count",
-    "website_clicks",
-    "profile_views",
-    "online_followers",
-    "accounts_engaged",
-    "total_interactions",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "replies",
-    "engaged_audience_demographics",
-    "reached_audience_demographics",
-    "follower_demographics",
-    "follows_and_unfollows",
-    "profile_links_taps",
-    "views",
-    "threads_likes",
-    "threads_replies",
-    "reposts",
-    "quotes",
-    "threads_followers",
-    "threads_follower_demographics",
-    "content_views",
-    "threads_views",
-    "threads_clicks",
-    "threads_reposts",
 ];
 
 /// Account metrics that are totals over the range: `period=day` and `metric_type=total_value`.
@@ -413,7 +354,12 @@ pub fn user(
         }
         query.append_pair("since", &s.to_string());
         query.append_pair("until", &u.to_string());
-        format!("{base}/v25.0/{}/insights?{}", a.id, query.finish())
+        format!(
+            "{base}/{}/{}/insights?{}",
+            crate::hosts::GRAPH_VERSION,
+            a.id,
+            query.finish()
+        )
     };
     Ok(json!({
         "data": data,

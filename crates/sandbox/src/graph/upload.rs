@@ -25,7 +25,6 @@ use crate::app::App;
 use crate::auth;
 use crate::error::{graph_ok, json_body, new_trace_id};
 use crate::params::{access_token, Params};
-use crate::pipeline::processing;
 use crate::route::{Host, UploadRoute};
 use crate::store;
 
@@ -138,7 +137,7 @@ async fn run(
             .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
         let mut started = container.clone();
         started.media_url = Some(url);
-        processing::spawn(app.clone(), started);
+        app.processing.spawn(started);
         return Ok(success());
     }
     // A header that is present must be a whole number: `offset: abc` is not 0.
@@ -156,7 +155,7 @@ async fn run(
     let Some(file_size) = number("file_size")? else {
         return Err(CatalogError::new(Id::ParameterRequired).with(placeholder::PARAM, "file_size"));
     };
-    let largest = processing::max_bytes(app, container.kind);
+    let largest = app.processing.max_bytes(container.kind);
     if file_size < 1 || file_size as u64 > largest {
         return Err(CatalogError::new(Id::InvalidParameterValue)
             .with(placeholder::PARAM, "file_size")
@@ -198,7 +197,7 @@ async fn run(
             .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
         let mut done = container;
         done.awaiting_upload = false;
-        processing::spawn(app.clone(), done);
+        app.processing.spawn(done);
     }
     match broken {
         Some(e) => Err(e),

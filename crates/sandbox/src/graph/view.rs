@@ -16,8 +16,8 @@ use serde_json::{json, Map, Value};
 
 use super::fields::Field;
 pub use super::wire::{graph_timestamp, shortcode};
-use crate::cdn;
 use crate::error::{invalid, store_failed, ApiError, ApiResult};
+use crate::hosts::{self, GRAPH_VERSION};
 use crate::store::{self, Account, Comment, Container, Media, Node, PageFrom, StoreError};
 
 /// Graph's internal node-type names, as its errors print them.
@@ -217,7 +217,7 @@ impl View<'_> {
                 // A staged picture, or the sandbox's own square (always a real image).
                 "profile_picture_url" => Out::Plain(Some(json!(profile(self.c)?
                     .profile_picture_url
-                    .unwrap_or_else(|| cdn::avatar_url(&self.base, &a.id))))),
+                    .unwrap_or_else(|| hosts::avatar_url(&self.base, &a.id))))),
                 // graph.instagram.com's `/me`: the professional account id, and its type.
                 "user_id" => Out::Plain(Some(json!(a.id))),
                 "account_type" => Out::Plain(Some(json!("BUSINESS"))),
@@ -251,7 +251,9 @@ impl View<'_> {
                 "media_product_type" => Out::Plain(Some(json!(m.media_product_type))),
                 "caption" => Out::Plain(m.caption.as_ref().map(|c| json!(c))),
                 "media_url" => Out::Plain(self.media_url(m)?.map(|u| json!(u))),
-                "thumbnail_url" => Out::Plain(cdn::thumbnail_url(&self.base, m).map(|u| json!(u))),
+                "thumbnail_url" => {
+                    Out::Plain(hosts::thumbnail_url(&self.base, m).map(|u| json!(u)))
+                }
                 "permalink" => Out::Plain(Some(json!(format!(
                     "https://www.instagram.com/{path}/{code}/"
                 )))),
@@ -298,9 +300,11 @@ impl View<'_> {
             let Some(first) = m.children.first() else {
                 return Ok(None);
             };
-            return Ok(q(store::media(self.c, first))?.and_then(|c| cdn::media_url(&self.base, &c)));
+            return Ok(
+                q(store::media(self.c, first))?.and_then(|c| hosts::media_url(&self.base, &c))
+            );
         }
-        Ok(cdn::media_url(&self.base, m).or_else(|| m.media_url.clone()))
+        Ok(hosts::media_url(&self.base, m).or_else(|| m.media_url.clone()))
     }
 
     /// A reference to an IG user: `{"id"}`, or the user with the field's subfields.
@@ -490,7 +494,7 @@ impl View<'_> {
         query.append_pair("limit", &limit.to_string());
         query.append_pair(key, cursor);
         format!(
-            "{}/v25.0/{parent_id}/{}?{}",
+            "{}/{GRAPH_VERSION}/{parent_id}/{}?{}",
             self.base,
             edge.path(),
             query.finish()

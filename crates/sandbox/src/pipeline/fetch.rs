@@ -16,6 +16,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
+pub use crate::config::Reach;
+
 /// How many redirects a fetch follows.
 pub const MAX_REDIRECTS: usize = 5;
 
@@ -41,20 +43,6 @@ pub enum FetchError {
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub bytes: Vec<u8>,
-}
-
-/// Which addresses media may be fetched from, besides public ones and loopback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Reach {
-    /// Public addresses and loopback: what Meta's fetcher reaches, plus the developer's own
-    /// machine (the default).
-    #[default]
-    Public,
-    /// Also private ranges: RFC 1918, CGNAT (100.64.0.0/10), IPv6 ULA (fc00::/7). For a
-    /// sandbox in a container network that fetches media from a sibling container.
-    Private,
-    /// Also link-local and cloud-metadata addresses: everything.
-    All,
 }
 
 /// Downloads media. Cheap to clone.

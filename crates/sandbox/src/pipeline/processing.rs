@@ -10,20 +10,68 @@ use std::sync::Arc;
 use instapub_errors::CatalogError;
 use instapub_rules::Kind;
 
-use super::inspect;
-use crate::app::App;
-use crate::params::Params;
-use crate::store::{self, Container, Processed};
+use instapub_rules::Limits;
 
-/// Starts processing a container in the background.
-pub fn spawn(app: Arc<App>, container: Container) {
-    tokio::spawn(async move {
-        let result = process(&app, &container).await;
-        record(&app, &container, result).await;
-    });
+use super::fetch::Fetcher;
+use super::inspect;
+use crate::blobs::Blobs;
+use crate::params::Params;
+use crate::store::{self, Container, Processed, Store};
+
+/// What background processing works with: the store, the media store, the fetcher and the
+/// publishing rules' numbers. Cheap to clone; `App` holds one.
+#[derive(Clone)]
+pub struct Processing {
+    store: Store,
+    blobs: Arc<Blobs>,
+    fetcher: Fetcher,
+    limits: Arc<Limits>,
 }
 
-async fn record(app: &App, container: &Container, result: Result<Processed, CatalogError>) {
+impl Processing {
+    pub fn new(store: Store, blobs: Arc<Blobs>, fetcher: Fetcher, limits: Limits) -> Processing {
+        Processing {
+            store,
+            blobs,
+            fetcher,
+            limits: Arc::new(limits),
+        }
+    }
+
+    /// Starts processing a container in the background.
+    pub fn spawn(&self, container: Container) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let result = process(&app, &container).await;
+            record(&app, &container, result).await;
+        });
+    }
+
+    /// The largest video of a kind (a resumable upload may not declare more).
+    pub fn max_bytes(&self, kind: Kind) -> u64 {
+        let limits = &self.limits;
+        match kind {
+            Kind::Reel => limits.reel_max_bytes,
+            Kind::StoryVideo | Kind::StoryImage => limits.story_video_max_bytes,
+            _ => limits.carousel_video_max_bytes,
+        }
+    }
+
+    /// Resumes containers a previous run left IN_PROGRESS.
+    pub async fn resume(&self) -> Result<usize, store::StoreError> {
+        let pending = self
+            .store
+            .call(|c| store::unprocessed_containers(c))
+            .await?;
+        let n = pending.len();
+        for container in pending {
+            self.spawn(container);
+        }
+        Ok(n)
+    }
+}
+
+async fn record(app: &Processing, container: &Container, result: Result<Processed, CatalogError>) {
     let id = container.id.clone();
     let processed = result.unwrap_or_else(|e| Processed {
         error: serde_json::to_string(&e).ok(),
@@ -38,20 +86,10 @@ async fn record(app: &App, container: &Container, result: Result<Processed, Cata
     }
 }
 
-/// The largest video of a kind (a resumable upload may not declare more).
-pub fn max_bytes(app: &App, kind: Kind) -> u64 {
-    let limits = &app.config.limits;
-    match kind {
-        Kind::Reel => limits.reel_max_bytes,
-        Kind::StoryVideo | Kind::StoryImage => limits.story_video_max_bytes,
-        _ => limits.carousel_video_max_bytes,
-    }
-}
-
 /// Applies the publishing rules to a processed video; keeps its bytes and its cover when they
 /// pass.
 async fn judge(
-    app: &App,
+    app: &Processing,
     container: &Container,
     found: inspect::Inspected<'_>,
 ) -> Result<Processed, CatalogError> {
@@ -59,7 +97,7 @@ async fn judge(
         .container_request()
         .map_err(|e| e.0)?;
     let kind = instapub_rules::kind(&req)?;
-    let limits = &app.config.limits;
+    let limits = &app.limits;
     if let Some(e) = instapub_rules::check_media(&req, kind, &found.facts, found.size, limits)
         .into_iter()
         .next()
@@ -79,9 +117,9 @@ async fn judge(
 /// The cover image `cover_url` names, stored. A cover that cannot be fetched or read does not
 /// fail the video (Meta documents no error for it): `thumbnail_url` then shows the placeholder
 /// frame, and the server log says why.
-async fn cover(app: &App, container: &Container) -> Option<String> {
+async fn cover(app: &Processing, container: &Container) -> Option<String> {
     let url = Params::from_json(&container.params).str("cover_url")?;
-    let max = app.config.limits.image_max_bytes;
+    let max = app.limits.image_max_bytes;
     let kept = match inspect::image(&app.fetcher, &url, max).await {
         Ok(found) => found.keep(&app.blobs),
         Err(e) => Err(e),
@@ -97,27 +135,22 @@ async fn cover(app: &App, container: &Container) -> Option<String> {
 }
 
 /// Fetches and probes the container's video, or reads it from its uploaded pieces.
-async fn process(app: &App, container: &Container) -> Result<Processed, CatalogError> {
+async fn process(app: &Processing, container: &Container) -> Result<Processed, CatalogError> {
     let Some(url) = container.media_url.as_deref() else {
         let found = uploaded(app, container).await?;
         return judge(app, container, found).await;
     };
-    let found = inspect::video(
-        &app.fetcher,
-        &app.blobs,
-        url,
-        max_bytes(app, container.kind),
-    )
-    .await?;
+    let found =
+        inspect::video(&app.fetcher, &app.blobs, url, app.max_bytes(container.kind)).await?;
     judge(app, container, found).await
 }
 
 /// A resumable upload's stored pieces, read one at a time into the prober and the media store.
 async fn uploaded<'a>(
-    app: &'a App,
+    app: &'a Processing,
     container: &Container,
 ) -> Result<inspect::Inspected<'a>, CatalogError> {
-    let mut sink = inspect::VideoSink::new(&app.blobs, max_bytes(app, container.kind))?;
+    let mut sink = inspect::VideoSink::new(&app.blobs, app.max_bytes(container.kind))?;
     let mut offset = 0;
     loop {
         let id = container.id.clone();
@@ -136,14 +169,4 @@ async fn uploaded<'a>(
         }
     }
     sink.finish("the uploaded file")
-}
-
-/// Resumes containers a previous run left IN_PROGRESS.
-pub async fn resume(app: &Arc<App>) -> Result<usize, store::StoreError> {
-    let pending = app.store.call(|c| store::unprocessed_containers(c)).await?;
-    let n = pending.len();
-    for container in pending {
-        spawn(app.clone(), container);
-    }
-    Ok(n)
 }

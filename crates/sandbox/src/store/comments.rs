@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use super::conn::{next_id, one, row, StoreResult, COMMENT_BASE};
 
+/// The longest comment accepted (Instagram's caption limit; see the catalog entry).
+pub const MAX_COMMENT_CHARS: usize = 2200;
+
 /// A comment or a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Comment {

@@ -8,6 +8,65 @@ use rusqlite::{params, Connection};
 
 use super::conn::StoreResult;
 
+/// Every media metric v25.0 knows, in the order its error lists them.
+pub const MEDIA_METRICS: &[&str] = &[
+    "impressions",
+    "reach",
+    "replies",
+    "saved",
+    "likes",
+    "comments",
+    "shares",
+    "total_interactions",
+    "follows",
+    "profile_visits",
+    "profile_activity",
+    "navigation",
+    "ig_reels_video_view_total_time",
+    "ig_reels_avg_watch_time",
+    "views",
+    "reels_skip_rate",
+    "reposts",
+    "facebook_views",
+    "crossposted_views",
+    "total_views",
+    "total_likes",
+    "total_comments",
+    "link_clicks",
+];
+
+/// Every account metric v25.0 knows, in the order its error lists them.
+pub const USER_METRICS: &[&str] = &[
+    "reach",
+    "follower_count",
+    "website_clicks",
+    "profile_views",
+    "online_followers",
+    "accounts_engaged",
+    "total_interactions",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "replies",
+    "engaged_audience_demographics",
+    "reached_audience_demographics",
+    "follower_demographics",
+    "follows_and_unfollows",
+    "profile_links_taps",
+    "views",
+    "threads_likes",
+    "threads_replies",
+    "reposts",
+    "quotes",
+    "threads_followers",
+    "threads_follower_demographics",
+    "content_views",
+    "threads_views",
+    "threads_clicks",
+    "threads_reposts",
+];
+
 /// Sets metric values of a media or an account (replacing earlier ones of the same metrics).
 pub fn set_insights(c: &Connection, object_id: &str, values: &[(String, i64)]) -> StoreResult<()> {
     let mut stmt = c.prepare_cached(

@@ -37,7 +37,7 @@ pub use accounts::{
 };
 pub use comments::{
     comment, comments_count, comments_page, delete_comment, insert_comment, set_comment_hidden,
-    Comment, NewComment,
+    Comment, NewComment, MAX_COMMENT_CHARS,
 };
 pub use conn::{Store, StoreError};
 pub use containers::{
@@ -53,7 +53,7 @@ pub use identity::{
     revoke_tokens, use_code, App as MetaApp, Business, Code, FbUser, Login, LoginToken, Page,
     TokenKind, Who,
 };
-pub use insights::{insights, set_insights};
+pub use insights::{insights, set_insights, MEDIA_METRICS, USER_METRICS};
 pub use media::{
     account_media, account_media_page, account_stories, child_media, delete_media,
     insert_partnership_code, insert_seeded_media, media, media_count, node, partnership_code,

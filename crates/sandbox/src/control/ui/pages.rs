@@ -182,7 +182,7 @@ pub fn grid(data: &PhoneData) -> Markup {
         .profile
         .profile_picture_url
         .clone()
-        .unwrap_or_else(|| crate::cdn::avatar_url(&data.base, &a.id));
+        .unwrap_or_else(|| crate::hosts::avatar_url(&data.base, &a.id));
     html! {
         section.profile aria-label="Profile" {
             img.avatar src=(avatar) alt=(format!("@{}", a.username));
@@ -246,7 +246,7 @@ pub fn post(chrome: &Chrome, data: &PostData) -> Markup {
                             div.slide data-child=(s.id) {
                                 @if data.slides.len() > 1 { span.n { (i + 1) "/" (data.slides.len()) } }
                                 @match (url, s.media_type) {
-                                    (Some(u), MediaType::Video) => video src=(u) controls muted playsinline poster=[crate::cdn::thumbnail_url(&data.base, s)] {},
+                                    (Some(u), MediaType::Video) => video src=(u) controls muted playsinline poster=[crate::hosts::thumbnail_url(&data.base, s)] {},
                                     (Some(u), _) => img src=(u) alt=(format!("slide {}", i + 1));,
                                     (None, _) => div.empty style="padding:3rem;color:#fff" { "no stored bytes" },
                                 }

@@ -175,8 +175,8 @@ fn preview(c: &rusqlite::Connection, base: &str, m: &Media) -> Option<String> {
             let child = store::media(c, first).ok()??;
             preview(c, base, &child)
         }
-        instapub_rules::MediaType::Video => crate::cdn::thumbnail_url(base, m),
-        _ => crate::cdn::media_url(base, m),
+        instapub_rules::MediaType::Video => crate::hosts::thumbnail_url(base, m),
+        _ => crate::hosts::media_url(base, m),
     }
 }
 
@@ -366,7 +366,7 @@ fn product_tags(
 
 /// What a slide shows: a video's own URL (played), an image's.
 fn slide_url(base: &str, m: &Media) -> Option<String> {
-    crate::cdn::media_url(base, m).or_else(|| m.media_url.clone())
+    crate::hosts::media_url(base, m).or_else(|| m.media_url.clone())
 }
 
 async fn requests(app: &Arc<App>, q: &HashMap<String, String>) -> Response {
