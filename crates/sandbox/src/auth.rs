@@ -35,6 +35,16 @@ impl Principal {
         }
     }
 
+    /// The kind of credential this is, as route contracts name them.
+    pub fn token(&self) -> crate::route::Token {
+        use crate::route::Token;
+        match &self.who {
+            Who::Account(_) => Token::Instagram,
+            Who::FacebookUser(_) => Token::FacebookUser,
+            Who::Page(..) => Token::Page,
+        }
+    }
+
     /// What `/me` names.
     pub fn me(&self) -> &str {
         self.usage_key()
@@ -156,18 +166,13 @@ impl Principal {
 }
 
 impl Caller {
-    pub fn has_permission(&self, permission: &str) -> bool {
-        self.permissions.iter().any(|p| p == permission)
-    }
-
-    /// Publishing needs `instagram_content_publish` (or its Instagram-Login twin).
-    pub fn require_publish(&self) -> ApiResult<()> {
-        if self.has_permission("instagram_content_publish")
-            || self.has_permission("instagram_business_content_publish")
-        {
+    /// A permission a handler checks itself (its route's contract says when, as
+    /// [`crate::route::Check::InHandler`]).
+    pub fn require(&self, permission: &crate::route::Permission) -> ApiResult<()> {
+        if permission.granted_by(&self.permissions) {
             Ok(())
         } else {
-            Err(ApiError::new(Id::PublishPermissionMissing))
+            Err(ApiError::new(permission.refusal))
         }
     }
 

@@ -12,12 +12,12 @@ use std::time::Duration;
 use instapub_errors::{classify, lookup, lookup_subcode, Id};
 use serde::{Deserialize, Serialize};
 
-use crate::route::Endpoint;
+use crate::route::FaultTarget;
 
 /// What a request looks like to the matcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
-    pub endpoint: Endpoint,
+    pub endpoint: FaultTarget,
     pub user_id: String,
     /// `media_type` as sent (create) or of the container (publish), when known.
     pub media_type: Option<String>,
@@ -27,7 +27,7 @@ pub struct Subject {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Match {
-    pub endpoint: Option<Endpoint>,
+    pub endpoint: Option<FaultTarget>,
     pub user_id: Option<String>,
     pub media_type: Option<String>,
 }
@@ -204,7 +204,7 @@ mod tests {
 
     fn subject() -> Subject {
         Subject {
-            endpoint: Endpoint::MediaPublish,
+            endpoint: FaultTarget::MediaPublish,
             user_id: "1".into(),
             media_type: Some("REELS".into()),
         }
@@ -228,7 +228,7 @@ mod tests {
         assert!(f.check(&subject()).is_some());
         assert!(f.check(&subject()).is_none(), "used up");
         let other = Subject {
-            endpoint: Endpoint::CreateMedia,
+            endpoint: FaultTarget::CreateMedia,
             ..subject()
         };
         f.add(rule(

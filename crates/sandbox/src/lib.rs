@@ -70,7 +70,17 @@ pub use faults::{FaultError, Match as FaultMatch, Network, NewRule as NewFault, 
 pub use instapub_errors::Profile;
 pub use pipeline::fetch::{FetchError, MAX_REDIRECTS};
 pub use requests::Logged as LoggedRequest;
-pub use route::Endpoint;
+pub use route::FaultTarget;
+
+/// The route table: every route the sandbox answers and its contract (method, documented
+/// path, hosts, credentials, permissions, fault-rule name, body limit, handler), as
+/// `docs/ROUTES.md` ([`routes::markdown`]) and the OpenAPI document show it.
+pub mod routes {
+    pub use crate::route::{
+        markdown, BodyLimit, CdnRoute, Check, ControlRoute, FaultTarget, GraphRoute, Host,
+        LoginRoute, NodeKind, Permission, Route, Spec, Token, UploadRoute, ROUTES,
+    };
+}
 pub use store::{Account, Catalog, Comment, Media, Product, StoreError, Token};
 
 use app::App;

@@ -1,10 +1,13 @@
 //! The route table: every request the sandbox answers, in one list ([`ROUTES`]).
 //!
-//! A request is parsed once ([`parse`]) from its method and path. Routing, the fault rules'
-//! operation names ([`Endpoint`]), the "unknown path components" answer for edges nobody
-//! serves, and the OpenAPI document (`control/openapi.rs`) are all read off this table, so adding
-//! an endpoint is: a variant here, its row in [`ROUTES`], a handler file, a match arm the
-//! compiler asks for, tests.
+//! Each row is a route's contract: its method and documented path, the Graph hosts that serve
+//! it, the credentials it takes, the permissions it needs, the fault-rule operation it counts
+//! as, its body limit, and for Graph routes its handler. The table is written once, in
+//! [`route_table!`]; the route enums, [`ROUTES`], the Graph dispatch (`crate::graph`), the
+//! permission check, the fault rules' names ([`FaultTarget`]), the "unknown path components"
+//! answer for edges nobody serves, the OpenAPI document (`control/openapi.rs`) and
+//! `docs/ROUTES.md` ([`markdown`]) are all read off it. Adding a Graph endpoint is one row and
+//! one handler file.
 //!
 //! Paths: `https://graph.facebook.com/v25.0/...` is `{base}/v25.0/...` or
 //! `{base}/graph.facebook.com/v25.0/...`; the version segment is optional on Graph and upload
@@ -13,140 +16,125 @@
 //! the route once the node is looked up (after the caller is authenticated, as Graph does).
 
 use axum::http::Method;
+use instapub_errors::Id;
 use serde::{Deserialize, Serialize};
 
 use crate::hosts;
 
-/// A Graph API route.
+/// Who may call a route: the kinds of credential it accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum GraphRoute {
-    CreateMedia,
-    UserMedia,
-    UserStories,
-    MediaPublish,
-    ContentPublishingLimit,
-    AvailableCatalogs,
-    CatalogProductSearch,
-    UserRead,
-    ContainerRead,
-    MediaRead,
-    MediaChildren,
-    UserInsights,
-    UpdateMedia,
-    DeleteMedia,
-    MediaComments,
-    CreateComment,
-    MediaInsights,
-    CommentRead,
-    HideComment,
-    DeleteComment,
-    CommentReplies,
-    CreateReply,
-    OauthAccessToken,
-    DebugToken,
-    IgAccessToken,
-    IgRefreshToken,
-    FbUserRead,
-    FbUserAccounts,
-    FbUserBusinesses,
-    FbUserPermissions,
-    RevokePermissions,
-    PageRead,
-    BusinessRead,
-    BusinessOwnedPages,
-    BusinessClientPages,
-    IgAudio,
-}
-
-/// A route of the login hosts: the consent pages (`www.facebook.com`, `www.instagram.com`) and
-/// Instagram's token exchange (`api.instagram.com`). They answer HTML, redirects, or
-/// api.instagram.com's own error shape, not Graph envelopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LoginRoute {
-    FacebookDialog,
-    FacebookConsent,
-    InstagramAuthorize,
-    InstagramConsent,
-    InstagramToken,
-}
-
-/// A route of the resumable-upload host (`rupload.facebook.com` in production).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UploadRoute {
-    Bytes,
-    Status,
-}
-
-/// A route of the CDN host (`scontent.cdninstagram.com` in production).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CdnRoute {
-    Media,
-}
-
-/// A control-plane route (`/_sandbox/...`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ControlRoute {
-    CreateAccount,
-    ListAccounts,
-    PatchAccount,
-    CreateToken,
-    CreateCatalog,
-    CreateMedia,
-    PatchMedia,
-    CreateComment,
-    CreatePartnershipCode,
-    CreateApp,
-    ListApps,
-    CreateFacebookUser,
-    CreatePage,
-    CreateBusiness,
-    CreateOauthCode,
-    GetApp,
-    PatchApp,
-    AddFault,
-    ListFaults,
-    DeleteFault,
-    AdvanceClock,
-    GetClock,
-    Reset,
-    Requests,
-    PutFile,
-    GetFile,
-    OpenApi,
-    UiHome,
-    UiLogin,
-    UiEvents,
-    UiPost,
-    UiPage,
-}
-
-/// Every route, grouped by the API it belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Route {
-    Graph(GraphRoute),
-    Upload(UploadRoute),
-    Cdn(CdnRoute),
-    Login(LoginRoute),
-    Control(ControlRoute),
-}
-
-/// What the first segment of a Graph path names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeKind {
-    User,
-    Container,
-    Media,
-    Comment,
-    FbUser,
+pub enum Token {
+    /// A Facebook user token (Facebook Login, `EAA...`).
+    FacebookUser,
+    /// A Page token (from `/me/accounts` or `/{page-id}?fields=access_token`).
     Page,
-    Business,
+    /// An Instagram account's token: Instagram Login's (`IGAA...`) or the control plane's.
+    Instagram,
+    /// The app's own credentials (`client_id` and `client_secret`, or `{app-id}|{app-secret}`),
+    /// checked by the handler.
+    App,
+    /// The sandbox's admin key (`Authorization: Bearer`).
+    Admin,
+    /// The dashboard's login cookie; without it the page asks for the admin key.
+    Cookie,
+    /// Nothing: anyone may call it.
+    Public,
 }
 
-/// The operations a fault rule can name (`match.endpoint`); each route of [`ROUTES`] says which
-/// it belongs to.
+impl Token {
+    /// The name `docs/ROUTES.md` and the OpenAPI document use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Token::FacebookUser => "user",
+            Token::Page => "page",
+            Token::Instagram => "instagram",
+            Token::App => "app",
+            Token::Admin => "admin",
+            Token::Cookie => "dashboard cookie",
+            Token::Public => "none",
+        }
+    }
+}
+
+/// Where a route needs a permission checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Before the handler runs, by the Graph pipeline (`crate::graph`), after the fault rules.
+    Always,
+    /// By the handler, at the point Meta checks it; the text says when.
+    InHandler(&'static str),
+}
+
+/// A permission a route needs: any one of its scopes grants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permission {
+    /// The real scope names: Facebook Login's first, then Instagram Login's twin if any.
+    pub scopes: &'static [&'static str],
+    /// The catalog entry a caller without it gets.
+    pub refusal: Id,
+    pub check: Check,
+}
+
+impl Permission {
+    /// The same permission, checked by the handler when `when` holds.
+    pub const fn in_handler(self, when: &'static str) -> Permission {
+        Permission {
+            check: Check::InHandler(when),
+            ..self
+        }
+    }
+
+    /// Whether `granted` scopes include it.
+    pub fn granted_by(&self, granted: &[String]) -> bool {
+        self.scopes.iter().any(|s| granted.iter().any(|g| g == s))
+    }
+}
+
+/// Publishing media.
+pub const PUBLISH: Permission = Permission {
+    scopes: &[
+        "instagram_content_publish",
+        "instagram_business_content_publish",
+    ],
+    refusal: Id::PublishPermissionMissing,
+    check: Check::Always,
+};
+/// Reading and moderating comments, turning a media's comments on or off.
+pub const COMMENTS: Permission = Permission {
+    scopes: &[
+        "instagram_manage_comments",
+        "instagram_business_manage_comments",
+    ],
+    refusal: Id::PermissionDenied,
+    check: Check::Always,
+};
+/// Insights of media and accounts.
+pub const INSIGHTS: Permission = Permission {
+    scopes: &[
+        "instagram_manage_insights",
+        "instagram_business_manage_insights",
+    ],
+    refusal: Id::PermissionDenied,
+    check: Check::Always,
+};
+/// Deleting media.
+pub const CONTENTS: Permission = Permission {
+    scopes: &["instagram_manage_contents"],
+    refusal: Id::PermissionDenied,
+    check: Check::Always,
+};
+/// Ads features (the audio-swap discovery of `GET /ig_audio?product=ADS`).
+pub const ADS: Permission = Permission {
+    scopes: &["ads_management"],
+    refusal: Id::AdsManagementMissing,
+    check: Check::Always,
+};
+
+/// The operations a fault rule can name (`match.endpoint`); each row of [`ROUTES`] says which
+/// it belongs to, and a test adds a rule for each and sees it fire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Endpoint {
+pub enum FaultTarget {
     /// `POST /{ig-user-id}/media`
     CreateMedia,
     /// `POST /{ig-user-id}/media_publish`
@@ -155,13 +143,13 @@ pub enum Endpoint {
     ContainerStatus,
     /// `GET /{ig-user-id}/content_publishing_limit`
     ContentPublishingLimit,
-    /// `GET /{ig-media-id}` and `GET /{ig-user-id}/media`
+    /// `GET /{ig-media-id}`, `GET /{ig-user-id}/media`, `/stories`, `/children`
     MediaRead,
     /// `GET /{ig-user-id}`
     UserRead,
     /// `GET /ig_audio`
     IgAudio,
-    /// `POST /ig-api-upload/...`
+    /// `POST /ig-api-upload/{version}/{container-id}` (the upload host)
     Upload,
     /// `GET /{ig-user-id}/available_catalogs`, `.../catalog_product_search`
     Catalogs,
@@ -177,9 +165,9 @@ pub enum Endpoint {
     Accounts,
 }
 
-impl Endpoint {
+impl FaultTarget {
     /// Every operation a rule can name, in the order the table first uses them.
-    pub fn all() -> Vec<Endpoint> {
+    pub fn all() -> Vec<FaultTarget> {
         let mut out = Vec::new();
         for e in ROUTES.iter().filter_map(|s| s.fault) {
             if !out.contains(&e) {
@@ -188,9 +176,61 @@ impl Endpoint {
         }
         out
     }
+
+    /// The name a rule uses (`"create_media"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultTarget::CreateMedia => "create_media",
+            FaultTarget::MediaPublish => "media_publish",
+            FaultTarget::ContainerStatus => "container_status",
+            FaultTarget::ContentPublishingLimit => "content_publishing_limit",
+            FaultTarget::MediaRead => "media_read",
+            FaultTarget::UserRead => "user_read",
+            FaultTarget::IgAudio => "ig_audio",
+            FaultTarget::Upload => "upload",
+            FaultTarget::Catalogs => "catalogs",
+            FaultTarget::MediaWrite => "media_write",
+            FaultTarget::Comments => "comments",
+            FaultTarget::Insights => "insights",
+            FaultTarget::Login => "login",
+            FaultTarget::Accounts => "accounts",
+        }
+    }
 }
 
-/// One row of the table.
+/// What the first segment of a Graph path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    User,
+    Container,
+    Media,
+    Comment,
+    FbUser,
+    Page,
+    Business,
+}
+
+/// How much request body a route reads. The server applies it before reading, and only after
+/// the caller is admitted (a keyless control-plane call reads nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// [`SMALL_BODY`]: pages, reads, the dashboard's login form.
+    Small,
+    /// The Graph parameter limit (`Config::max_body_bytes`): Graph calls, the login hosts.
+    Params,
+    /// [`CONTROL_BODY`]: control-plane JSON.
+    Control,
+    /// The hosted-file limit (`Config::max_file_bytes`).
+    File,
+}
+
+/// The body a [`BodyLimit::Small`] route reads at most.
+pub const SMALL_BODY: usize = 16 * 1024;
+/// The body a control-plane JSON route reads at most (the largest staging call, a comment
+/// thread or a catalog, is a few KiB).
+pub const CONTROL_BODY: usize = 1 << 20;
+
+/// One row of the table: a route's contract.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Spec {
     pub route: Route,
@@ -199,648 +239,497 @@ pub struct Spec {
     pub path: &'static str,
     /// Graph node routes: the kind of node the first segment names, and the edge after it.
     pub node: Option<(NodeKind, Option<&'static str>)>,
+    /// The Graph hosts that serve it (the other answers as for a node without the operation).
+    pub hosts: &'static [Host],
+    /// The credentials it accepts.
+    pub tokens: &'static [Token],
+    /// The permissions it needs.
+    pub needs: &'static [Permission],
     /// The fault-rule operation this route counts as.
-    pub fault: Option<Endpoint>,
-    /// One line for the OpenAPI document.
+    pub fault: Option<FaultTarget>,
+    /// How much body it reads.
+    pub body: BodyLimit,
+    /// Graph routes: the handler, as the table names it (a path under `crate::graph`).
+    pub handler: Option<&'static str>,
+    /// One line for the OpenAPI document and `docs/ROUTES.md`.
     pub summary: &'static str,
 }
 
-macro_rules! row {
-    ($route:expr, $method:ident, $path:literal, $node:expr, $fault:expr, $summary:literal) => {
-        Spec {
-            route: $route,
-            method: Method::$method,
-            path: $path,
-            node: $node,
-            fault: $fault,
-            summary: $summary,
+/// The route table, written once: `route_table!(contracts)` (below) turns it into the route
+/// enums and [`ROUTES`]; `route_table!(graph_handlers graph_dispatch)` in `crate::graph` hands
+/// each Graph row's variant and handler to that module's `graph_dispatch!`, which writes the
+/// dispatch `match`. A handler is a path resolved where it is dispatched (`create_media::handle`
+/// is `crate::graph::create_media::handle`), so this table depends on no handler module.
+///
+/// A Graph row: `Variant: METHOD "documented path" [on NodeKind [/ "edge"]] { hosts, tokens,
+/// needs, fault, handler: shape(path), summary }`. The handler's shape says what it is given:
+/// `public(h)` `h(&App, &Params)`; `account(h)` `h(&Ctx)` (the caller acting for the
+/// account the path names); `node(h)` `h(&Ctx, Arc<Node>)`; `media(h)`, `comment(h)`
+/// `h(&Ctx, &Media)`, `h(&Ctx, &Comment)`; `fb_user(h)`, `page(h)`, `business(h)`
+/// `h(&Facebook, &FbUser)` and so on.
+macro_rules! route_table {
+    ($($mode:tt)*) => {
+        $crate::route::routes! { [$($mode)*]
+        graph {
+            CreateMedia: POST "/{ig-user-id}/media" on User / "media" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [PUBLISH], fault: CreateMedia, handler: account(create_media::handle),
+                summary: "Create a media container (image, REELS, STORIES, CAROUSEL, VIDEO carousel item)",
+            }
+            UserMedia: GET "/{ig-user-id}/media" on User / "media" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: MediaRead, handler: account(read::user_media),
+                summary: "List the account's media (newest first, stories excluded)",
+            }
+            MediaPublish: POST "/{ig-user-id}/media_publish" on User / "media_publish" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [PUBLISH], fault: MediaPublish, handler: account(publish::handle),
+                summary: "Publish a FINISHED container",
+            }
+            ContentPublishingLimit: GET "/{ig-user-id}/content_publishing_limit" on User / "content_publishing_limit" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: ContentPublishingLimit, handler: account(publishing_limit::handle),
+                summary: "The account's 24 h publishing quota and usage",
+            }
+            AvailableCatalogs: GET "/{ig-user-id}/available_catalogs" on User / "available_catalogs" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: Catalogs, handler: account(catalogs::available),
+                summary: "Product catalogs the account can tag from",
+            }
+            CatalogProductSearch: GET "/{ig-user-id}/catalog_product_search" on User / "catalog_product_search" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: Catalogs, handler: account(catalogs::search),
+                summary: "Products of a catalog, with their review status",
+            }
+            UserRead: GET "/{node-id}" on User {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: UserRead, handler: node(read::node),
+                summary: "Read an IG user (username, name, media_count, ...)",
+            }
+            ContainerRead: GET "/{node-id}" on Container {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: ContainerStatus, handler: node(read::node),
+                summary: "Read a container (status_code, status)",
+            }
+            MediaRead: GET "/{node-id}" on Media {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: MediaRead, handler: node(read::node),
+                summary: "Read a media object",
+            }
+            UserStories: GET "/{ig-user-id}/stories" on User / "stories" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: MediaRead, handler: account(read::user_stories),
+                summary: "The account's stories of the last 24 hours (virtual clock), newest first",
+            }
+            MediaChildren: GET "/{ig-media-id}/children" on Media / "children" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: MediaRead, handler: media(read::children),
+                summary: "A carousel album's children, in order",
+            }
+            UserInsights: GET "/{ig-user-id}/insights" on User / "insights" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [INSIGHTS], fault: Insights, handler: account(read::user_insights),
+                summary: "Account insights: metric, period, metric_type, since, until",
+            }
+            UpdateMedia: POST "/{ig-media-id}" on Media {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [COMMENTS], fault: MediaWrite, handler: media(manage_media::update),
+                summary: "Turn a media's comments on or off (comment_enabled)",
+            }
+            DeleteMedia: DELETE "/{ig-media-id}" on Media {
+                hosts: [Facebook], tokens: [Instagram, Page, FacebookUser],
+                needs: [CONTENTS], fault: MediaWrite, handler: media(manage_media::delete),
+                summary: "Delete a media (a whole album, not one child); not on graph.instagram.com",
+            }
+            MediaComments: GET "/{ig-media-id}/comments" on Media / "comments" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: Comments, handler: media(read::comments),
+                summary: "A media's top-level comments, newest first",
+            }
+            CreateComment: POST "/{ig-media-id}/comments" on Media / "comments" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [COMMENTS], fault: Comments, handler: media(comments::create),
+                summary: "Comment on a media as the account (message)",
+            }
+            MediaInsights: GET "/{ig-media-id}/insights" on Media / "insights" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [INSIGHTS], fault: Insights, handler: media(read::media_insights),
+                summary: "A media's insights (metric)",
+            }
+            CommentRead: GET "/{node-id}" on Comment {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: Comments, handler: node(read::node),
+                summary: "Read a comment (text, timestamp, username, from, hidden, ...)",
+            }
+            HideComment: POST "/{ig-comment-id}" on Comment {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [COMMENTS], fault: Comments, handler: comment(comments::update),
+                summary: "Hide or unhide a comment (hide)",
+            }
+            DeleteComment: DELETE "/{ig-comment-id}" on Comment {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [COMMENTS], fault: Comments, handler: comment(comments::delete),
+                summary: "Delete a comment and its replies",
+            }
+            CommentReplies: GET "/{ig-comment-id}/replies" on Comment / "replies" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [], fault: Comments, handler: comment(read::replies),
+                summary: "A comment's replies, oldest first",
+            }
+            CreateReply: POST "/{ig-comment-id}/replies" on Comment / "replies" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
+                needs: [COMMENTS], fault: Comments, handler: comment(comments::reply),
+                summary: "Reply to a comment (message)",
+            }
+            OauthAccessToken: GET "/oauth/access_token" {
+                hosts: [Facebook], tokens: [App], needs: [], fault: Login,
+                handler: public(oauth::facebook_token),
+                summary: "Facebook Login: exchange a code (client_id, client_secret, redirect_uri, code), or a token for a long-lived one (grant_type=fb_exchange_token)",
+            }
+            DebugToken: GET "/debug_token" {
+                hosts: [Facebook], tokens: [App], needs: [], fault: Login,
+                handler: public(oauth::debug_token),
+                summary: "What a token is: app, type, scopes, expiry, validity (input_token; access_token = app_id|app_secret)",
+            }
+            IgAccessToken: GET "/access_token" {
+                hosts: [Instagram], tokens: [App], needs: [], fault: Login,
+                handler: public(oauth::instagram_exchange),
+                summary: "Instagram Login (graph.instagram.com): a long-lived token for a short-lived one (grant_type=ig_exchange_token)",
+            }
+            IgRefreshToken: GET "/refresh_access_token" {
+                hosts: [Instagram], tokens: [App], needs: [], fault: Login,
+                handler: public(oauth::instagram_refresh),
+                summary: "Instagram Login (graph.instagram.com): refresh a long-lived token at least 24 h old (grant_type=ig_refresh_token)",
+            }
+            FbUserRead: GET "/{node-id}" on FbUser {
+                hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
+                handler: fb_user(accounts::user),
+                summary: "Read a Facebook user (id, name, picture); /me with a Facebook user token",
+            }
+            FbUserAccounts: GET "/{facebook-user-id}/accounts" on FbUser / "accounts" {
+                hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
+                handler: fb_user(accounts::user_pages),
+                summary: "The Pages the user administers, with their access_token and instagram_business_account",
+            }
+            FbUserBusinesses: GET "/{facebook-user-id}/businesses" on FbUser / "businesses" {
+                hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
+                handler: fb_user(accounts::user_businesses),
+                summary: "The user's Businesses",
+            }
+            FbUserPermissions: GET "/{facebook-user-id}/permissions" on FbUser / "permissions" {
+                hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
+                handler: fb_user(accounts::permissions),
+                summary: "Each scope and whether it is granted or declined",
+            }
+            RevokePermissions: DELETE "/{facebook-user-id}/permissions" on FbUser / "permissions" {
+                hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
+                handler: fb_user(accounts::revoke),
+                summary: "Revoke the app: every token the user gave it stops working",
+            }
+            PageRead: GET "/{node-id}" on Page {
+                hosts: [Facebook], tokens: [FacebookUser, Page], needs: [], fault: Accounts,
+                handler: page(accounts::page),
+                summary: "Read a Page (name, access_token, instagram_business_account, picture)",
+            }
+            BusinessRead: GET "/{node-id}" on Business {
+                hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
+                handler: business(accounts::business),
+                summary: "Read a Business (id, name)",
+            }
+            BusinessOwnedPages: GET "/{business-id}/owned_pages" on Business / "owned_pages" {
+                hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
+                handler: business(accounts::owned_pages),
+                summary: "The Pages a Business owns",
+            }
+            BusinessClientPages: GET "/{business-id}/client_pages" on Business / "client_pages" {
+                hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
+                handler: business(accounts::client_pages),
+                summary: "The Pages a Business manages for clients",
+            }
+            IgAudio: GET "/ig_audio" {
+                hosts: [Facebook, Instagram], tokens: [Instagram, Page],
+                needs: [
+                    PUBLISH.in_handler("once user_id is known to name the caller's account"),
+                    ADS.in_handler("with product=ADS, after the purpose is checked"),
+                ],
+                fault: IgAudio, handler: account(ig_audio::handle),
+                summary: "Audio search, or ads audio-swap discovery with product=ADS",
+            }
+        }
+        upload {
+            Bytes: POST "/ig-api-upload/{version}/{container-id}" {
+                tokens: [Instagram, Page, FacebookUser], fault: Upload, body: Params,
+                summary: "Upload bytes (offset, file_size headers) or a file_url for a resumable container",
+            }
+            Status: GET "/ig-api-upload/{version}/{container-id}" {
+                tokens: [Instagram, Page, FacebookUser], fault: None, body: Params,
+                summary: "How far a resumable upload got (sandbox addition)",
+            }
+        }
+        login {
+            FacebookDialog: GET "/www.facebook.com/{version}/dialog/oauth" {
+                tokens: [Public], fault: None, body: Params,
+                summary: "Facebook Login's consent page (client_id, redirect_uri, scope, state, response_type=code)",
+            }
+            FacebookConsent: POST "/www.facebook.com/{version}/dialog/oauth" {
+                tokens: [Public], fault: None, body: Params,
+                summary: "The consent page's answer: Allow (redirect with code) or Cancel (redirect with error)",
+            }
+            InstagramAuthorize: GET "/www.instagram.com/oauth/authorize" {
+                tokens: [Public], fault: None, body: Params,
+                summary: "Instagram Login's consent page (client_id, redirect_uri, scope, state, response_type=code)",
+            }
+            InstagramConsent: POST "/www.instagram.com/oauth/authorize" {
+                tokens: [Public], fault: None, body: Params,
+                summary: "The consent page's answer: Allow or Cancel",
+            }
+            InstagramToken: POST "/api.instagram.com/oauth/access_token" {
+                tokens: [App], fault: None, body: Params,
+                summary: "Instagram Login: exchange a code for a short-lived Instagram user token (form or multipart)",
+            }
+        }
+        cdn {
+            Media: GET "/scontent.cdninstagram.com/v/t51.2885-15/{file}" {
+                tokens: [Public], fault: None, body: Small,
+                summary: "Published media's bytes, where media_url and thumbnail_url point (Range supported)",
+            }
+        }
+        control {
+            CreateAccount: POST "/_sandbox/accounts" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Create an account (answers with a full-permission token)",
+            }
+            ListAccounts: GET "/_sandbox/accounts" {
+                tokens: [Admin], fault: None, body: Small, summary: "List accounts",
+            }
+            PatchAccount: PATCH "/_sandbox/accounts/{id}" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Change an account's flags or quota",
+            }
+            CreateToken: POST "/_sandbox/tokens" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Create a token with permissions and expiry",
+            }
+            CreateCatalog: POST "/_sandbox/catalogs" {
+                tokens: [Admin], fault: None, body: Control, summary: "Create a product catalog",
+            }
+            CreateMedia: POST "/_sandbox/media" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Seed an existing media object (e.g. a reel with copyrighted music)",
+            }
+            PatchMedia: PATCH "/_sandbox/media/{id}" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Stage activity on a media: like_count, comment_enabled, insight values",
+            }
+            CreateComment: POST "/_sandbox/comments" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "A comment (or a reply, with parent_id) from another user, with replies",
+            }
+            CreatePartnershipCode: POST "/_sandbox/partnership_ad_codes" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Create a partnership ad code for a media",
+            }
+            CreateApp: POST "/_sandbox/apps" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Create an app (id, secret, redirect URIs)",
+            }
+            ListApps: GET "/_sandbox/apps" {
+                tokens: [Admin], fault: None, body: Small, summary: "List apps",
+            }
+            CreateFacebookUser: POST "/_sandbox/facebook_users" {
+                tokens: [Admin], fault: None, body: Control, summary: "Create a Facebook user",
+            }
+            CreatePage: POST "/_sandbox/pages" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Create a Page administered by a Facebook user, linked to an Instagram account or not",
+            }
+            CreateBusiness: POST "/_sandbox/businesses" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Create a Business owned by a Facebook user",
+            }
+            CreateOauthCode: POST "/_sandbox/oauth/codes" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Mint an OAuth code as if the user had consented (for headless tests)",
+            }
+            GetApp: GET "/_sandbox/app" {
+                tokens: [Admin], fault: None, body: Small, summary: "App settings",
+            }
+            PatchApp: PATCH "/_sandbox/app" {
+                tokens: [Admin], fault: None, body: Control,
+                summary: "Change app settings (call limits, ads audio swap)",
+            }
+            AddFault: POST "/_sandbox/faults" {
+                tokens: [Admin], fault: None, body: Control, summary: "Add a fault rule",
+            }
+            ListFaults: GET "/_sandbox/faults" {
+                tokens: [Admin], fault: None, body: Small, summary: "List fault rules",
+            }
+            DeleteFault: DELETE "/_sandbox/faults/{id}" {
+                tokens: [Admin], fault: None, body: Control, summary: "Remove a fault rule",
+            }
+            AdvanceClock: POST "/_sandbox/clock/advance" {
+                tokens: [Admin], fault: None, body: Control, summary: "Move the virtual clock forward",
+            }
+            GetClock: GET "/_sandbox/clock" {
+                tokens: [Admin], fault: None, body: Small, summary: "The virtual clock",
+            }
+            Reset: POST "/_sandbox/reset" {
+                tokens: [Admin], fault: None, body: Control, summary: "Back to the first-start state",
+            }
+            Requests: GET "/_sandbox/requests" {
+                tokens: [Admin], fault: None, body: Small,
+                summary: "Recent Graph requests and their answers",
+            }
+            PutFile: PUT "/_sandbox/files/{name}" {
+                tokens: [Admin], fault: None, body: File, summary: "Host a file on the sandbox",
+            }
+            GetFile: GET "/_sandbox/files/{name}" {
+                tokens: [Public], fault: None, body: Small,
+                summary: "A hosted file (no credentials needed)",
+            }
+            UiHome: GET "/_sandbox/ui" {
+                tokens: [Cookie], fault: None, body: Small,
+                summary: "The dashboard: the phone view of an account (?key=ADMIN_KEY logs the browser in)",
+            }
+            UiLogin: POST "/_sandbox/ui/login" {
+                tokens: [Public], fault: None, body: Small,
+                summary: "The dashboard's login form (key)",
+            }
+            UiEvents: GET "/_sandbox/ui/events" {
+                tokens: [Cookie], fault: None, body: Small,
+                summary: "Server-Sent Events: each new logged request, rendered for the inspector",
+            }
+            UiPost: GET "/_sandbox/ui/post/{id}" {
+                tokens: [Cookie], fault: None, body: Small,
+                summary: "The dashboard's view of a post: slides in order, caption, comments, insights",
+            }
+            UiPage: GET "/_sandbox/ui/{page}" {
+                tokens: [Cookie], fault: None, body: Small,
+                summary: "A dashboard page: timeline, requests, catalog (grid: the phone's content alone)",
+            }
+            OpenApi: GET "/_sandbox/openapi.json" {
+                tokens: [Public], fault: None, body: Small, summary: "This document",
+            }
+        }
         }
     };
+}
+pub(crate) use route_table;
+
+/// Reads the table of [`route_table!`] once and hands it, normalised, to a mode:
+/// `contracts` (the enums and [`ROUTES`]) or `graph_handlers $then` (each Graph row's variant
+/// and handler, to the macro `$then`).
+macro_rules! routes {
+    (
+        [$($mode:tt)*]
+        graph { $(
+            $g:ident : $gm:ident $gp:literal $(on $gk:ident $(/ $ge:literal)?)? {
+                hosts: [$($gh:ident),*], tokens: [$($gt:ident),*], needs: [$($gn:expr),* $(,)?],
+                fault: $gf:ident, handler: $gshape:ident($gfn:path), summary: $gs:literal $(,)?
+            }
+        )* }
+        $( $surface:ident { $(
+            $v:ident : $m:ident $p:literal {
+                tokens: [$($t:ident),*], fault: $f:ident, body: $b:ident, summary: $s:literal $(,)?
+            }
+        )* } )*
+    ) => {
+        $crate::route::routes! { @$($mode)*;
+            graph { $( $g $gm $gp [$($gk $($ge)?)?] [$($gh),*] [$($gt),*] [$($gn),*] $gf $gshape($gfn) $gs; )* }
+            $( $surface { $( $v $m $p [$($t),*] $f $b $s; )* } )*
+        }
+    };
+    (@contracts;
+        graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
+            [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal; )* }
+        upload { $( $u:ident $um:ident $up:literal [$($ut:ident),*] $uf:ident $ub:ident $us:literal; )* }
+        login { $( $l:ident $lm:ident $lp:literal [$($lt:ident),*] $lf:ident $lb:ident $ls:literal; )* }
+        cdn { $( $c:ident $cm:ident $cp:literal [$($ct:ident),*] $cf:ident $cb:ident $cs:literal; )* }
+        control { $( $k:ident $km:ident $kp:literal [$($kt:ident),*] $kf:ident $kb:ident $ks:literal; )* }
+    ) => {
+        /// A Graph API route.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum GraphRoute { $($g),* }
+        /// A route of the resumable-upload host (`rupload.facebook.com` in production).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum UploadRoute { $($u),* }
+        /// A route of the login hosts: the consent pages (`www.facebook.com`,
+        /// `www.instagram.com`) and Instagram's token exchange (`api.instagram.com`). They answer
+        /// HTML, redirects, or api.instagram.com's own error shape, not Graph envelopes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum LoginRoute { $($l),* }
+        /// A route of the CDN host (`scontent.cdninstagram.com` in production).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum CdnRoute { $($c),* }
+        /// A control-plane route (`/_sandbox/...`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ControlRoute { $($k),* }
+
+        /// Every route the sandbox serves, in the table's order.
+        pub static ROUTES: &[Spec] = &[
+            $( Spec {
+                route: Route::Graph(GraphRoute::$g),
+                method: Method::$gm,
+                path: $gp,
+                node: $crate::route::routes!(@node $($gk $($ge)?)?),
+                hosts: &[$(Host::$gh),*],
+                tokens: &[$(Token::$gt),*],
+                needs: &[$($gn),*],
+                fault: $crate::route::routes!(@fault $gf),
+                body: BodyLimit::Params,
+                handler: Some(concat!(stringify!($gshape), "(", stringify!($gfn), ")")),
+                summary: $gs,
+            }, )*
+            $( $crate::route::routes!(@row Upload UploadRoute $u $um $up [$($ut),*] $uf $ub $us), )*
+            $( $crate::route::routes!(@row Login LoginRoute $l $lm $lp [$($lt),*] $lf $lb $ls), )*
+            $( $crate::route::routes!(@row Cdn CdnRoute $c $cm $cp [$($ct),*] $cf $cb $cs), )*
+            $( $crate::route::routes!(@row Control ControlRoute $k $km $kp [$($kt),*] $kf $kb $ks), )*
+        ];
+    };
+    (@graph_handlers $then:ident;
+        graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
+            [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal; )* }
+        $($rest:tt)*
+    ) => {
+        $then! { $( $g => $gshape($gfn); )* }
+    };
+    (@row $surface:ident $enum:ident $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal) => {
+        Spec {
+            route: Route::$surface($enum::$v),
+            method: Method::$m,
+            path: $p,
+            node: None,
+            hosts: &[],
+            tokens: &[$(Token::$t),*],
+            needs: &[],
+            fault: $crate::route::routes!(@fault $f),
+            body: BodyLimit::$b,
+            handler: None,
+            summary: $s,
+        }
+    };
+    (@node) => { None };
+    (@node $k:ident) => { Some((NodeKind::$k, None)) };
+    (@node $k:ident $e:literal) => { Some((NodeKind::$k, Some($e))) };
+    (@fault None) => { None };
+    (@fault $f:ident) => { Some(FaultTarget::$f) };
+}
+pub(crate) use routes;
+
+route_table!(contracts);
+
+/// Every route, grouped by the API it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Graph(GraphRoute),
+    Upload(UploadRoute),
+    Cdn(CdnRoute),
+    Login(LoginRoute),
+    Control(ControlRoute),
 }
 
 use ControlRoute as C;
 use GraphRoute as G;
-use NodeKind::{
-    Business as NBusiness, Comment as NComment, Container as NContainer, FbUser as NFbUser,
-    Media as NMedia, Page as NPage, User as NUser,
-};
-
-/// Every route the sandbox serves.
-pub static ROUTES: &[Spec] = &[
-    // ---- Graph API ----
-    row!(
-        Route::Graph(G::CreateMedia),
-        POST,
-        "/{ig-user-id}/media",
-        Some((NUser, Some("media"))),
-        Some(Endpoint::CreateMedia),
-        "Create a media container (image, REELS, STORIES, CAROUSEL, VIDEO carousel item)"
-    ),
-    row!(
-        Route::Graph(G::UserMedia),
-        GET,
-        "/{ig-user-id}/media",
-        Some((NUser, Some("media"))),
-        Some(Endpoint::MediaRead),
-        "List the account's media (newest first, stories excluded)"
-    ),
-    row!(
-        Route::Graph(G::MediaPublish),
-        POST,
-        "/{ig-user-id}/media_publish",
-        Some((NUser, Some("media_publish"))),
-        Some(Endpoint::MediaPublish),
-        "Publish a FINISHED container"
-    ),
-    row!(
-        Route::Graph(G::ContentPublishingLimit),
-        GET,
-        "/{ig-user-id}/content_publishing_limit",
-        Some((NUser, Some("content_publishing_limit"))),
-        Some(Endpoint::ContentPublishingLimit),
-        "The account's 24 h publishing quota and usage"
-    ),
-    row!(
-        Route::Graph(G::AvailableCatalogs),
-        GET,
-        "/{ig-user-id}/available_catalogs",
-        Some((NUser, Some("available_catalogs"))),
-        Some(Endpoint::Catalogs),
-        "Product catalogs the account can tag from"
-    ),
-    row!(
-        Route::Graph(G::CatalogProductSearch),
-        GET,
-        "/{ig-user-id}/catalog_product_search",
-        Some((NUser, Some("catalog_product_search"))),
-        Some(Endpoint::Catalogs),
-        "Products of a catalog, with their review status"
-    ),
-    row!(
-        Route::Graph(G::UserRead),
-        GET,
-        "/{node-id}",
-        Some((NUser, None)),
-        Some(Endpoint::UserRead),
-        "Read an IG user (username, name, media_count, ...)"
-    ),
-    row!(
-        Route::Graph(G::ContainerRead),
-        GET,
-        "/{node-id}",
-        Some((NContainer, None)),
-        Some(Endpoint::ContainerStatus),
-        "Read a container (status_code, status)"
-    ),
-    row!(
-        Route::Graph(G::MediaRead),
-        GET,
-        "/{node-id}",
-        Some((NMedia, None)),
-        Some(Endpoint::MediaRead),
-        "Read a media object"
-    ),
-    row!(
-        Route::Graph(G::UserStories),
-        GET,
-        "/{ig-user-id}/stories",
-        Some((NUser, Some("stories"))),
-        Some(Endpoint::MediaRead),
-        "The account's stories of the last 24 hours (virtual clock), newest first"
-    ),
-    row!(
-        Route::Graph(G::MediaChildren),
-        GET,
-        "/{ig-media-id}/children",
-        Some((NMedia, Some("children"))),
-        Some(Endpoint::MediaRead),
-        "A carousel album's children, in order"
-    ),
-    row!(
-        Route::Graph(G::UserInsights),
-        GET,
-        "/{ig-user-id}/insights",
-        Some((NUser, Some("insights"))),
-        Some(Endpoint::Insights),
-        "Account insights: metric, period, metric_type, since, until"
-    ),
-    row!(
-        Route::Graph(G::UpdateMedia),
-        POST,
-        "/{ig-media-id}",
-        Some((NMedia, None)),
-        Some(Endpoint::MediaWrite),
-        "Turn a media's comments on or off (comment_enabled)"
-    ),
-    row!(
-        Route::Graph(G::DeleteMedia),
-        DELETE,
-        "/{ig-media-id}",
-        Some((NMedia, None)),
-        Some(Endpoint::MediaWrite),
-        "Delete a media (a whole album, not one child)"
-    ),
-    row!(
-        Route::Graph(G::MediaComments),
-        GET,
-        "/{ig-media-id}/comments",
-        Some((NMedia, Some("comments"))),
-        Some(Endpoint::Comments),
-        "A media's top-level comments, newest first"
-    ),
-    row!(
-        Route::Graph(G::CreateComment),
-        POST,
-        "/{ig-media-id}/comments",
-        Some((NMedia, Some("comments"))),
-        Some(Endpoint::Comments),
-        "Comment on a media as the account (message)"
-    ),
-    row!(
-        Route::Graph(G::MediaInsights),
-        GET,
-        "/{ig-media-id}/insights",
-        Some((NMedia, Some("insights"))),
-        Some(Endpoint::Insights),
-        "A media's insights (metric)"
-    ),
-    row!(
-        Route::Graph(G::CommentRead),
-        GET,
-        "/{node-id}",
-        Some((NComment, None)),
-        Some(Endpoint::Comments),
-        "Read a comment (text, timestamp, username, from, hidden, ...)"
-    ),
-    row!(
-        Route::Graph(G::HideComment),
-        POST,
-        "/{ig-comment-id}",
-        Some((NComment, None)),
-        Some(Endpoint::Comments),
-        "Hide or unhide a comment (hide)"
-    ),
-    row!(
-        Route::Graph(G::DeleteComment),
-        DELETE,
-        "/{ig-comment-id}",
-        Some((NComment, None)),
-        Some(Endpoint::Comments),
-        "Delete a comment and its replies"
-    ),
-    row!(
-        Route::Graph(G::CommentReplies),
-        GET,
-        "/{ig-comment-id}/replies",
-        Some((NComment, Some("replies"))),
-        Some(Endpoint::Comments),
-        "A comment's replies, oldest first"
-    ),
-    row!(
-        Route::Graph(G::CreateReply),
-        POST,
-        "/{ig-comment-id}/replies",
-        Some((NComment, Some("replies"))),
-        Some(Endpoint::Comments),
-        "Reply to a comment (message)"
-    ),
-    row!(
-        Route::Graph(G::OauthAccessToken),
-        GET,
-        "/oauth/access_token",
-        None,
-        Some(Endpoint::Login),
-        "Facebook Login: exchange a code (client_id, client_secret, redirect_uri, code), or a token for a long-lived one (grant_type=fb_exchange_token)"
-    ),
-    row!(
-        Route::Graph(G::DebugToken),
-        GET,
-        "/debug_token",
-        None,
-        Some(Endpoint::Login),
-        "What a token is: app, type, scopes, expiry, validity (input_token; access_token = app_id|app_secret)"
-    ),
-    row!(
-        Route::Graph(G::IgAccessToken),
-        GET,
-        "/access_token",
-        None,
-        Some(Endpoint::Login),
-        "Instagram Login (graph.instagram.com): a long-lived token for a short-lived one (grant_type=ig_exchange_token)"
-    ),
-    row!(
-        Route::Graph(G::IgRefreshToken),
-        GET,
-        "/refresh_access_token",
-        None,
-        Some(Endpoint::Login),
-        "Instagram Login (graph.instagram.com): refresh a long-lived token at least 24 h old (grant_type=ig_refresh_token)"
-    ),
-    row!(
-        Route::Graph(G::FbUserRead),
-        GET,
-        "/{node-id}",
-        Some((NFbUser, None)),
-        Some(Endpoint::Accounts),
-        "Read a Facebook user (id, name, picture); /me with a Facebook user token"
-    ),
-    row!(
-        Route::Graph(G::FbUserAccounts),
-        GET,
-        "/{facebook-user-id}/accounts",
-        Some((NFbUser, Some("accounts"))),
-        Some(Endpoint::Accounts),
-        "The Pages the user administers, with their access_token and instagram_business_account"
-    ),
-    row!(
-        Route::Graph(G::FbUserBusinesses),
-        GET,
-        "/{facebook-user-id}/businesses",
-        Some((NFbUser, Some("businesses"))),
-        Some(Endpoint::Accounts),
-        "The user's Businesses"
-    ),
-    row!(
-        Route::Graph(G::FbUserPermissions),
-        GET,
-        "/{facebook-user-id}/permissions",
-        Some((NFbUser, Some("permissions"))),
-        Some(Endpoint::Accounts),
-        "Each scope and whether it is granted or declined"
-    ),
-    row!(
-        Route::Graph(G::RevokePermissions),
-        DELETE,
-        "/{facebook-user-id}/permissions",
-        Some((NFbUser, Some("permissions"))),
-        Some(Endpoint::Accounts),
-        "Revoke the app: every token the user gave it stops working"
-    ),
-    row!(
-        Route::Graph(G::PageRead),
-        GET,
-        "/{node-id}",
-        Some((NPage, None)),
-        Some(Endpoint::Accounts),
-        "Read a Page (name, access_token, instagram_business_account, picture)"
-    ),
-    row!(
-        Route::Graph(G::BusinessRead),
-        GET,
-        "/{node-id}",
-        Some((NBusiness, None)),
-        Some(Endpoint::Accounts),
-        "Read a Business (id, name)"
-    ),
-    row!(
-        Route::Graph(G::BusinessOwnedPages),
-        GET,
-        "/{business-id}/owned_pages",
-        Some((NBusiness, Some("owned_pages"))),
-        Some(Endpoint::Accounts),
-        "The Pages a Business owns"
-    ),
-    row!(
-        Route::Graph(G::BusinessClientPages),
-        GET,
-        "/{business-id}/client_pages",
-        Some((NBusiness, Some("client_pages"))),
-        Some(Endpoint::Accounts),
-        "The Pages a Business manages for clients"
-    ),
-    row!(
-        Route::Graph(G::IgAudio),
-        GET,
-        "/ig_audio",
-        None,
-        Some(Endpoint::IgAudio),
-        "Audio search, or ads audio-swap discovery with product=ADS"
-    ),
-    // ---- Resumable upload ----
-    row!(
-        Route::Upload(UploadRoute::Bytes),
-        POST,
-        "/ig-api-upload/{version}/{container-id}",
-        None,
-        Some(Endpoint::Upload),
-        "Upload bytes (offset, file_size headers) or a file_url for a resumable container"
-    ),
-    row!(
-        Route::Upload(UploadRoute::Status),
-        GET,
-        "/ig-api-upload/{version}/{container-id}",
-        None,
-        None,
-        "How far a resumable upload got (sandbox addition)"
-    ),
-    // ---- Login hosts ----
-    row!(
-        Route::Login(LoginRoute::FacebookDialog),
-        GET,
-        "/www.facebook.com/{version}/dialog/oauth",
-        None,
-        None,
-        "Facebook Login's consent page (client_id, redirect_uri, scope, state, response_type=code)"
-    ),
-    row!(
-        Route::Login(LoginRoute::FacebookConsent),
-        POST,
-        "/www.facebook.com/{version}/dialog/oauth",
-        None,
-        None,
-        "The consent page's answer: Allow (redirect with code) or Cancel (redirect with error)"
-    ),
-    row!(
-        Route::Login(LoginRoute::InstagramAuthorize),
-        GET,
-        "/www.instagram.com/oauth/authorize",
-        None,
-        None,
-        "Instagram Login's consent page (client_id, redirect_uri, scope, state, response_type=code)"
-    ),
-    row!(
-        Route::Login(LoginRoute::InstagramConsent),
-        POST,
-        "/www.instagram.com/oauth/authorize",
-        None,
-        None,
-        "The consent page's answer: Allow or Cancel"
-    ),
-    row!(
-        Route::Login(LoginRoute::InstagramToken),
-        POST,
-        "/api.instagram.com/oauth/access_token",
-        None,
-        None,
-        "Instagram Login: exchange a code for a short-lived Instagram user token (form or multipart)"
-    ),
-    // ---- CDN ----
-    row!(
-        Route::Cdn(CdnRoute::Media),
-        GET,
-        "/scontent.cdninstagram.com/v/t51.2885-15/{file}",
-        None,
-        None,
-        "Published media's bytes, where media_url and thumbnail_url point (Range supported)"
-    ),
-    // ---- Control plane ----
-    row!(
-        Route::Control(C::CreateAccount),
-        POST,
-        "/_sandbox/accounts",
-        None,
-        None,
-        "Create an account (answers with a full-permission token)"
-    ),
-    row!(
-        Route::Control(C::ListAccounts),
-        GET,
-        "/_sandbox/accounts",
-        None,
-        None,
-        "List accounts"
-    ),
-    row!(
-        Route::Control(C::PatchAccount),
-        PATCH,
-        "/_sandbox/accounts/{id}",
-        None,
-        None,
-        "Change an account's flags or quota"
-    ),
-    row!(
-        Route::Control(C::CreateToken),
-        POST,
-        "/_sandbox/tokens",
-        None,
-        None,
-        "Create a token with permissions and expiry"
-    ),
-    row!(
-        Route::Control(C::CreateCatalog),
-        POST,
-        "/_sandbox/catalogs",
-        None,
-        None,
-        "Create a product catalog"
-    ),
-    row!(
-        Route::Control(C::CreateMedia),
-        POST,
-        "/_sandbox/media",
-        None,
-        None,
-        "Seed an existing media object (e.g. a reel with copyrighted music)"
-    ),
-    row!(
-        Route::Control(C::PatchMedia),
-        PATCH,
-        "/_sandbox/media/{id}",
-        None,
-        None,
-        "Stage activity on a media: like_count, comment_enabled, insight values"
-    ),
-    row!(
-        Route::Control(C::CreateComment),
-        POST,
-        "/_sandbox/comments",
-        None,
-        None,
-        "A comment (or a reply, with parent_id) from another user, with replies"
-    ),
-    row!(
-        Route::Control(C::CreatePartnershipCode),
-        POST,
-        "/_sandbox/partnership_ad_codes",
-        None,
-        None,
-        "Create a partnership ad code for a media"
-    ),
-    row!(
-        Route::Control(C::CreateApp),
-        POST,
-        "/_sandbox/apps",
-        None,
-        None,
-        "Create an app (id, secret, redirect URIs)"
-    ),
-    row!(
-        Route::Control(C::ListApps),
-        GET,
-        "/_sandbox/apps",
-        None,
-        None,
-        "List apps"
-    ),
-    row!(
-        Route::Control(C::CreateFacebookUser),
-        POST,
-        "/_sandbox/facebook_users",
-        None,
-        None,
-        "Create a Facebook user"
-    ),
-    row!(
-        Route::Control(C::CreatePage),
-        POST,
-        "/_sandbox/pages",
-        None,
-        None,
-        "Create a Page administered by a Facebook user, linked to an Instagram account or not"
-    ),
-    row!(
-        Route::Control(C::CreateBusiness),
-        POST,
-        "/_sandbox/businesses",
-        None,
-        None,
-        "Create a Business owned by a Facebook user"
-    ),
-    row!(
-        Route::Control(C::CreateOauthCode),
-        POST,
-        "/_sandbox/oauth/codes",
-        None,
-        None,
-        "Mint an OAuth code as if the user had consented (for headless tests)"
-    ),
-    row!(
-        Route::Control(C::GetApp),
-        GET,
-        "/_sandbox/app",
-        None,
-        None,
-        "App settings"
-    ),
-    row!(
-        Route::Control(C::PatchApp),
-        PATCH,
-        "/_sandbox/app",
-        None,
-        None,
-        "Change app settings (call limits, ads audio swap)"
-    ),
-    row!(
-        Route::Control(C::AddFault),
-        POST,
-        "/_sandbox/faults",
-        None,
-        None,
-        "Add a fault rule"
-    ),
-    row!(
-        Route::Control(C::ListFaults),
-        GET,
-        "/_sandbox/faults",
-        None,
-        None,
-        "List fault rules"
-    ),
-    row!(
-        Route::Control(C::DeleteFault),
-        DELETE,
-        "/_sandbox/faults/{id}",
-        None,
-        None,
-        "Remove a fault rule"
-    ),
-    row!(
-        Route::Control(C::AdvanceClock),
-        POST,
-        "/_sandbox/clock/advance",
-        None,
-        None,
-        "Move the virtual clock forward"
-    ),
-    row!(
-        Route::Control(C::GetClock),
-        GET,
-        "/_sandbox/clock",
-        None,
-        None,
-        "The virtual clock"
-    ),
-    row!(
-        Route::Control(C::Reset),
-        POST,
-        "/_sandbox/reset",
-        None,
-        None,
-        "Back to the first-start state"
-    ),
-    row!(
-        Route::Control(C::Requests),
-        GET,
-        "/_sandbox/requests",
-        None,
-        None,
-        "Recent Graph requests and their answers"
-    ),
-    row!(
-        Route::Control(C::PutFile),
-        PUT,
-        "/_sandbox/files/{name}",
-        None,
-        None,
-        "Host a file on the sandbox"
-    ),
-    row!(
-        Route::Control(C::GetFile),
-        GET,
-        "/_sandbox/files/{name}",
-        None,
-        None,
-        "A hosted file (no credentials needed)"
-    ),
-    row!(
-        Route::Control(C::UiHome),
-        GET,
-        "/_sandbox/ui",
-        None,
-        None,
-        "The dashboard: the phone view of an account (?key=ADMIN_KEY logs the browser in)"
-    ),
-    row!(
-        Route::Control(C::UiLogin),
-        POST,
-        "/_sandbox/ui/login",
-        None,
-        None,
-        "The dashboard's login form (key)"
-    ),
-    row!(
-        Route::Control(C::UiEvents),
-        GET,
-        "/_sandbox/ui/events",
-        None,
-        None,
-        "Server-Sent Events: each new logged request, rendered for the inspector"
-    ),
-    row!(
-        Route::Control(C::UiPost),
-        GET,
-        "/_sandbox/ui/post/{id}",
-        None,
-        None,
-        "The dashboard's view of a post: slides in order, caption, comments, insights"
-    ),
-    row!(
-        Route::Control(C::UiPage),
-        GET,
-        "/_sandbox/ui/{page}",
-        None,
-        None,
-        "A dashboard page: timeline, requests, catalog (grid: the phone's content alone)"
-    ),
-    row!(
-        Route::Control(C::OpenApi),
-        GET,
-        "/_sandbox/openapi.json",
-        None,
-        None,
-        "This document"
-    ),
-];
 
 impl Spec {
     /// Which API the route belongs to.
@@ -865,82 +754,126 @@ impl ControlRoute {
     }
 }
 
-/// How much request body a route reads. The server applies it before reading, and only after
-/// the caller is admitted (a keyless control-plane call reads nothing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyLimit {
-    /// [`SMALL_BODY`]: pages, reads, the dashboard's login form.
-    Small,
-    /// The Graph parameter limit (`Config::max_body_bytes`): Graph calls, the login hosts.
-    Params,
-    /// [`CONTROL_BODY`]: control-plane JSON.
-    Control,
-    /// The hosted-file limit (`Config::max_file_bytes`).
-    File,
+impl Spec {
+    /// Whether the route answers without a user's or the admin's credentials: the token
+    /// endpoints (the app's own), the login pages, the CDN, hosted files, the dashboard (which
+    /// asks for the key itself).
+    pub fn is_public(&self) -> bool {
+        self.tokens
+            .iter()
+            .all(|t| matches!(t, Token::App | Token::Public | Token::Cookie))
+    }
 }
 
-/// The body a [`BodyLimit::Small`] route reads at most.
-pub const SMALL_BODY: usize = 16 * 1024;
-/// The body a control-plane JSON route reads at most (the largest staging call, a comment
-/// thread or a catalog, is a few KiB).
-pub const CONTROL_BODY: usize = 1 << 20;
-
 impl Route {
-    /// How much body the route reads (the upload host streams its own, capped by the
-    /// container's kind).
-    pub fn body_limit(self) -> BodyLimit {
-        match self {
-            Route::Control(C::PutFile) => BodyLimit::File,
-            Route::Control(
-                C::GetFile
-                | C::OpenApi
-                | C::UiHome
-                | C::UiLogin
-                | C::UiEvents
-                | C::UiPost
-                | C::UiPage
-                | C::ListAccounts
-                | C::ListApps
-                | C::GetApp
-                | C::ListFaults
-                | C::GetClock
-                | C::Requests,
-            )
-            | Route::Cdn(_) => BodyLimit::Small,
-            Route::Control(_) => BodyLimit::Control,
-            Route::Graph(_) | Route::Login(_) | Route::Upload(_) => BodyLimit::Params,
-        }
-    }
-
     /// This route's row.
     #[cfg(test)]
     pub fn spec(self) -> &'static Spec {
-        // Every variant has a row (checked by a test), so the fallback is never taken.
+        // Every variant has a row (the table makes both), so the fallback is never taken.
         ROUTES
             .iter()
             .find(|s| s.route == self)
             .unwrap_or(&ROUTES[0])
     }
+}
 
-    /// Routes that answer without the caller's credentials (a hosted file is public media).
-    pub fn is_public(self) -> bool {
-        matches!(
-            self,
-            Route::Control(
-                C::GetFile
-                    | C::OpenApi
-                    | C::UiHome
-                    | C::UiLogin
-                    | C::UiEvents
-                    | C::UiPost
-                    | C::UiPage
-            ) | Route::Cdn(_)
-                | Route::Login(_)
-                | Route::Graph(
-                    G::OauthAccessToken | G::DebugToken | G::IgAccessToken | G::IgRefreshToken
-                )
-        )
+/// `docs/ROUTES.md`: every row of the table, by API (a test keeps the file current).
+pub fn markdown() -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "# Routes\n\n\
+         Every request the sandbox answers, generated from its route table \
+         (`crates/sandbox/src/route.rs`, `route_table!`): regenerate with \
+         `INSTAPUB_BLESS=1 cargo test -p instapub-sandbox --test sandbox docs_routes_md_is_current`.\n\n\
+         Paths are documented paths: Graph paths take an optional `/{version}` first and \
+         answer on `{base}/...`, `{base}/graph.facebook.com/...` and \
+         `{base}/graph.instagram.com/...` (the hosts column says which serve a route). \
+         Tokens: `user` a Facebook user token, `page` a Page token, `instagram` an Instagram \
+         account's token (Instagram Login's or the control plane's), `app` the app's own \
+         credentials, `admin` the admin key. A permission is granted by any of its scopes; \
+         \"checked by the handler\" says when the handler checks it instead of the pipeline. \
+         The fault column is the name a fault rule's `match.endpoint` uses.\n",
+    );
+    for (surface, title) in [
+        (Surface::Graph, "Graph API"),
+        (Surface::Upload, "Resumable upload host"),
+        (Surface::Login, "Login hosts"),
+        (Surface::Cdn, "CDN"),
+        (Surface::Control, "Control plane"),
+    ] {
+        let _ = write!(out, "\n## {title}\n\n");
+        if surface == Surface::Graph {
+            out.push_str("| method | path | node | hosts | tokens | permissions | fault | handler | summary |\n");
+            out.push_str("|---|---|---|---|---|---|---|---|---|\n");
+        } else {
+            out.push_str("| method | path | tokens | fault | body | summary |\n");
+            out.push_str("|---|---|---|---|---|---|\n");
+        }
+        for spec in ROUTES.iter().filter(|s| s.surface() == surface) {
+            let tokens = spec
+                .tokens
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let fault = spec.fault.map_or("", FaultTarget::as_str);
+            if surface == Surface::Graph {
+                let node = match spec.node {
+                    Some((kind, Some(edge))) => format!("{kind:?} / `{edge}`"),
+                    Some((kind, None)) => format!("{kind:?}"),
+                    None => String::new(),
+                };
+                let hosts = spec
+                    .hosts
+                    .iter()
+                    .map(|h| match h {
+                        Host::Facebook => hosts::GRAPH_FACEBOOK,
+                        Host::Instagram => hosts::GRAPH_INSTAGRAM,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let needs = spec
+                    .needs
+                    .iter()
+                    .map(|p| {
+                        let scopes = p
+                            .scopes
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>();
+                        match p.check {
+                            Check::Always => scopes.join(" or "),
+                            Check::InHandler(when) => {
+                                format!("{} (checked by the handler {when})", scopes.join(" or "))
+                            }
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {node} | {hosts} | {tokens} | {needs} | {fault} | `{}` | {} |",
+                    spec.method,
+                    spec.path,
+                    spec.handler.unwrap_or_default().replace(" :: ", "::"),
+                    spec.summary
+                );
+            } else {
+                let body = match spec.body {
+                    BodyLimit::Small => "16 KiB",
+                    BodyLimit::Params => "Graph limit",
+                    BodyLimit::Control => "1 MiB",
+                    BodyLimit::File => "file limit",
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {tokens} | {fault} | {body} | {} |",
+                    spec.method, spec.path, spec.summary
+                );
+            }
+        }
     }
+    out
 }
 
 /// Which Graph host a request addresses: `{base}/graph.instagram.com/...` is Instagram's,
@@ -1212,21 +1145,46 @@ mod tests {
                 assert_eq!(template(spec.path).nth(1), edge, "{}", spec.path);
             }
         }
-        // Every fault name is used by some route.
-        let all = Endpoint::all();
+        // Every fault name is used by some route (the match makes a new name fail to compile
+        // until it is listed here).
+        let all = FaultTarget::all();
         for e in [
-            Endpoint::CreateMedia,
-            Endpoint::MediaPublish,
-            Endpoint::ContainerStatus,
-            Endpoint::ContentPublishingLimit,
-            Endpoint::MediaRead,
-            Endpoint::UserRead,
-            Endpoint::IgAudio,
-            Endpoint::Upload,
-            Endpoint::Catalogs,
+            FaultTarget::CreateMedia,
+            FaultTarget::MediaPublish,
+            FaultTarget::ContainerStatus,
+            FaultTarget::ContentPublishingLimit,
+            FaultTarget::MediaRead,
+            FaultTarget::UserRead,
+            FaultTarget::IgAudio,
+            FaultTarget::Upload,
+            FaultTarget::Catalogs,
+            FaultTarget::MediaWrite,
+            FaultTarget::Comments,
+            FaultTarget::Insights,
+            FaultTarget::Login,
+            FaultTarget::Accounts,
         ] {
+            match e {
+                FaultTarget::CreateMedia
+                | FaultTarget::MediaPublish
+                | FaultTarget::ContainerStatus
+                | FaultTarget::ContentPublishingLimit
+                | FaultTarget::MediaRead
+                | FaultTarget::UserRead
+                | FaultTarget::IgAudio
+                | FaultTarget::Upload
+                | FaultTarget::Catalogs
+                | FaultTarget::MediaWrite
+                | FaultTarget::Comments
+                | FaultTarget::Insights
+                | FaultTarget::Login
+                | FaultTarget::Accounts => {}
+            }
             assert!(all.contains(&e), "{e:?} names no route");
+            let json = serde_json::to_value(e).unwrap_or_default();
+            assert_eq!(json.as_str(), Some(e.as_str()), "{e:?}");
         }
+        assert_eq!(all.len(), 14);
     }
 
     #[test]

@@ -260,7 +260,7 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
 /// host checks its token itself, also before reading.
 fn admit(app: &App, parts: &axum::http::request::Parts, parsed: &Parsed) -> Result<(), ApiError> {
     let keyed = match parsed {
-        Parsed::Fixed { spec, .. } => spec.surface() == Surface::Control && !spec.route.is_public(),
+        Parsed::Fixed { spec, .. } => spec.surface() == Surface::Control && !spec.is_public(),
         Parsed::Unknown(Miss::Control(_)) => true,
         _ => false,
     };
@@ -274,7 +274,7 @@ fn admit(app: &App, parts: &axum::http::request::Parts, parsed: &Parsed) -> Resu
 /// The most body a route reads: from its contract ([`route::BodyLimit`]).
 fn body_limit(app: &App, parsed: &Parsed) -> usize {
     let limit = match parsed {
-        Parsed::Fixed { spec, .. } => spec.route.body_limit(),
+        Parsed::Fixed { spec, .. } => spec.body,
         Parsed::Node { .. } => route::BodyLimit::Params,
         // A path nobody serves is still answered from its parameters (Graph's errors name them).
         Parsed::Unknown(_) => route::BodyLimit::Params,
@@ -296,18 +296,11 @@ async fn upload(
 ) -> Response {
     let profile = app.config.profile;
     let response = match parsed {
-        Parsed::Fixed {
-            spec:
-                Spec {
-                    route: Route::Upload(upload),
-                    ..
-                },
-            params,
-        } => {
+        Parsed::Fixed { spec, params } if spec.surface() == Surface::Upload => {
             let id = params.first().copied().unwrap_or_default();
             crate::graph::upload::handle(
                 app.clone(),
-                *upload,
+                spec,
                 id,
                 parts.uri.query(),
                 &parts.headers,
@@ -315,12 +308,18 @@ async fn upload(
             )
             .await
         }
-        Parsed::Unknown(Miss::Upload(rest)) => crate::graph::upload::not_expected(rest, profile),
-        _ => crate::graph::upload::not_expected("", profile),
+        Parsed::Unknown(Miss::Upload(rest)) => {
+            (crate::graph::upload::not_expected(rest, profile), None)
+        }
+        _ => (crate::graph::upload::not_expected("", profile), None),
     };
+    let (response, network) = response;
     // Logged without the media bytes.
     let (head, body) = log(app, parts, &Bytes::new(), response).await;
-    Response::from_parts(head, Body::from(body))
+    match network {
+        None => Response::from_parts(head, Body::from(body)),
+        Some(fault) => broken(head, body, fault),
+    }
 }
 
 /// A Graph answer with its usage headers, logged, with any network fault applied.

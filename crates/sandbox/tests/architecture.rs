@@ -578,3 +578,88 @@ fn only_the_catalog_writes_error_codes() {
     .expect("parses");
     assert_eq!(scan.ints, vec![9, 2207042, 1000, 190]);
 }
+
+/// The Graph handlers the route table names (`create_media::handle`), from each row's
+/// `handler: shape(path)`.
+fn handlers_in_table() -> BTreeSet<String> {
+    instapub_sandbox::routes::ROUTES
+        .iter()
+        .filter_map(|s| s.handler)
+        .filter_map(|h| {
+            let inner = h.split_once('(')?.1.trim_end_matches(')');
+            Some(inner.replace(' ', ""))
+        })
+        .collect()
+}
+
+/// `pub async fn`s of `crates/sandbox/src/graph/*.rs` that answer a request
+/// (`-> ApiResult<Response>`): `module::name`.
+fn graph_handlers_in_code() -> BTreeSet<String> {
+    let dir = crates_dir().join("sandbox/src/graph");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let mut out = BTreeSet::new();
+    for file in files {
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if stem == "mod" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let Ok(parsed) = syn::parse_file(&text) else {
+            panic!("{} does not parse", file.display());
+        };
+        for item in parsed.items {
+            let syn::Item::Fn(f) = item else { continue };
+            let public = matches!(f.vis, syn::Visibility::Public(_));
+            let answers = match &f.sig.output {
+                syn::ReturnType::Type(_, ty) => is_api_result_of_response(ty),
+                syn::ReturnType::Default => false,
+            };
+            if public && f.sig.asyncness.is_some() && answers && !is_test_only(&f.attrs) {
+                out.insert(format!("{stem}::{}", f.sig.ident));
+            }
+        }
+    }
+    out
+}
+
+/// `ApiResult<Response>`, however its paths are written.
+fn is_api_result_of_response(ty: &syn::Type) -> bool {
+    fn last(ty: &syn::Type) -> Option<&syn::PathSegment> {
+        match ty {
+            syn::Type::Path(p) => p.path.segments.last(),
+            _ => None,
+        }
+    }
+    let Some(outer) = last(ty) else { return false };
+    let syn::PathArguments::AngleBracketed(args) = &outer.arguments else {
+        return false;
+    };
+    outer.ident == "ApiResult"
+        && args.args.iter().any(|a| match a {
+            syn::GenericArgument::Type(t) => last(t).is_some_and(|s| s.ident == "Response"),
+            _ => false,
+        })
+}
+
+#[test]
+fn every_graph_handler_has_a_row_and_every_row_a_handler() {
+    let table = handlers_in_table();
+    let code = graph_handlers_in_code();
+    assert!(table.contains("create_media::handle"), "{table:?}");
+    let without_row: Vec<_> = code.difference(&table).collect();
+    assert!(
+        without_row.is_empty(),
+        "Graph handlers no route names (add a row to route_table!, or make them private): {without_row:?}"
+    );
+    // Every row's handler exists: the table would not compile otherwise; and each is one of
+    // the functions found here (the scan reads the files the compiler does).
+    let unknown: Vec<_> = table.difference(&code).collect();
+    assert!(
+        unknown.is_empty(),
+        "rows whose handler the scan did not find: {unknown:?}"
+    );
+}

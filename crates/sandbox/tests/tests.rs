@@ -12,6 +12,7 @@ mod malformed;
 mod openapi;
 mod publishing;
 mod read_side;
+mod routes;
 mod security;
 mod seed_rows;
 mod slow_clients;

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::stage::{MAX_EXPIRES_IN_S, REVIEW_STATES};
 use crate::route::{
-    CdnRoute, ControlRoute, Endpoint, GraphRoute, LoginRoute, Route, Spec, Surface, UploadRoute,
+    CdnRoute, ControlRoute, FaultTarget, GraphRoute, LoginRoute, Route, Spec, Surface, UploadRoute,
     ROUTES,
 };
 
@@ -778,7 +778,7 @@ fn detail(route: Route) -> Detail {
                                 &[
                                     (
                                         "endpoint",
-                                        json!({"type": "string", "enum": Endpoint::all()}),
+                                        json!({"type": "string", "enum": FaultTarget::all()}),
                                     ),
                                     ("user_id", s()),
                                     ("media_type", s()),
@@ -899,7 +899,7 @@ pub fn document(base_url: &str) -> Value {
             );
         }
         let security = match spec.surface() {
-            _ if spec.route.is_public() => json!([]),
+            _ if spec.is_public() => json!([]),
             Surface::Control => json!([{"adminKey": []}]),
             Surface::Upload => json!([{"uploadToken": []}]),
             Surface::Cdn | Surface::Login => json!([]),

@@ -37,7 +37,7 @@ use super::stage::{
 };
 use crate::app::App;
 use crate::faults::{FaultError, Match, Network, NewRule};
-use crate::route::Endpoint;
+use crate::route::FaultTarget;
 use crate::store::{self, StoreError};
 
 /// Largest scenario file read.
@@ -139,7 +139,7 @@ pub struct FaultSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultMatch {
-    pub endpoint: Option<Endpoint>,
+    pub endpoint: Option<FaultTarget>,
     /// An account by username.
     pub user: Option<String>,
     pub user_id: Option<String>,

@@ -19,8 +19,7 @@ use crate::auth::{Principal, Who};
 use crate::error::{graph_ok, invalid, store_failed, ApiError, ApiResult};
 use crate::hosts;
 use crate::params::Params;
-use crate::route::GraphRoute;
-use crate::store::{self, LoginToken, Node, Page, StoreError, TokenKind};
+use crate::store::{self, Business, FbUser, LoginToken, Node, Page, TokenKind};
 use instapub_errors::{placeholder, Id};
 
 /// Graph's node-type names for the errors.
@@ -59,57 +58,178 @@ pub async fn can_read(app: &App, principal: &Principal, node: &Node) -> ApiResul
     })
 }
 
-/// Handles a route on a Facebook user, Page or Business node.
-pub async fn handle(
-    app: &Arc<App>,
-    route: GraphRoute,
-    principal: &Principal,
-    node: Arc<Node>,
-    params: &Params,
-) -> ApiResult<Response> {
-    let text = params.str("fields").unwrap_or_default();
-    let fields = fields::parse(&text)?;
-    let env = Env {
-        base: app.base_url().to_owned(),
-        now: app.clock.now_ms(),
-        login: principal.login.clone(),
-        token_param: params.str("access_token"),
-    };
-    match (route, &*node) {
-        (GraphRoute::RevokePermissions, Node::FbUser(u)) => {
-            let Some(login) = principal.login.clone() else {
-                return Err(ApiError::new(Id::PermissionDenied));
-            };
-            let user = u.id.clone();
-            app.store
-                .call(move |c| store::revoke_tokens(c, &user, &login.app_id))
-                .await
-                .map_err(store_failed)?;
-            Ok(graph_ok(&json!({ "success": true })))
-        }
-        (GraphRoute::FbUserPermissions, Node::FbUser(_)) => {
-            let login = principal.login.clone();
-            let mut data: Vec<Value> = principal
-                .permissions
-                .iter()
-                .map(|p| json!({ "permission": p, "status": "granted" }))
-                .collect();
-            for p in login.map(|l| l.declined).unwrap_or_default() {
-                data.push(json!({ "permission": p, "status": "declined" }));
-            }
-            Ok(graph_ok(&json!({ "data": data })))
-        }
-        (route, _) => {
-            let limit = params.str("limit");
-            let after = params.str("after");
-            let value = app
-                .store
-                .read(move |c| Ok(render(c, &env, route, &node, &fields, &text, limit, after)))
-                .await
-                .map_err(store_failed)??;
-            Ok(graph_ok(&value))
-        }
+/// A request on a Facebook user, Page or Business node: the state, the token, the parameters.
+pub struct Facebook {
+    pub app: Arc<App>,
+    pub principal: Principal,
+    pub params: Params,
+}
+
+impl Facebook {
+    /// Renders the answer on a read connection, with the request's `fields` parsed.
+    async fn render<F>(&self, f: F) -> ApiResult<Response>
+    where
+        F: FnOnce(&rusqlite::Connection, &Env, &[Field], &str) -> ApiResult<Value> + Send + 'static,
+    {
+        let text = self.params.str("fields").unwrap_or_default();
+        let fields = fields::parse(&text)?;
+        let env = Env {
+            base: self.app.base_url().to_owned(),
+            now: self.app.clock.now_ms(),
+            login: self.principal.login.clone(),
+            token_param: self.params.str("access_token"),
+        };
+        let value = self
+            .app
+            .store
+            .read(move |c| Ok(f(c, &env, &fields, &text)))
+            .await
+            .map_err(store_failed)??;
+        Ok(graph_ok(&value))
     }
+}
+
+/// `DELETE /{facebook-user-id}/permissions`: every token the user gave the app stops working.
+pub async fn revoke(fb: &Facebook, u: &FbUser) -> ApiResult<Response> {
+    let Some(login) = fb.principal.login.clone() else {
+        return Err(ApiError::new(Id::PermissionDenied));
+    };
+    let user = u.id.clone();
+    fb.app
+        .store
+        .call(move |c| store::revoke_tokens(c, &user, &login.app_id))
+        .await
+        .map_err(store_failed)?;
+    Ok(graph_ok(&json!({ "success": true })))
+}
+
+/// `GET /{facebook-user-id}/permissions`.
+pub async fn permissions(fb: &Facebook, _u: &FbUser) -> ApiResult<Response> {
+    let login = fb.principal.login.clone();
+    let mut data: Vec<Value> = fb
+        .principal
+        .permissions
+        .iter()
+        .map(|p| json!({ "permission": p, "status": "granted" }))
+        .collect();
+    for p in login.map(|l| l.declined).unwrap_or_default() {
+        data.push(json!({ "permission": p, "status": "declined" }));
+    }
+    Ok(graph_ok(&json!({ "data": data })))
+}
+
+/// `GET /{facebook-user-id}`.
+pub async fn user(fb: &Facebook, u: &FbUser) -> ApiResult<Response> {
+    let u = u.clone();
+    fb.render(move |_, env, fields, _| {
+        select(&u.id, fields, USER_NODE, |f| {
+            Ok(match f.name.as_str() {
+                "name" => Some(json!(u.name)),
+                "picture" => Some(picture(&env.base, &u.id, f)),
+                _ => None,
+            })
+        })
+    })
+    .await
+}
+
+/// `GET /{page-id}`.
+pub async fn page(fb: &Facebook, p: &Page) -> ApiResult<Response> {
+    let p = p.clone();
+    fb.render(move |c, env, fields, _| render_page(c, env, &p, fields))
+        .await
+}
+
+/// `GET /{business-id}`.
+pub async fn business(fb: &Facebook, b: &Business) -> ApiResult<Response> {
+    let b = b.clone();
+    fb.render(move |_, _, fields, _| render_business(&b, fields))
+        .await
+}
+
+/// `GET /{facebook-user-id}/accounts`: the Pages the user administers, paged.
+pub async fn user_pages(fb: &Facebook, u: &FbUser) -> ApiResult<Response> {
+    let max = match fb.params.str("limit").as_deref() {
+        None => ACCOUNTS_LIMIT.0,
+        Some(t) => match t.parse::<i64>() {
+            Ok(n) if n >= 0 => n.min(ACCOUNTS_LIMIT.1),
+            _ => return Err(invalid("limit", "an integer from 0")),
+        },
+    } as u32;
+    let after_id = match fb.params.str("after").as_deref() {
+        None => None,
+        Some(a) => Some(decode(a).ok_or_else(|| invalid("after", "a cursor from paging.cursors"))?),
+    };
+    let user = u.id.clone();
+    fb.render(move |c, env, fields, text| {
+        let (pages, more) = store::admin_pages(c, &user, max, after_id).map_err(store_failed)?;
+        let data = pages
+            .iter()
+            .map(|p| render_page(c, env, p, with_default(fields)))
+            .collect::<ApiResult<Vec<_>>>()?;
+        let mut out = json!({ "data": data });
+        if let (Some(first), Some(last)) = (pages.first(), pages.last()) {
+            let (before, after) = (encode(&first.id), encode(&last.id));
+            out["paging"] = json!({ "cursors": { "before": before, "after": after } });
+            if more {
+                let mut query = url::form_urlencoded::Serializer::new(String::new());
+                if let Some(t) = &env.token_param {
+                    query.append_pair("access_token", t);
+                }
+                if !text.is_empty() {
+                    query.append_pair("fields", text);
+                }
+                query.append_pair("limit", &max.to_string());
+                query.append_pair("after", &after);
+                out["paging"]["next"] = json!(format!(
+                    "{}/{}/{}/accounts?{}",
+                    env.base,
+                    hosts::GRAPH_VERSION,
+                    user,
+                    query.finish()
+                ));
+            }
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// `GET /{facebook-user-id}/businesses`.
+pub async fn user_businesses(fb: &Facebook, u: &FbUser) -> ApiResult<Response> {
+    let user = u.id.clone();
+    fb.render(move |c, _, fields, _| {
+        let list = store::businesses_of(c, &user).map_err(store_failed)?;
+        let data = list
+            .iter()
+            .map(|b| render_business(b, fields))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(json!({ "data": data }))
+    })
+    .await
+}
+
+/// `GET /{business-id}/owned_pages`.
+pub async fn owned_pages(fb: &Facebook, b: &Business) -> ApiResult<Response> {
+    business_pages(fb, b, false).await
+}
+
+/// `GET /{business-id}/client_pages`.
+pub async fn client_pages(fb: &Facebook, b: &Business) -> ApiResult<Response> {
+    business_pages(fb, b, true).await
+}
+
+async fn business_pages(fb: &Facebook, b: &Business, client: bool) -> ApiResult<Response> {
+    let business = b.id.clone();
+    fb.render(move |c, env, fields, _| {
+        let pages = store::business_pages(c, &business, client).map_err(store_failed)?;
+        let data = pages
+            .iter()
+            .map(|p| render_page(c, env, p, with_default(fields)))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(json!({ "data": data }))
+    })
+    .await
 }
 
 /// What rendering needs besides the connection.
@@ -121,106 +241,13 @@ struct Env {
     token_param: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render(
-    c: &rusqlite::Connection,
-    env: &Env,
-    route: GraphRoute,
-    node: &Node,
-    fields: &[Field],
-    text: &str,
-    limit: Option<String>,
-    after: Option<String>,
-) -> ApiResult<Value> {
-    let q = |r: Result<Vec<Page>, StoreError>| r.map_err(store_failed);
-    match (route, node) {
-        (GraphRoute::FbUserRead, Node::FbUser(u)) => select(&u.id, fields, USER_NODE, |f| {
-            Ok(match f.name.as_str() {
-                "name" => Some(json!(u.name)),
-                "picture" => Some(picture(&env.base, &u.id, f)),
-                _ => None,
-            })
-        }),
-        (GraphRoute::PageRead, Node::Page(p)) => page(c, env, p, fields),
-        (GraphRoute::BusinessRead, Node::Business(b)) => {
-            select(&b.id, fields, BUSINESS_NODE, |f| {
-                Ok(match f.name.as_str() {
-                    "name" => Some(json!(b.name)),
-                    _ => None,
-                })
-            })
-        }
-        (GraphRoute::FbUserAccounts, Node::FbUser(u)) => {
-            let max = match limit.as_deref() {
-                None => ACCOUNTS_LIMIT.0,
-                Some(t) => match t.parse::<i64>() {
-                    Ok(n) if n >= 0 => n.min(ACCOUNTS_LIMIT.1),
-                    _ => return Err(invalid("limit", "an integer from 0")),
-                },
-            } as u32;
-            let after_id = match after.as_deref() {
-                None => None,
-                Some(a) => Some(
-                    decode(a).ok_or_else(|| invalid("after", "a cursor from paging.cursors"))?,
-                ),
-            };
-            let (pages, more) =
-                store::admin_pages(c, &u.id, max, after_id).map_err(store_failed)?;
-            let data = pages
-                .iter()
-                .map(|p| page(c, env, p, with_default(fields)))
-                .collect::<ApiResult<Vec<_>>>()?;
-            let mut out = json!({ "data": data });
-            if let (Some(first), Some(last)) = (pages.first(), pages.last()) {
-                let (before, after) = (encode(&first.id), encode(&last.id));
-                out["paging"] = json!({ "cursors": { "before": before, "after": after } });
-                if more {
-                    let mut query = url::form_urlencoded::Serializer::new(String::new());
-                    if let Some(t) = &env.token_param {
-                        query.append_pair("access_token", t);
-                    }
-                    if !text.is_empty() {
-                        query.append_pair("fields", text);
-                    }
-                    query.append_pair("limit", &max.to_string());
-                    query.append_pair("after", &after);
-                    out["paging"]["next"] = json!(format!(
-                        "{}/{}/{}/accounts?{}",
-                        env.base,
-                        hosts::GRAPH_VERSION,
-                        u.id,
-                        query.finish()
-                    ));
-                }
-            }
-            Ok(out)
-        }
-        (GraphRoute::FbUserBusinesses, Node::FbUser(u)) => {
-            let list = store::businesses_of(c, &u.id).map_err(store_failed)?;
-            let data = list
-                .iter()
-                .map(|b| {
-                    select(&b.id, fields, BUSINESS_NODE, |f| {
-                        Ok(match f.name.as_str() {
-                            "name" => Some(json!(b.name)),
-                            _ => None,
-                        })
-                    })
-                })
-                .collect::<ApiResult<Vec<_>>>()?;
-            Ok(json!({ "data": data }))
-        }
-        (GraphRoute::BusinessOwnedPages | GraphRoute::BusinessClientPages, Node::Business(b)) => {
-            let client = route == GraphRoute::BusinessClientPages;
-            let pages = q(store::business_pages(c, &b.id, client))?;
-            let data = pages
-                .iter()
-                .map(|p| page(c, env, p, with_default(fields)))
-                .collect::<ApiResult<Vec<_>>>()?;
-            Ok(json!({ "data": data }))
-        }
-        _ => Err(ApiError::new(Id::ServiceUnavailable)),
-    }
+fn render_business(b: &Business, fields: &[Field]) -> ApiResult<Value> {
+    select(&b.id, fields, BUSINESS_NODE, |f| {
+        Ok(match f.name.as_str() {
+            "name" => Some(json!(b.name)),
+            _ => None,
+        })
+    })
 }
 
 /// `/me/accounts` without `fields` lists each Page's name, token and id.
@@ -233,7 +260,12 @@ fn with_default(fields: &[Field]) -> &[Field] {
     }
 }
 
-fn page(c: &rusqlite::Connection, env: &Env, p: &Page, fields: &[Field]) -> ApiResult<Value> {
+fn render_page(
+    c: &rusqlite::Connection,
+    env: &Env,
+    p: &Page,
+    fields: &[Field],
+) -> ApiResult<Value> {
     select(&p.id, fields, PAGE_NODE, |f| {
         Ok(match f.name.as_str() {
             "name" => Some(json!(p.name)),

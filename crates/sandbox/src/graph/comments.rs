@@ -16,19 +16,6 @@ use super::ctx::Ctx;
 use crate::error::{graph_ok, required, store_failed, ApiError, ApiResult};
 use crate::store::{self, Comment, Media, NewComment, MAX_COMMENT_CHARS};
 
-/// Managing comments needs one of these.
-pub fn require_comments_permission(ctx: &Ctx) -> ApiResult<()> {
-    if ctx.caller.has_permission("instagram_manage_comments")
-        || ctx
-            .caller
-            .has_permission("instagram_business_manage_comments")
-    {
-        Ok(())
-    } else {
-        Err(ApiError::new(Id::PermissionDenied))
-    }
-}
-
 fn message(ctx: &Ctx) -> ApiResult<String> {
     let text = ctx.params.str("message").unwrap_or_default();
     if text.trim().is_empty() {
@@ -68,7 +55,6 @@ async fn insert(ctx: &Ctx, media_id: &str, parent_id: Option<String>) -> ApiResu
 
 /// `POST /{ig-media-id}/comments?message=`.
 pub async fn create(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
-    require_comments_permission(ctx)?;
     if !media.comment_enabled {
         return Err(ApiError::new(Id::CommentsDisabled));
     }
@@ -77,7 +63,6 @@ pub async fn create(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
 
 /// `POST /{ig-comment-id}/replies?message=`.
 pub async fn reply(ctx: &Ctx, comment: &Comment) -> ApiResult<Response> {
-    require_comments_permission(ctx)?;
     let top_id = comment
         .parent_id
         .clone()
@@ -101,7 +86,6 @@ pub async fn reply(ctx: &Ctx, comment: &Comment) -> ApiResult<Response> {
 
 /// `POST /{ig-comment-id}?hide=true|false`.
 pub async fn update(ctx: &Ctx, comment: &Comment) -> ApiResult<Response> {
-    require_comments_permission(ctx)?;
     let Some(hide) = ctx.params.bool("hide")? else {
         return Err(required("hide"));
     };
@@ -116,7 +100,6 @@ pub async fn update(ctx: &Ctx, comment: &Comment) -> ApiResult<Response> {
 
 /// `DELETE /{ig-comment-id}` (and its replies).
 pub async fn delete(ctx: &Ctx, comment: &Comment) -> ApiResult<Response> {
-    require_comments_permission(ctx)?;
     let (id, now) = (comment.id.clone(), ctx.app.clock.now_ms());
     ctx.app
         .store

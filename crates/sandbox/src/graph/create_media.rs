@@ -18,7 +18,6 @@ use crate::pipeline::inspect;
 use crate::store::{self, NewContainer, State};
 
 pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
-    ctx.caller.require_publish()?;
     let account = &ctx.caller.account;
     if account.restricted {
         return Err(ApiError::new(Id::AccountRestricted));

@@ -11,6 +11,4 @@ pub struct Ctx {
     pub app: Arc<App>,
     pub caller: Caller,
     pub params: Params,
-    /// The Graph host addressed (graph.facebook.com or graph.instagram.com).
-    pub host: crate::route::Host,
 }

@@ -144,7 +144,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
         .or_else(|| p.str("user_id"))
         .ok_or_else(|| required("user_id"))?;
     ctx.caller.require_own(&user, &user, "get")?;
-    ctx.caller.require_publish()?;
+    ctx.caller.require(&crate::route::PUBLISH)?;
 
     let Some(product) = p.str("product") else {
         return search(ctx, &base);
@@ -154,9 +154,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     }
     // 2. Purpose; 3. permissions and the feature gate.
     audio::check_purpose(&ap).map_err(ApiError)?;
-    if !ctx.caller.has_permission("ads_management") {
-        return Err(err(Id::AdsManagementMissing));
-    }
+    ctx.caller.require(&crate::route::ADS)?;
     let enabled = ctx
         .app
         .store

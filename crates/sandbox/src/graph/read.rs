@@ -9,18 +9,17 @@
 use std::sync::Arc;
 
 use axum::response::Response;
-use instapub_errors::Id;
 use serde_json::Value;
 
 use super::ctx::Ctx;
 use super::fields::{self, Field};
 use super::insights;
 use super::view::{self, Edge, View};
-use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
-use crate::store::{Media, Node};
+use crate::error::{graph_ok, store_failed, ApiResult};
+use crate::store::{Comment, Media, Node};
 
 /// Runs a rendering on a read connection and answers with its value.
-pub async fn render<F>(ctx: &Ctx, f: F) -> ApiResult<Response>
+async fn render<F>(ctx: &Ctx, f: F) -> ApiResult<Response>
 where
     F: FnOnce(&View) -> ApiResult<Value> + Send + 'static,
 {
@@ -60,9 +59,34 @@ pub async fn node(ctx: &Ctx, node: Arc<Node>) -> ApiResult<Response> {
     render(ctx, move |v| v.node(&node, &fields)).await
 }
 
+/// `GET /{ig-user-id}/media`.
+pub async fn user_media(ctx: &Ctx) -> ApiResult<Response> {
+    edge(ctx, &ctx.caller.account.id, Edge::UserMedia).await
+}
+
+/// `GET /{ig-user-id}/stories`.
+pub async fn user_stories(ctx: &Ctx) -> ApiResult<Response> {
+    edge(ctx, &ctx.caller.account.id, Edge::UserStories).await
+}
+
+/// `GET /{ig-media-id}/children`.
+pub async fn children(ctx: &Ctx, m: &Media) -> ApiResult<Response> {
+    edge(ctx, &m.id, Edge::MediaChildren).await
+}
+
+/// `GET /{ig-media-id}/comments`.
+pub async fn comments(ctx: &Ctx, m: &Media) -> ApiResult<Response> {
+    edge(ctx, &m.id, Edge::MediaComments).await
+}
+
+/// `GET /{ig-comment-id}/replies`.
+pub async fn replies(ctx: &Ctx, k: &Comment) -> ApiResult<Response> {
+    edge(ctx, &k.id, Edge::CommentReplies).await
+}
+
 /// `GET /{node-id}/{edge}`: the edge's first (or a cursor's) page, the query's `limit`,
 /// `after` and `before` as its paging, `fields` as its items' fields.
-pub async fn edge(ctx: &Ctx, parent_id: &str, edge: Edge) -> ApiResult<Response> {
+async fn edge(ctx: &Ctx, parent_id: &str, edge: Edge) -> ApiResult<Response> {
     let text = ctx.params.str("fields").unwrap_or_default();
     let items = fields::parse(&text)?;
     let modifiers = ["limit", "after", "before"]
@@ -85,22 +109,9 @@ pub async fn edge(ctx: &Ctx, parent_id: &str, edge: Edge) -> ApiResult<Response>
     render(ctx, move |v| v.edge(&parent_id, edge, &field, &carry)).await
 }
 
-/// Reading insights needs one of these.
-fn require_insights_permission(ctx: &Ctx) -> ApiResult<()> {
-    if ctx.caller.has_permission("instagram_manage_insights")
-        || ctx
-            .caller
-            .has_permission("instagram_business_manage_insights")
-    {
-        Ok(())
-    } else {
-        Err(ApiError::new(Id::PermissionDenied))
-    }
-}
-
 /// `GET /{ig-media-id}/insights?metric=`.
-pub async fn media_insights(ctx: &Ctx, m: Media) -> ApiResult<Response> {
-    require_insights_permission(ctx)?;
+pub async fn media_insights(ctx: &Ctx, m: &Media) -> ApiResult<Response> {
+    let m = m.clone();
     let metrics = ctx
         .params
         .str("metric")
@@ -111,7 +122,6 @@ pub async fn media_insights(ctx: &Ctx, m: Media) -> ApiResult<Response> {
 
 /// `GET /{ig-user-id}/insights?metric=&period=`.
 pub async fn user_insights(ctx: &Ctx) -> ApiResult<Response> {
-    require_insights_permission(ctx)?;
     let q = insights::UserQuery::from_params(&ctx.params)?;
     let account = ctx.caller.account.clone();
     render(ctx, move |v| {

@@ -24,8 +24,9 @@ use serde_json::json;
 use crate::app::App;
 use crate::auth;
 use crate::error::{graph_ok, json_body, new_trace_id};
+use crate::faults::{Network, Subject};
 use crate::params::{access_token, Params};
-use crate::route::{Host, UploadRoute};
+use crate::route::{Host, Route, Spec, UploadRoute};
 use crate::store;
 
 fn fail(error: CatalogError, profile: Profile) -> Response {
@@ -49,16 +50,17 @@ pub const PIECE: usize = 1 << 20;
 /// caller may upload to it.
 pub async fn handle(
     app: Arc<App>,
-    route: UploadRoute,
+    spec: &'static Spec,
     id: &str,
     query: Option<&str>,
     headers: &HeaderMap,
     body: Body,
-) -> Response {
+) -> (Response, Option<Network>) {
     let profile = app.config.profile;
-    match run(&app, route, id, query, headers, body).await {
-        Ok(r) => r,
-        Err(e) => fail(e, profile),
+    let mut network = None;
+    match run(&app, spec, id, query, headers, body, &mut network).await {
+        Ok(r) => (r, network),
+        Err(e) => (fail(e, profile), network),
     }
 }
 
@@ -72,12 +74,16 @@ pub fn not_expected(rest: &str, profile: Profile) -> Response {
 
 async fn run(
     app: &Arc<App>,
-    route: UploadRoute,
+    spec: &'static Spec,
     id: &str,
     query: Option<&str>,
     headers: &HeaderMap,
     body: Body,
+    network: &mut Option<Network>,
 ) -> Result<Response, CatalogError> {
+    let Route::Upload(route) = spec.route else {
+        return Err(CatalogError::new(Id::ServiceUnavailable));
+    };
     let id = id.to_owned();
     let params = Params::from_request(query, &HeaderMap::new(), b"").unwrap_or_default();
     let token = access_token(&params, headers);
@@ -104,6 +110,16 @@ async fn run(
         .map_err(|_| unauthorized())?;
     if allowed.is_none() {
         return Err(unauthorized());
+    }
+    if let Some(endpoint) = spec.fault {
+        let subject = Subject {
+            endpoint,
+            user_id: container.account_id.clone(),
+            media_type: container.kind.request_type().map(|t| t.as_str().to_owned()),
+        };
+        *network = super::fire_faults(app, &subject)
+            .await
+            .map_err(CatalogError::new)?;
     }
     let not_expected =
         || CatalogError::new(Id::UploadNotExpected).with(placeholder::MEDIA_ID, id.clone());

@@ -8,7 +8,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::data::{Chrome, PhoneData, PostData, TimelineRow};
 use crate::faults::Rule;
 use crate::requests::Logged;
-use crate::route::Endpoint;
+use crate::route::FaultTarget;
 
 const STYLE: &str = include_str!("style.css");
 pub const SCRIPT: &str = include_str!("app.js");
@@ -384,7 +384,7 @@ pub fn requests(
                 label { "Fail the next call to"
                     select name="endpoint" {
                         option value="" { "any endpoint" }
-                        @for ep in Endpoint::all() {
+                        @for ep in FaultTarget::all() {
                             @let name = serde_json::to_value(ep).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
                             option value=(name) { (name) }
                         }
