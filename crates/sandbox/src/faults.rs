@@ -24,7 +24,7 @@ pub struct Subject {
 }
 
 /// Conditions; every given one must hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Match {
     pub endpoint: Option<FaultTarget>,
@@ -33,7 +33,7 @@ pub struct Match {
 }
 
 /// The error a rule answers with: a catalog entry named by subcode or by code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaultError {
     pub subcode: Option<i64>,
@@ -41,7 +41,7 @@ pub struct FaultError {
 }
 
 /// Ways a connection goes wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Network {
     /// The connection closes before any response byte.
@@ -53,7 +53,7 @@ pub enum Network {
 }
 
 /// A rule as submitted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRule {
     #[serde(default, rename = "match")]
@@ -69,13 +69,14 @@ pub struct NewRule {
 }
 
 /// A stored rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Rule {
     pub id: String,
     #[serde(rename = "match")]
     pub matcher: Match,
     pub error: Option<FaultError>,
     /// The catalog entry `error` resolved to.
+    #[schemars(with = "Option<String>")]
     pub entry: Option<Id>,
     pub network: Option<Network>,
     pub times: Option<u32>,

@@ -55,6 +55,7 @@ mod read_cache;
 mod refusals;
 mod requests;
 mod route;
+mod schemas;
 mod server;
 mod store;
 mod tokens;
@@ -76,6 +77,8 @@ pub use route::FaultTarget;
 /// path, hosts, credentials, permissions, fault-rule name, body limit, handler), as
 /// `docs/ROUTES.md` ([`routes::markdown`]) and the OpenAPI document show it.
 pub mod routes {
+    /// The schema a route's JSON answer has in the OpenAPI document.
+    pub use crate::control::openapi::answer_schema;
     pub use crate::route::{
         markdown, BodyLimit, CdnRoute, Check, ControlRoute, FaultTarget, GraphRoute, Host,
         LoginRoute, NodeKind, Permission, Route, Spec, Token, UploadRoute, ROUTES,

@@ -18,7 +18,7 @@ pub const MAX_TARGET: usize = 2048;
 const REUSE: usize = 4096;
 
 /// One logged exchange.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Logged {
     /// Sequence number, from 1.
     pub seq: u64,

@@ -2,12 +2,13 @@
 //!
 //! Each row is a route's contract: its method and documented path, the Graph hosts that serve
 //! it, the credentials it takes, the permissions it needs, the fault-rule operation it counts
-//! as, its body limit, and for Graph routes its handler. The table is written once, in
-//! [`route_table!`]; the route enums, [`ROUTES`], the Graph dispatch (`crate::graph`), the
-//! permission check, the fault rules' names ([`FaultTarget`]), the "unknown path components"
-//! answer for edges nobody serves, the OpenAPI document (`control/openapi.rs`) and
-//! `docs/ROUTES.md` ([`markdown`]) are all read off it. Adding a Graph endpoint is one row and
-//! one handler file.
+//! as, its body limit, its parameters' and answer's types, and for Graph routes its handler.
+//! The table is written once, in [`route_table!`]; the route enums, [`ROUTES`], the Graph
+//! dispatch (`crate::graph`), the permission check, the fault rules' names ([`FaultTarget`]),
+//! the "unknown path components" answer for edges nobody serves, the OpenAPI document and its
+//! schemas (`control/openapi.rs`, with schemars) and `docs/ROUTES.md` ([`markdown`]) are all
+//! read off it. Adding a Graph endpoint is one row, one handler file and, when its answer is
+//! new, a type in `crate::schemas`.
 //!
 //! Paths: `https://graph.facebook.com/v25.0/...` is `{base}/v25.0/...` or
 //! `{base}/graph.facebook.com/v25.0/...`; the version segment is optional on Graph and upload
@@ -132,7 +133,7 @@ pub const ADS: Permission = Permission {
 
 /// The operations a fault rule can name (`match.endpoint`); each row of [`ROUTES`] says which
 /// it belongs to, and a test adds a rule for each and sees it fire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultTarget {
     /// `POST /{ig-user-id}/media`
@@ -258,15 +259,23 @@ pub struct Spec {
 /// The route table, written once: `route_table!(contracts)` (below) turns it into the route
 /// enums and [`ROUTES`]; `route_table!(graph_handlers graph_dispatch)` in `crate::graph` hands
 /// each Graph row's variant and handler to that module's `graph_dispatch!`, which writes the
-/// dispatch `match`. A handler is a path resolved where it is dispatched (`create_media::handle`
-/// is `crate::graph::create_media::handle`), so this table depends on no handler module.
+/// dispatch `match`; `route_table!(schemas contracts)` in `control/openapi.rs` hands each row's
+/// parameter, body and answer types to the OpenAPI document. Handlers and types are paths
+/// resolved where they are used (`create_media::handle` is `crate::graph::create_media::handle`,
+/// `graph::IgUser` is `crate::schemas::graph::IgUser`), so this table depends on no handler
+/// module and no schema.
 ///
 /// A Graph row: `Variant: METHOD "documented path" [on NodeKind [/ "edge"]] { hosts, tokens,
-/// needs, fault, handler: shape(path), summary }`. The handler's shape says what it is given:
-/// `public(h)` `h(&App, &Params)`; `account(h)` `h(&Ctx)` (the caller acting for the
-/// account the path names); `node(h)` `h(&Ctx, Arc<Node>)`; `media(h)`, `comment(h)`
-/// `h(&Ctx, &Media)`, `h(&Ctx, &Comment)`; `fb_user(h)`, `page(h)`, `business(h)`
-/// `h(&Facebook, &FbUser)` and so on.
+/// needs, fault, handler: shape(path), params: Type, answer: json(Type), summary }`. The
+/// handler's shape says what it is given: `public(h)` `h(&App, &Params)`; `account(h)`
+/// `h(&Ctx)` (the caller acting for the account the path names); `node(h)` `h(&Ctx,
+/// Arc<Node>)`; `media(h)`, `comment(h)` `h(&Ctx, &Media)`, `h(&Ctx, &Comment)`; `fb_user(h)`,
+/// `page(h)`, `business(h)` `h(&Facebook, &FbUser)` and so on. `params` are taken from the
+/// query or the body alike, as Graph does.
+///
+/// Any other row: `Variant: METHOD "path" { tokens, fault, limit: BodyLimit, [query: Type,]
+/// [body: json(Type) | form(Type) | bytes,] answer: json(Type) | html | bytes | events |
+/// redirect, summary }`.
 macro_rules! route_table {
     ($($mode:tt)*) => {
         $crate::route::routes! { [$($mode)*]
@@ -274,176 +283,211 @@ macro_rules! route_table {
             CreateMedia: POST "/{ig-user-id}/media" on User / "media" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [PUBLISH], fault: CreateMedia, handler: account(create_media::handle),
+                params: graph::CreateMediaParams, answer: json(graph::CreatedContainer),
                 summary: "Create a media container (image, REELS, STORIES, CAROUSEL, VIDEO carousel item)",
             }
             UserMedia: GET "/{ig-user-id}/media" on User / "media" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: MediaRead, handler: account(read::user_media),
+                params: graph::EdgeParams, answer: json(Page<graph::IgMedia>),
                 summary: "List the account's media (newest first, stories excluded)",
             }
             MediaPublish: POST "/{ig-user-id}/media_publish" on User / "media_publish" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [PUBLISH], fault: MediaPublish, handler: account(publish::handle),
+                params: graph::PublishParams, answer: json(Created),
                 summary: "Publish a FINISHED container",
             }
             ContentPublishingLimit: GET "/{ig-user-id}/content_publishing_limit" on User / "content_publishing_limit" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: ContentPublishingLimit, handler: account(publishing_limit::handle),
+                params: graph::PublishingLimitParams, answer: json(List<graph::PublishingLimit>),
                 summary: "The account's 24 h publishing quota and usage",
             }
             AvailableCatalogs: GET "/{ig-user-id}/available_catalogs" on User / "available_catalogs" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: Catalogs, handler: account(catalogs::available),
+                params: graph::FieldsParams, answer: json(List<graph::AvailableCatalog>),
                 summary: "Product catalogs the account can tag from",
             }
             CatalogProductSearch: GET "/{ig-user-id}/catalog_product_search" on User / "catalog_product_search" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: Catalogs, handler: account(catalogs::search),
+                params: graph::ProductSearchParams, answer: json(List<graph::CatalogProduct>),
                 summary: "Products of a catalog, with their review status",
             }
             UserRead: GET "/{node-id}" on User {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: UserRead, handler: node(read::node),
+                params: graph::FieldsParams, answer: json(graph::IgUser),
                 summary: "Read an IG user (username, name, media_count, ...)",
             }
             ContainerRead: GET "/{node-id}" on Container {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: ContainerStatus, handler: node(read::node),
+                params: graph::FieldsParams, answer: json(graph::IgContainer),
                 summary: "Read a container (status_code, status)",
             }
             MediaRead: GET "/{node-id}" on Media {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: MediaRead, handler: node(read::node),
+                params: graph::FieldsParams, answer: json(graph::IgMedia),
                 summary: "Read a media object",
             }
             UserStories: GET "/{ig-user-id}/stories" on User / "stories" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: MediaRead, handler: account(read::user_stories),
+                params: graph::EdgeParams, answer: json(Page<graph::IgMedia>),
                 summary: "The account's stories of the last 24 hours (virtual clock), newest first",
             }
             MediaChildren: GET "/{ig-media-id}/children" on Media / "children" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: MediaRead, handler: media(read::children),
+                params: graph::FieldsParams, answer: json(Page<graph::IgMedia>),
                 summary: "A carousel album's children, in order",
             }
             UserInsights: GET "/{ig-user-id}/insights" on User / "insights" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [INSIGHTS], fault: Insights, handler: account(read::user_insights),
+                params: graph::UserInsightsParams, answer: json(graph::UserInsights),
                 summary: "Account insights: metric, period, metric_type, since, until",
             }
             UpdateMedia: POST "/{ig-media-id}" on Media {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [COMMENTS], fault: MediaWrite, handler: media(manage_media::update),
+                params: graph::UpdateMediaParams, answer: json(Success),
                 summary: "Turn a media's comments on or off (comment_enabled)",
             }
             DeleteMedia: DELETE "/{ig-media-id}" on Media {
                 hosts: [Facebook], tokens: [Instagram, Page, FacebookUser],
                 needs: [CONTENTS], fault: MediaWrite, handler: media(manage_media::delete),
+                params: graph::NoParams, answer: json(Success),
                 summary: "Delete a media (a whole album, not one child); not on graph.instagram.com",
             }
             MediaComments: GET "/{ig-media-id}/comments" on Media / "comments" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: Comments, handler: media(read::comments),
+                params: graph::EdgeParams, answer: json(Page<graph::IgComment>),
                 summary: "A media's top-level comments, newest first",
             }
             CreateComment: POST "/{ig-media-id}/comments" on Media / "comments" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [COMMENTS], fault: Comments, handler: media(comments::create),
+                params: graph::MessageParams, answer: json(Created),
                 summary: "Comment on a media as the account (message)",
             }
             MediaInsights: GET "/{ig-media-id}/insights" on Media / "insights" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [INSIGHTS], fault: Insights, handler: media(read::media_insights),
+                params: graph::MediaInsightsParams, answer: json(List<graph::Insight>),
                 summary: "A media's insights (metric)",
             }
             CommentRead: GET "/{node-id}" on Comment {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: Comments, handler: node(read::node),
+                params: graph::FieldsParams, answer: json(graph::IgComment),
                 summary: "Read a comment (text, timestamp, username, from, hidden, ...)",
             }
             HideComment: POST "/{ig-comment-id}" on Comment {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [COMMENTS], fault: Comments, handler: comment(comments::update),
+                params: graph::HideParams, answer: json(Success),
                 summary: "Hide or unhide a comment (hide)",
             }
             DeleteComment: DELETE "/{ig-comment-id}" on Comment {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [COMMENTS], fault: Comments, handler: comment(comments::delete),
+                params: graph::NoParams, answer: json(Success),
                 summary: "Delete a comment and its replies",
             }
             CommentReplies: GET "/{ig-comment-id}/replies" on Comment / "replies" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [], fault: Comments, handler: comment(read::replies),
+                params: graph::EdgeParams, answer: json(Page<graph::IgComment>),
                 summary: "A comment's replies, oldest first",
             }
             CreateReply: POST "/{ig-comment-id}/replies" on Comment / "replies" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page, FacebookUser],
                 needs: [COMMENTS], fault: Comments, handler: comment(comments::reply),
+                params: graph::MessageParams, answer: json(Created),
                 summary: "Reply to a comment (message)",
             }
             OauthAccessToken: GET "/oauth/access_token" {
                 hosts: [Facebook], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::facebook_token),
+                params: graph::FacebookTokenParams, answer: json(graph::AccessToken),
                 summary: "Facebook Login: exchange a code (client_id, client_secret, redirect_uri, code), or a token for a long-lived one (grant_type=fb_exchange_token)",
             }
             DebugToken: GET "/debug_token" {
                 hosts: [Facebook], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::debug_token),
+                params: graph::DebugTokenParams, answer: json(graph::DebugToken),
                 summary: "What a token is: app, type, scopes, expiry, validity (input_token; access_token = app_id|app_secret)",
             }
             IgAccessToken: GET "/access_token" {
                 hosts: [Instagram], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::instagram_exchange),
+                params: graph::InstagramExchangeParams, answer: json(graph::AccessToken),
                 summary: "Instagram Login (graph.instagram.com): a long-lived token for a short-lived one (grant_type=ig_exchange_token)",
             }
             IgRefreshToken: GET "/refresh_access_token" {
                 hosts: [Instagram], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::instagram_refresh),
+                params: graph::InstagramRefreshParams, answer: json(graph::AccessToken),
                 summary: "Instagram Login (graph.instagram.com): refresh a long-lived token at least 24 h old (grant_type=ig_refresh_token)",
             }
             FbUserRead: GET "/{node-id}" on FbUser {
                 hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
                 handler: fb_user(accounts::user),
+                params: graph::FieldsParams, answer: json(graph::FacebookUser),
                 summary: "Read a Facebook user (id, name, picture); /me with a Facebook user token",
             }
             FbUserAccounts: GET "/{facebook-user-id}/accounts" on FbUser / "accounts" {
                 hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
                 handler: fb_user(accounts::user_pages),
+                params: graph::EdgeParams, answer: json(Page<graph::FacebookPage>),
                 summary: "The Pages the user administers, with their access_token and instagram_business_account",
             }
             FbUserBusinesses: GET "/{facebook-user-id}/businesses" on FbUser / "businesses" {
                 hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
                 handler: fb_user(accounts::user_businesses),
+                params: graph::EdgeParams, answer: json(Page<graph::FacebookBusiness>),
                 summary: "The user's Businesses",
             }
             FbUserPermissions: GET "/{facebook-user-id}/permissions" on FbUser / "permissions" {
                 hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
                 handler: fb_user(accounts::permissions),
+                params: graph::NoParams, answer: json(List<graph::PermissionStatus>),
                 summary: "Each scope and whether it is granted or declined",
             }
             RevokePermissions: DELETE "/{facebook-user-id}/permissions" on FbUser / "permissions" {
                 hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
                 handler: fb_user(accounts::revoke),
+                params: graph::NoParams, answer: json(Success),
                 summary: "Revoke the app: every token the user gave it stops working",
             }
             PageRead: GET "/{node-id}" on Page {
                 hosts: [Facebook], tokens: [FacebookUser, Page], needs: [], fault: Accounts,
                 handler: page(accounts::page),
+                params: graph::FieldsParams, answer: json(graph::FacebookPage),
                 summary: "Read a Page (name, access_token, instagram_business_account, picture)",
             }
             BusinessRead: GET "/{node-id}" on Business {
                 hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
                 handler: business(accounts::business),
+                params: graph::FieldsParams, answer: json(graph::FacebookBusiness),
                 summary: "Read a Business (id, name)",
             }
             BusinessOwnedPages: GET "/{business-id}/owned_pages" on Business / "owned_pages" {
                 hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
                 handler: business(accounts::owned_pages),
+                params: graph::EdgeParams, answer: json(Page<graph::FacebookPage>),
                 summary: "The Pages a Business owns",
             }
             BusinessClientPages: GET "/{business-id}/client_pages" on Business / "client_pages" {
                 hosts: [Facebook], tokens: [FacebookUser], needs: [], fault: Accounts,
                 handler: business(accounts::client_pages),
+                params: graph::EdgeParams, answer: json(Page<graph::FacebookPage>),
                 summary: "The Pages a Business manages for clients",
             }
             IgAudio: GET "/ig_audio" {
@@ -453,162 +497,203 @@ macro_rules! route_table {
                     ADS.in_handler("with product=ADS, after the purpose is checked"),
                 ],
                 fault: IgAudio, handler: account(ig_audio::handle),
+                params: graph::IgAudioParams, answer: json(graph::AudioAnswer),
                 summary: "Audio search, or ads audio-swap discovery with product=ADS",
             }
         }
         upload {
             Bytes: POST "/ig-api-upload/{version}/{container-id}" {
-                tokens: [Instagram, Page, FacebookUser], fault: Upload, body: Params,
+                tokens: [Instagram, Page, FacebookUser], fault: Upload, limit: Params,
+                body: bytes, answer: json(graph::UploadAccepted),
                 summary: "Upload bytes (offset, file_size headers) or a file_url for a resumable container",
             }
             Status: GET "/ig-api-upload/{version}/{container-id}" {
-                tokens: [Instagram, Page, FacebookUser], fault: None, body: Params,
+                tokens: [Instagram, Page, FacebookUser], fault: None, limit: Params,
+                answer: json(graph::UploadStatus),
                 summary: "How far a resumable upload got (sandbox addition)",
             }
         }
         login {
             FacebookDialog: GET "/www.facebook.com/{version}/dialog/oauth" {
-                tokens: [Public], fault: None, body: Params,
+                tokens: [Public], fault: None, limit: Params,
+                query: login::AuthorizeParams, answer: html,
                 summary: "Facebook Login's consent page (client_id, redirect_uri, scope, state, response_type=code)",
             }
             FacebookConsent: POST "/www.facebook.com/{version}/dialog/oauth" {
-                tokens: [Public], fault: None, body: Params,
+                tokens: [Public], fault: None, limit: Params,
+                body: form(login::ConsentForm), answer: redirect,
                 summary: "The consent page's answer: Allow (redirect with code) or Cancel (redirect with error)",
             }
             InstagramAuthorize: GET "/www.instagram.com/oauth/authorize" {
-                tokens: [Public], fault: None, body: Params,
+                tokens: [Public], fault: None, limit: Params,
+                query: login::AuthorizeParams, answer: html,
                 summary: "Instagram Login's consent page (client_id, redirect_uri, scope, state, response_type=code)",
             }
             InstagramConsent: POST "/www.instagram.com/oauth/authorize" {
-                tokens: [Public], fault: None, body: Params,
+                tokens: [Public], fault: None, limit: Params,
+                body: form(login::ConsentForm), answer: redirect,
                 summary: "The consent page's answer: Allow or Cancel",
             }
             InstagramToken: POST "/api.instagram.com/oauth/access_token" {
-                tokens: [App], fault: None, body: Params,
+                tokens: [App], fault: None, limit: Params,
+                body: form(login::InstagramCodeForm), answer: json(login::InstagramUserToken),
                 summary: "Instagram Login: exchange a code for a short-lived Instagram user token (form or multipart)",
             }
         }
         cdn {
             Media: GET "/scontent.cdninstagram.com/v/t51.2885-15/{file}" {
-                tokens: [Public], fault: None, body: Small,
+                tokens: [Public], fault: None, limit: Small,
+                answer: bytes,
                 summary: "Published media's bytes, where media_url and thumbnail_url point (Range supported)",
             }
         }
         control {
             CreateAccount: POST "/_sandbox/accounts" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewAccount), answer: json(control::Account),
                 summary: "Create an account (answers with a full-permission token)",
             }
             ListAccounts: GET "/_sandbox/accounts" {
-                tokens: [Admin], fault: None, body: Small, summary: "List accounts",
+                tokens: [Admin], fault: None, limit: Small, answer: json(List<control::Account>),
+                summary: "List accounts",
             }
             PatchAccount: PATCH "/_sandbox/accounts/{id}" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::AccountPatch), answer: json(control::Account),
                 summary: "Change an account's flags or quota",
             }
             CreateToken: POST "/_sandbox/tokens" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewToken), answer: json(control::Token),
                 summary: "Create a token with permissions and expiry",
             }
             CreateCatalog: POST "/_sandbox/catalogs" {
-                tokens: [Admin], fault: None, body: Control, summary: "Create a product catalog",
+                tokens: [Admin], fault: None, limit: Control, body: json(stage::NewCatalog), answer: json(store::Catalog),
+                summary: "Create a product catalog",
             }
             CreateMedia: POST "/_sandbox/media" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewMedia), answer: json(control::Media),
                 summary: "Seed an existing media object (e.g. a reel with copyrighted music)",
             }
             PatchMedia: PATCH "/_sandbox/media/{id}" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::MediaPatch), answer: json(control::MediaActivity),
                 summary: "Stage activity on a media: like_count, comment_enabled, insight values",
             }
             CreateComment: POST "/_sandbox/comments" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewComment), answer: json(control::Comments),
                 summary: "A comment (or a reply, with parent_id) from another user, with replies",
             }
             CreatePartnershipCode: POST "/_sandbox/partnership_ad_codes" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewPartnershipCode), answer: json(stage::PartnershipCode),
                 summary: "Create a partnership ad code for a media",
             }
             CreateApp: POST "/_sandbox/apps" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewApp), answer: json(control::App),
                 summary: "Create an app (id, secret, redirect URIs)",
             }
             ListApps: GET "/_sandbox/apps" {
-                tokens: [Admin], fault: None, body: Small, summary: "List apps",
+                tokens: [Admin], fault: None, limit: Small, answer: json(List<control::App>),
+                summary: "List apps",
             }
             CreateFacebookUser: POST "/_sandbox/facebook_users" {
-                tokens: [Admin], fault: None, body: Control, summary: "Create a Facebook user",
+                tokens: [Admin], fault: None, limit: Control, body: json(stage::NewFacebookUser), answer: json(store::FbUser),
+                summary: "Create a Facebook user",
             }
             CreatePage: POST "/_sandbox/pages" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewPage), answer: json(store::Page),
                 summary: "Create a Page administered by a Facebook user, linked to an Instagram account or not",
             }
             CreateBusiness: POST "/_sandbox/businesses" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewBusiness), answer: json(store::Business),
                 summary: "Create a Business owned by a Facebook user",
             }
             CreateOauthCode: POST "/_sandbox/oauth/codes" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::NewOauthCode), answer: json(control::OauthCode),
                 summary: "Mint an OAuth code as if the user had consented (for headless tests)",
             }
             GetApp: GET "/_sandbox/app" {
-                tokens: [Admin], fault: None, body: Small, summary: "App settings",
+                tokens: [Admin], fault: None, limit: Small, answer: json(control::AppState),
+                summary: "App settings",
             }
             PatchApp: PATCH "/_sandbox/app" {
-                tokens: [Admin], fault: None, body: Control,
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(stage::AppSettings), answer: json(control::AppState),
                 summary: "Change app settings (call limits, ads audio swap)",
             }
             AddFault: POST "/_sandbox/faults" {
-                tokens: [Admin], fault: None, body: Control, summary: "Add a fault rule",
+                tokens: [Admin], fault: None, limit: Control, body: json(faults::NewRule), answer: json(faults::Rule),
+                summary: "Add a fault rule",
             }
             ListFaults: GET "/_sandbox/faults" {
-                tokens: [Admin], fault: None, body: Small, summary: "List fault rules",
+                tokens: [Admin], fault: None, limit: Small, answer: json(List<faults::Rule>),
+                summary: "List fault rules",
             }
             DeleteFault: DELETE "/_sandbox/faults/{id}" {
-                tokens: [Admin], fault: None, body: Control, summary: "Remove a fault rule",
+                tokens: [Admin], fault: None, limit: Control, answer: json(Success),
+                summary: "Remove a fault rule",
             }
             AdvanceClock: POST "/_sandbox/clock/advance" {
-                tokens: [Admin], fault: None, body: Control, summary: "Move the virtual clock forward",
+                tokens: [Admin], fault: None, limit: Control, body: json(stage::Advance), answer: json(control::Clock),
+                summary: "Move the virtual clock forward",
             }
             GetClock: GET "/_sandbox/clock" {
-                tokens: [Admin], fault: None, body: Small, summary: "The virtual clock",
+                tokens: [Admin], fault: None, limit: Small, answer: json(control::Clock),
+                summary: "The virtual clock",
             }
             Reset: POST "/_sandbox/reset" {
-                tokens: [Admin], fault: None, body: Control, summary: "Back to the first-start state",
+                tokens: [Admin], fault: None, limit: Control, answer: json(Success),
+                summary: "Back to the first-start state",
             }
             Requests: GET "/_sandbox/requests" {
-                tokens: [Admin], fault: None, body: Small,
+                tokens: [Admin], fault: None, limit: Small,
+                answer: json(List<requests::Logged>),
                 summary: "Recent Graph requests and their answers",
             }
             PutFile: PUT "/_sandbox/files/{name}" {
-                tokens: [Admin], fault: None, body: File, summary: "Host a file on the sandbox",
+                tokens: [Admin], fault: None, limit: File, body: bytes, answer: json(control::File),
+                summary: "Host a file on the sandbox",
             }
             GetFile: GET "/_sandbox/files/{name}" {
-                tokens: [Public], fault: None, body: Small,
+                tokens: [Public], fault: None, limit: Small,
+                answer: bytes,
                 summary: "A hosted file (no credentials needed)",
             }
             UiHome: GET "/_sandbox/ui" {
-                tokens: [Cookie], fault: None, body: Small,
+                tokens: [Cookie], fault: None, limit: Small,
+                query: control::KeyParams, answer: html,
                 summary: "The dashboard: the phone view of an account (?key=ADMIN_KEY logs the browser in)",
             }
             UiLogin: POST "/_sandbox/ui/login" {
-                tokens: [Public], fault: None, body: Small,
+                tokens: [Public], fault: None, limit: Small,
+                body: form(control::KeyParams), answer: redirect,
                 summary: "The dashboard's login form (key)",
             }
             UiEvents: GET "/_sandbox/ui/events" {
-                tokens: [Cookie], fault: None, body: Small,
+                tokens: [Cookie], fault: None, limit: Small,
+                answer: events,
                 summary: "Server-Sent Events: each new logged request, rendered for the inspector",
             }
             UiPost: GET "/_sandbox/ui/post/{id}" {
-                tokens: [Cookie], fault: None, body: Small,
+                tokens: [Cookie], fault: None, limit: Small,
+                query: control::KeyParams, answer: html,
                 summary: "The dashboard's view of a post: slides in order, caption, comments, insights",
             }
             UiPage: GET "/_sandbox/ui/{page}" {
-                tokens: [Cookie], fault: None, body: Small,
+                tokens: [Cookie], fault: None, limit: Small,
+                query: control::KeyParams, answer: html,
                 summary: "A dashboard page: timeline, requests, catalog (grid: the phone's content alone)",
             }
             OpenApi: GET "/_sandbox/openapi.json" {
-                tokens: [Public], fault: None, body: Small, summary: "This document",
+                tokens: [Public], fault: None, limit: Small, answer: json(control::Document),
+                summary: "This document",
             }
         }
         }
@@ -625,27 +710,32 @@ macro_rules! routes {
         graph { $(
             $g:ident : $gm:ident $gp:literal $(on $gk:ident $(/ $ge:literal)?)? {
                 hosts: [$($gh:ident),*], tokens: [$($gt:ident),*], needs: [$($gn:expr),* $(,)?],
-                fault: $gf:ident, handler: $gshape:ident($gfn:path), summary: $gs:literal $(,)?
+                fault: $gf:ident, handler: $gshape:ident($gfn:path),
+                params: $gq:ty, answer: $gak:ident $(($gat:ty))?, summary: $gs:literal $(,)?
             }
         )* }
         $( $surface:ident { $(
             $v:ident : $m:ident $p:literal {
-                tokens: [$($t:ident),*], fault: $f:ident, body: $b:ident, summary: $s:literal $(,)?
+                tokens: [$($t:ident),*], fault: $f:ident, limit: $b:ident,
+                $(query: $q:ty,)? $(body: $bk:ident $(($bt:ty))?,)?
+                answer: $ak:ident $(($at:ty))?, summary: $s:literal $(,)?
             }
         )* } )*
     ) => {
         $crate::route::routes! { @$($mode)*;
-            graph { $( $g $gm $gp [$($gk $($ge)?)?] [$($gh),*] [$($gt),*] [$($gn),*] $gf $gshape($gfn) $gs; )* }
-            $( $surface { $( $v $m $p [$($t),*] $f $b $s; )* } )*
+            graph { $( $g $gm $gp [$($gk $($ge)?)?] [$($gh),*] [$($gt),*] [$($gn),*] $gf $gshape($gfn) $gs
+                { query($gq) answer($gak $(($gat))?) }; )* }
+            $( $surface { $( $v $m $p [$($t),*] $f $b $s
+                { $(query($q))? $(body($bk $(($bt))?))? answer($ak $(($at))?) }; )* } )*
         }
     };
     (@contracts;
         graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
-            [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal; )* }
-        upload { $( $u:ident $um:ident $up:literal [$($ut:ident),*] $uf:ident $ub:ident $us:literal; )* }
-        login { $( $l:ident $lm:ident $lp:literal [$($lt:ident),*] $lf:ident $lb:ident $ls:literal; )* }
-        cdn { $( $c:ident $cm:ident $cp:literal [$($ct:ident),*] $cf:ident $cb:ident $cs:literal; )* }
-        control { $( $k:ident $km:ident $kp:literal [$($kt:ident),*] $kf:ident $kb:ident $ks:literal; )* }
+            [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal $gx:tt; )* }
+        upload { $( $u:ident $um:ident $up:literal [$($ut:ident),*] $uf:ident $ub:ident $us:literal $ux:tt; )* }
+        login { $( $l:ident $lm:ident $lp:literal [$($lt:ident),*] $lf:ident $lb:ident $ls:literal $lx:tt; )* }
+        cdn { $( $c:ident $cm:ident $cp:literal [$($ct:ident),*] $cf:ident $cb:ident $cs:literal $cx:tt; )* }
+        control { $( $k:ident $km:ident $kp:literal [$($kt:ident),*] $kf:ident $kb:ident $ks:literal $kx:tt; )* }
     ) => {
         /// A Graph API route.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -688,10 +778,20 @@ macro_rules! routes {
     };
     (@graph_handlers $then:ident;
         graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
-            [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal; )* }
+            [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal $gx:tt; )* }
         $($rest:tt)*
     ) => {
         $then! { $( $g => $gshape($gfn); )* }
+    };
+    (@schemas $then:ident;
+        graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
+            [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal $gx:tt; )* }
+        $( $surface:ident { $( $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal $x:tt; )* } )*
+    ) => {
+        $then! {
+            $( Graph $g $gx; )*
+            $( $( $surface $v $x; )* )*
+        }
     };
     (@row $surface:ident $enum:ident $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal) => {
         Spec {

@@ -359,7 +359,11 @@ fn name(m: &Module) -> String {
 /// either (the surfaces share what lies below them, not each other's code). ARCHITECTURE.md
 /// draws this order.
 const SANDBOX_LAYERS: &[(&str, bool, &[&str])] = &[
-    ("vocabulary", false, &["nesting", "clock", "config"]),
+    (
+        "vocabulary",
+        false,
+        &["nesting", "clock", "config", "schemas"],
+    ),
     ("store", false, &["store", "blobs"]),
     (
         "runtime",

@@ -1,10 +1,15 @@
 //! The route table's contracts, checked from outside: `docs/ROUTES.md` is generated from it,
-//! and every fault-rule name it declares fires on a live sandbox.
+//! every fault-rule name it declares fires on a live sandbox, and every route, called once,
+//! answers what the OpenAPI document derived from it says.
 
 #![allow(clippy::unwrap_used)]
 
-use crate::common::{admin, facebook_token, fixture, seeded_media, MediaHost};
-use instapub_sandbox::routes::{FaultTarget, Host, NodeKind, Spec, Token, ROUTES};
+use crate::common::{admin, browser, consent, facebook_token, fixture, seeded_media, MediaHost};
+use instapub_sandbox::internals::{COMMENT_NODE, CONTAINER_NODE, MEDIA_NODE, USER_NODE};
+use instapub_sandbox::routes::{
+    answer_schema, CdnRoute, ControlRoute, FaultTarget, GraphRoute, Host, LoginRoute, NodeKind,
+    Route, Spec, Token, UploadRoute, ROUTES,
+};
 use instapub_sandbox::{NewComment, Sandbox};
 use serde_json::{json, Value};
 
@@ -192,5 +197,562 @@ async fn every_fault_name_fires_on_its_routes() {
         // The rule is spent: the same request now reaches the handler.
         let again = json_of(stage.request(spec).send().await.unwrap()).await;
         assert_ne!(again["error"]["code"], json!(1), "{target:?}: {again}");
+    }
+}
+
+/// What the answer test learns from one call and needs for a later one.
+#[derive(Default)]
+struct Learned {
+    published: Option<String>,
+    fault: Option<String>,
+    instagram_long_lived: Option<String>,
+}
+
+/// Routes whose call changes what the others answer: they run last, in this order (the clock
+/// moves a day for the token refresh; deletes and the revocation remove the others' subjects).
+fn late(route: Route) -> Option<usize> {
+    [
+        Route::Control(ControlRoute::AdvanceClock),
+        Route::Graph(GraphRoute::IgRefreshToken),
+        Route::Graph(GraphRoute::DeleteComment),
+        Route::Graph(GraphRoute::DeleteMedia),
+        Route::Graph(GraphRoute::RevokePermissions),
+        Route::Control(ControlRoute::DeleteFault),
+        Route::Control(ControlRoute::Reset),
+    ]
+    .iter()
+    .position(|r| *r == route)
+}
+
+/// Every field a node type has, as one `fields` value (insights with a metric, as Graph
+/// requires).
+fn all_fields(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            if *f == "insights" {
+                "insights.metric(reach)"
+            } else {
+                f
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl Stage {
+    /// An Instagram Login token of the demo account, short-lived, as api.instagram.com answers
+    /// a code.
+    async fn instagram_short_lived(&self) -> String {
+        let code = admin(
+            &self.sb,
+            reqwest::Method::POST,
+            "/oauth/codes",
+            json!({"login": "instagram", "user_id": self.sb.user_id()}),
+        )
+        .await;
+        let answer = json_of(
+            reqwest::Client::new()
+                .post(format!(
+                    "{}/oauth/access_token",
+                    self.sb.host_url("api.instagram.com")
+                ))
+                .form(&[
+                    ("client_id", self.sb.app_id()),
+                    ("client_secret", self.sb.app_secret()),
+                    ("grant_type", "authorization_code"),
+                    ("redirect_uri", code["redirect_uri"].as_str().unwrap()),
+                    ("code", code["code"].as_str().unwrap()),
+                ])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        answer["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// One call of a route that should succeed, built from the stage and what earlier calls
+    /// taught. The `match` is exhaustive: a new route does not compile here until it has an
+    /// example.
+    async fn example(&self, spec: &Spec, learned: &mut Learned) -> reqwest::RequestBuilder {
+        let sb = &self.sb;
+        let base = sb.base_url();
+        let req = self.request(spec);
+        let admin_json = |body: Value| {
+            reqwest::Client::new()
+                .request(spec.method.clone(), format!("{base}{}", spec.path))
+                .header("authorization", format!("Bearer {}", sb.admin_key()))
+                .header("content-type", "application/json")
+                .body(body.to_string())
+        };
+        match spec.route {
+            Route::Graph(g) => match g {
+                GraphRoute::CreateMedia => {
+                    req.form(&[("image_url", self._media_host.url("photo.jpg"))])
+                }
+                GraphRoute::MediaPublish => req.form(&[("creation_id", &self.container)]),
+                GraphRoute::UserMedia | GraphRoute::UserStories | GraphRoute::MediaChildren => {
+                    req.query(&[("fields", all_fields(MEDIA_NODE.fields))])
+                }
+                GraphRoute::UserRead => req.query(&[("fields", all_fields(USER_NODE.fields))]),
+                GraphRoute::ContainerRead => {
+                    req.query(&[("fields", all_fields(CONTAINER_NODE.fields))])
+                }
+                GraphRoute::MediaRead => req.query(&[("fields", all_fields(MEDIA_NODE.fields))]),
+                GraphRoute::CommentRead
+                | GraphRoute::MediaComments
+                | GraphRoute::CommentReplies => {
+                    req.query(&[("fields", all_fields(COMMENT_NODE.fields))])
+                }
+                GraphRoute::ContentPublishingLimit => {
+                    req.query(&[("fields", "quota_usage,config")])
+                }
+                GraphRoute::AvailableCatalogs => req,
+                GraphRoute::CatalogProductSearch => {
+                    let catalogs = json_of(
+                        self.request(&ROUTES[route_index(GraphRoute::AvailableCatalogs)])
+                            .send()
+                            .await
+                            .unwrap(),
+                    )
+                    .await;
+                    let id = catalogs["data"][0]["catalog_id"].as_str().unwrap().to_owned();
+                    req.query(&[("catalog_id", id.as_str()), ("q", "mug")])
+                }
+                GraphRoute::UserInsights => {
+                    req.query(&[("metric", "reach,follower_count"), ("period", "day")])
+                }
+                GraphRoute::MediaInsights => req.query(&[("metric", "reach,likes")]),
+                GraphRoute::UpdateMedia => req.form(&[("comment_enabled", "true")]),
+                GraphRoute::CreateComment | GraphRoute::CreateReply => {
+                    req.form(&[("message", "thanks!")])
+                }
+                GraphRoute::HideComment => req.form(&[("hide", "false")]),
+                GraphRoute::DeleteMedia
+                | GraphRoute::DeleteComment
+                | GraphRoute::FbUserPermissions
+                | GraphRoute::RevokePermissions => req,
+                GraphRoute::OauthAccessToken => {
+                    let code = admin(
+                        sb,
+                        reqwest::Method::POST,
+                        "/oauth/codes",
+                        json!({"login": "facebook", "user_id": sb.facebook_user_id()}),
+                    )
+                    .await;
+                    req.query(&[
+                        ("redirect_uri", code["redirect_uri"].as_str().unwrap()),
+                        ("code", code["code"].as_str().unwrap()),
+                    ])
+                }
+                GraphRoute::DebugToken => req.query(&[
+                    ("input_token", self.page_token.clone()),
+                    ("access_token", format!("{}|{}", sb.app_id(), sb.app_secret())),
+                ]),
+                GraphRoute::IgAccessToken => {
+                    let short = self.instagram_short_lived().await;
+                    req.query(&[
+                        ("grant_type", "ig_exchange_token"),
+                        ("access_token", short.as_str()),
+                    ])
+                }
+                GraphRoute::IgRefreshToken => {
+                    let long = learned.instagram_long_lived.clone().unwrap();
+                    req.query(&[("grant_type", "ig_refresh_token"), ("access_token", &long)])
+                }
+                GraphRoute::FbUserRead => req.query(&[("fields", "id,name,picture")]),
+                GraphRoute::FbUserAccounts
+                | GraphRoute::BusinessOwnedPages
+                | GraphRoute::BusinessClientPages
+                | GraphRoute::PageRead => req.query(&[(
+                    "fields",
+                    "id,name,category,tasks,picture,access_token,instagram_business_account,connected_instagram_account",
+                )]),
+                GraphRoute::FbUserBusinesses | GraphRoute::BusinessRead => {
+                    req.query(&[("fields", "id,name")])
+                }
+                GraphRoute::IgAudio => {
+                    req.query(&[("audio_type", "music"), ("user_id", sb.user_id())])
+                }
+            },
+            Route::Upload(u) => match u {
+                UploadRoute::Bytes => {
+                    let bytes = fixture("mp4_reel_valid.mp4");
+                    req.header("offset", "0")
+                        .header("file_size", bytes.len().to_string())
+                        .body(bytes)
+                }
+                UploadRoute::Status => req,
+            },
+            Route::Login(l) => {
+                let (page, query) = match l {
+                    LoginRoute::FacebookDialog | LoginRoute::FacebookConsent => (
+                        format!("{}/v25.0/dialog/oauth", sb.host_url("www.facebook.com")),
+                        "pages_show_list,instagram_basic",
+                    ),
+                    LoginRoute::InstagramAuthorize | LoginRoute::InstagramConsent => (
+                        format!("{}/oauth/authorize", sb.host_url("www.instagram.com")),
+                        "instagram_business_basic",
+                    ),
+                    LoginRoute::InstagramToken => {
+                        let code = admin(
+                            sb,
+                            reqwest::Method::POST,
+                            "/oauth/codes",
+                            json!({"login": "instagram", "user_id": sb.user_id()}),
+                        )
+                        .await;
+                        return reqwest::Client::new()
+                            .post(format!("{base}{}", spec.path))
+                            .form(&[
+                                ("client_id", sb.app_id()),
+                                ("client_secret", sb.app_secret()),
+                                ("grant_type", "authorization_code"),
+                                ("redirect_uri", code["redirect_uri"].as_str().unwrap()),
+                                ("code", code["code"].as_str().unwrap()),
+                            ]);
+                    }
+                };
+                let query = [
+                    ("client_id", sb.app_id()),
+                    ("redirect_uri", "http://localhost/callback"),
+                    ("scope", query),
+                    ("state", "s1"),
+                    ("response_type", "code"),
+                ];
+                match l {
+                    LoginRoute::FacebookConsent | LoginRoute::InstagramConsent => {
+                        // The consent page's own form, filled as a person would; the answer
+                        // test then repeats its last step.
+                        let location = consent(&page, &query, None, &[], "allow").await;
+                        assert!(location.query().unwrap_or("").contains("code="), "{location}");
+                        let page_html = browser()
+                            .get(&page)
+                            .query(&query)
+                            .send()
+                            .await
+                            .unwrap()
+                            .text()
+                            .await
+                            .unwrap();
+                        let form = hidden_inputs(&page_html);
+                        browser().post(&page).form(&form)
+                    }
+                    _ => browser().get(&page).query(&query),
+                }
+            }
+            Route::Cdn(CdnRoute::Media) => {
+                let id = learned.published.clone().unwrap();
+                let media = json_of(
+                    reqwest::Client::new()
+                        .get(format!("{base}/v25.0/{id}"))
+                        .query(&[("fields", "media_url"), ("access_token", sb.access_token())])
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await;
+                reqwest::Client::new().get(media["media_url"].as_str().unwrap())
+            }
+            Route::Control(c) => {
+                let user = sb.user_id();
+                let fb_user = sb.facebook_user_id();
+                let control = |path: String| {
+                    reqwest::Client::new()
+                        .request(spec.method.clone(), format!("{base}{path}"))
+                        .header("authorization", format!("Bearer {}", sb.admin_key()))
+                };
+                let cookie = |path: String| {
+                    browser()
+                        .get(format!("{base}{path}"))
+                        .header("cookie", format!("instapub_admin={}", sb.admin_key()))
+                };
+                match c {
+                    ControlRoute::CreateAccount => admin_json(json!({"username": "schema_check"})),
+                    ControlRoute::PatchAccount => control(format!("/_sandbox/accounts/{user}"))
+                        .body(json!({"biography": "Checked against the document"}).to_string()),
+                    ControlRoute::CreateToken => {
+                        admin_json(json!({"user_id": user, "expires_in": 3600}))
+                    }
+                    ControlRoute::CreateCatalog => admin_json(json!({
+                        "user_id": user, "name": "Shop",
+                        "products": [{"name": "Mug", "retailer_id": "mug-1"}],
+                    })),
+                    ControlRoute::CreateMedia => admin_json(json!({
+                        "user_id": user, "media_type": "IMAGE", "media_product_type": "FEED",
+                    })),
+                    ControlRoute::PatchMedia => control(format!("/_sandbox/media/{}", self.media))
+                        .body(json!({"like_count": 3}).to_string()),
+                    ControlRoute::CreateComment => {
+                        admin_json(json!({"media_id": self.media, "text": "hey"}))
+                    }
+                    ControlRoute::CreatePartnershipCode => {
+                        admin_json(json!({"media_id": self.media}))
+                    }
+                    ControlRoute::CreateApp => {
+                        admin_json(json!({"redirect_uris": ["http://localhost/cb"]}))
+                    }
+                    ControlRoute::CreateFacebookUser => admin_json(json!({"name": "Ann"})),
+                    ControlRoute::CreatePage => admin_json(json!({
+                        "name": "Ann's Page", "admin_id": fb_user, "business_id": self.business,
+                    })),
+                    ControlRoute::CreateBusiness => {
+                        admin_json(json!({"name": "Studio", "owner_id": fb_user}))
+                    }
+                    ControlRoute::CreateOauthCode => {
+                        admin_json(json!({"login": "facebook", "user_id": fb_user}))
+                    }
+                    ControlRoute::PatchApp => admin_json(json!({"ads_audio_swap_enabled": true})),
+                    ControlRoute::AddFault => admin_json(json!({
+                        "match": {"endpoint": "ig_audio", "user_id": "nobody"}, "error": {"code": 1},
+                    })),
+                    ControlRoute::DeleteFault => {
+                        control(format!("/_sandbox/faults/{}", learned.fault.clone().unwrap()))
+                    }
+                    ControlRoute::AdvanceClock => admin_json(json!({"seconds": 90_000})),
+                    ControlRoute::PutFile => control("/_sandbox/files/schema.txt".into())
+                        .header("content-type", "text/plain")
+                        .body("checked"),
+                    ControlRoute::GetFile => {
+                        reqwest::Client::new().get(format!("{base}/_sandbox/files/schema.txt"))
+                    }
+                    ControlRoute::ListAccounts
+                    | ControlRoute::ListApps
+                    | ControlRoute::GetApp
+                    | ControlRoute::ListFaults
+                    | ControlRoute::GetClock
+                    | ControlRoute::Reset
+                    | ControlRoute::Requests
+                    | ControlRoute::OpenApi => control(spec.path.into()),
+                    ControlRoute::UiHome | ControlRoute::UiEvents => cookie(spec.path.into()),
+                    ControlRoute::UiPost => cookie(format!("/_sandbox/ui/post/{}", self.media)),
+                    ControlRoute::UiPage => cookie("/_sandbox/ui/timeline".into()),
+                    ControlRoute::UiLogin => browser()
+                        .post(format!("{base}{}", spec.path))
+                        .form(&[("key", sb.admin_key())]),
+                }
+            }
+        }
+    }
+}
+
+fn route_index(g: GraphRoute) -> usize {
+    ROUTES
+        .iter()
+        .position(|s| s.route == Route::Graph(g))
+        .unwrap()
+}
+
+/// The hidden fields of a page's form, and its first account with the decision to allow.
+fn hidden_inputs(html: &str) -> Vec<(String, String)> {
+    let mut form = Vec::new();
+    let mut account = None;
+    for tag in html.split('<').filter(|t| t.starts_with("input")) {
+        let attr = |name: &str| -> Option<String> {
+            let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+            let end = tag[start..].find('"')? + start;
+            Some(
+                tag[start..end]
+                    .replace("&amp;", "&")
+                    .replace("&quot;", "\""),
+            )
+        };
+        match (attr("type").as_deref(), attr("name")) {
+            (Some("hidden" | "checkbox"), Some(name)) => {
+                form.push((name, attr("value").unwrap_or_default()))
+            }
+            (Some("radio"), Some(_)) if account.is_none() => account = attr("value"),
+            _ => {}
+        }
+    }
+    form.push(("account".into(), account.unwrap_or_default()));
+    form.push(("decision".into(), "allow".into()));
+    form
+}
+
+/// OpenAPI 3.0's `nullable` in JSON Schema's words, so a validator of JSON Schema reads it.
+fn json_schema(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if m.remove("nullable") == Some(json!(true)) {
+                if let Some(Value::String(t)) = m.get("type").cloned() {
+                    m.insert("type".into(), json!([t, "null"]));
+                }
+            }
+            m.values_mut().for_each(json_schema);
+        }
+        Value::Array(a) => a.iter_mut().for_each(json_schema),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_as_documented() {
+    let stage = Stage::new().await;
+    let sb = &stage.sb;
+    let doc: Value = json_of(
+        reqwest::get(format!("{}/_sandbox/openapi.json", sb.base_url()))
+            .await
+            .unwrap(),
+    )
+    .await;
+    let mut components = doc["components"].clone();
+    json_schema(&mut components);
+    // The stage's image container is processed before it is published.
+    for _ in 0..100 {
+        let status = json_of(
+            reqwest::Client::new()
+                .get(format!("{}/v25.0/{}", sb.base_url(), stage.container))
+                .query(&[
+                    ("fields", "status_code"),
+                    ("access_token", sb.access_token()),
+                ])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        if status["status_code"] == "FINISHED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    admin(
+        sb,
+        reqwest::Method::POST,
+        "/catalogs",
+        json!({"user_id": sb.user_id(), "name": "Mugs", "products": [{"name": "Blue mug", "retailer_id": "mug-1"}]}),
+    )
+    .await;
+
+    let mut order: Vec<&Spec> = ROUTES.iter().collect();
+    order.sort_by_key(|s| late(s.route));
+    let mut learned = Learned::default();
+    let mut checked = 0;
+    for spec in order {
+        let what = format!("{} {} ({:?})", spec.method, spec.path, spec.route);
+        let operation = &doc["paths"][spec.path][spec.method.as_str().to_ascii_lowercase()];
+        assert!(operation.is_object(), "{what} is not in the document");
+        let r = stage
+            .example(spec, &mut learned)
+            .await
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let content_type = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        if spec.route == Route::Control(ControlRoute::UiEvents) {
+            // The stream never ends: its head is the answer.
+            assert_eq!(
+                (status, content_type.as_str()),
+                (200, "text/event-stream"),
+                "{what}"
+            );
+            checked += 1;
+            continue;
+        }
+        let text = r.text().await.unwrap();
+        let Some(schema) = answer_schema(spec.route) else {
+            let declared: Vec<&String> =
+                operation["responses"].as_object().unwrap().keys().collect();
+            assert!(
+                declared.iter().any(|k| k.as_str() == status.to_string()),
+                "{what}: {status} is not a declared answer ({declared:?}): {text}"
+            );
+            assert!(status < 400, "{what}: {status} {text}");
+            if status == 200 {
+                let media = operation["responses"]["200"]["content"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .next()
+                    .unwrap()
+                    .clone();
+                assert!(
+                    media == "*/*" || content_type.starts_with(&media),
+                    "{what}: {content_type}, documented {media}"
+                );
+            }
+            checked += 1;
+            continue;
+        };
+        assert_eq!(status, 200, "{what}: {text}");
+        assert!(
+            content_type.starts_with("application/json"),
+            "{what}: {content_type}"
+        );
+        // The document's operation answers this schema (alone, or as one of a shared path's).
+        let documented = &operation["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(
+            *documented == schema
+                || documented["anyOf"]
+                    .as_array()
+                    .is_some_and(|a| a.contains(&schema)),
+            "{what}: the document says {documented}, the route's row {schema}"
+        );
+        let answer: Value = serde_json::from_str(&text).unwrap();
+        let mut root = schema.clone();
+        root["components"] = components.clone();
+        let validator = jsonschema::validator_for(&root)
+            .unwrap_or_else(|e| panic!("{what}: the schema does not compile: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&answer)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{what} answered outside its schema {schema}:\n{}\n{answer}",
+            errors.join("\n")
+        );
+        match spec.route {
+            Route::Graph(GraphRoute::MediaPublish) => {
+                learned.published = answer["id"].as_str().map(str::to_owned)
+            }
+            Route::Graph(GraphRoute::IgAccessToken) => {
+                learned.instagram_long_lived = answer["access_token"].as_str().map(str::to_owned)
+            }
+            Route::Control(ControlRoute::AddFault) => {
+                learned.fault = answer["id"].as_str().map(str::to_owned)
+            }
+            _ => {}
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, ROUTES.len());
+}
+
+/// The node answer types list exactly the fields the node types serve (and refuse others
+/// with), so the document and `fields=` agree.
+#[tokio::test]
+async fn node_schemas_have_the_node_types_fields() {
+    let sb = Sandbox::start().await;
+    let doc = json_of(
+        reqwest::get(format!("{}/_sandbox/openapi.json", sb.base_url()))
+            .await
+            .unwrap(),
+    )
+    .await;
+    for (schema, node) in [
+        ("IgUser", &USER_NODE),
+        ("IgMedia", &MEDIA_NODE),
+        ("IgContainer", &CONTAINER_NODE),
+        ("IgComment", &COMMENT_NODE),
+    ] {
+        let mut documented: Vec<&str> = doc["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut served = node.fields.to_vec();
+        documented.sort_unstable();
+        served.sort_unstable();
+        assert_eq!(documented, served, "{schema} vs {}", node.name);
     }
 }

@@ -11,13 +11,13 @@ use std::sync::Arc;
 use axum::http::{header, HeaderMap, Method};
 use axum::response::Response;
 use instapub_errors::Id;
-use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::blobs::Blob;
 use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
 use crate::route::ControlRoute;
+use crate::schemas::control as answer;
+use crate::schemas::{List, Success};
 use crate::store::{self, Account};
 
 pub mod openapi;
@@ -44,7 +44,7 @@ pub async fn handle(
             let quota = app.config.quota_total;
             let (account, token) =
                 staged(&app, move |c| stage::create_account(c, &a, quota, now)).await?;
-            Ok(graph_ok(&account_json(&account, Some(&token.token))))
+            Ok(graph_ok(&account_answer(&account, Some(token.token))))
         }
         ControlRoute::ListAccounts => {
             let accounts = app
@@ -52,24 +52,24 @@ pub async fn handle(
                 .read(store::accounts)
                 .await
                 .map_err(store_failed)?;
-            let data: Vec<Value> = accounts.iter().map(|a| account_json(a, None)).collect();
-            Ok(graph_ok(&json!({ "data": data })))
+            let data = accounts.iter().map(|a| account_answer(a, None)).collect();
+            Ok(graph_ok(&List { data }))
         }
         ControlRoute::PatchAccount => {
             let p: stage::AccountPatch = parse(body)?;
             let id = param.to_owned();
             let account = staged(&app, move |c| stage::update_account(c, &id, &p)).await?;
-            Ok(graph_ok(&account_json(&account, None)))
+            Ok(graph_ok(&account_answer(&account, None)))
         }
         ControlRoute::CreateToken => {
             let t: stage::NewToken = parse(body)?;
             let token = staged(&app, move |c| stage::create_token(c, &t, now)).await?;
-            Ok(graph_ok(&json!({
-                "access_token": token.token,
-                "user_id": token.account_id,
-                "permissions": token.permissions,
-                "expires_at": token.expires_at.map(|ms| ms.div_euclid(1000)),
-            })))
+            Ok(graph_ok(&answer::Token {
+                access_token: token.token,
+                user_id: token.account_id,
+                permissions: token.permissions,
+                expires_at: token.expires_at.map(|ms| ms.div_euclid(1000)),
+            }))
         }
         ControlRoute::CreateCatalog => {
             let k: stage::NewCatalog = parse(body)?;
@@ -79,41 +79,41 @@ pub async fn handle(
         ControlRoute::CreateMedia => {
             let m: stage::NewMedia = parse(body)?;
             let media = staged(&app, move |c| stage::create_media(c, &m, now)).await?;
-            Ok(graph_ok(&json!({
-                "id": media.id,
-                "media_type": media.media_type,
-                "media_product_type": media.media_product_type,
-                "copyrighted_music": media.copyrighted_music,
-            })))
+            Ok(graph_ok(&answer::Media {
+                id: media.id,
+                media_type: media.media_type.to_string(),
+                media_product_type: media.media_product_type.to_string(),
+                copyrighted_music: media.copyrighted_music,
+            }))
         }
         ControlRoute::PatchMedia => {
             let p: stage::MediaPatch = parse(body)?;
             let id = param.to_owned();
             let media = staged(&app, move |c| stage::update_media(c, &id, &p)).await?;
-            Ok(graph_ok(&json!({
-                "id": media.id,
-                "like_count": media.like_count,
-                "comment_enabled": media.comment_enabled,
-            })))
+            Ok(graph_ok(&answer::MediaActivity {
+                id: media.id,
+                like_count: media.like_count,
+                comment_enabled: media.comment_enabled,
+            }))
         }
         ControlRoute::CreateComment => {
             let k: stage::NewComment = parse(body)?;
             let created = staged(&app, move |c| stage::create_comment(c, &k, now)).await?;
-            let ids: Vec<&str> = created.iter().map(|k| k.id.as_str()).collect();
-            Ok(graph_ok(&json!({
-                "id": ids.first(),
-                "ids": ids,
-            })))
+            let ids: Vec<String> = created.into_iter().map(|k| k.id).collect();
+            Ok(graph_ok(&answer::Comments {
+                id: ids.first().cloned(),
+                ids,
+            }))
         }
         ControlRoute::CreateApp => {
             let a: stage::NewApp = parse(body)?;
             let created = staged(&app, move |c| stage::create_app(c, &a)).await?;
-            Ok(graph_ok(&app_identity_json(&created)))
+            Ok(graph_ok(&app_identity(created)))
         }
         ControlRoute::ListApps => {
             let apps = app.store.read(store::apps).await.map_err(store_failed)?;
-            let data: Vec<Value> = apps.iter().map(app_identity_json).collect();
-            Ok(graph_ok(&json!({ "data": data })))
+            let data = apps.into_iter().map(app_identity).collect();
+            Ok(graph_ok(&List { data }))
         }
         ControlRoute::CreateFacebookUser => {
             let u: stage::NewFacebookUser = parse(body)?;
@@ -133,16 +133,16 @@ pub async fn handle(
         ControlRoute::CreateOauthCode => {
             let k: stage::NewOauthCode = parse(body)?;
             let code = staged(&app, move |c| stage::create_oauth_code(c, &k, now)).await?;
-            Ok(graph_ok(&json!({
-                "code": code.code,
-                "login": code.login,
-                "app_id": code.app_id,
-                "user_id": code.subject_id,
-                "scopes": code.scopes,
-                "declined": code.declined,
-                "redirect_uri": code.redirect_uri,
-                "expires_in": crate::grants::CODE_LIFE_S,
-            })))
+            Ok(graph_ok(&answer::OauthCode {
+                code: code.code,
+                login: code.login.as_str().to_owned(),
+                app_id: code.app_id,
+                user_id: code.subject_id,
+                scopes: code.scopes,
+                declined: code.declined,
+                redirect_uri: code.redirect_uri,
+                expires_in: crate::grants::CODE_LIFE_S,
+            }))
         }
         ControlRoute::CreatePartnershipCode => {
             let p: stage::NewPartnershipCode = parse(body)?;
@@ -159,10 +159,12 @@ pub async fn handle(
             let rule = stage::add_fault(&app, parse(body)?).map_err(refused)?;
             Ok(graph_ok(&rule))
         }
-        ControlRoute::ListFaults => Ok(graph_ok(&json!({ "data": app.faults.list() }))),
+        ControlRoute::ListFaults => Ok(graph_ok(&List {
+            data: app.faults.list(),
+        })),
         ControlRoute::DeleteFault => {
             if app.faults.remove(param) {
-                Ok(graph_ok(&json!({ "success": true })))
+                Ok(graph_ok(&Success { success: true }))
             } else {
                 Err(refused(StageError::NotFound {
                     kind: "fault",
@@ -171,7 +173,7 @@ pub async fn handle(
             }
         }
         ControlRoute::AdvanceClock => {
-            let a: Advance = parse(body)?;
+            let a: stage::Advance = parse(body)?;
             // Out of range either way: the operation names the limit.
             let ms = a.seconds.checked_mul(1000).unwrap_or(-1);
             stage::advance_clock(&app, ms).await.map_err(refused)?;
@@ -182,12 +184,8 @@ pub async fn handle(
         ControlRoute::Requests => {
             // Serialized from the entries directly: a `json!` tree of a full log was a second
             // copy of it (issue 23's memory benchmark).
-            #[derive(serde::Serialize)]
-            struct Page<'a> {
-                data: &'a [crate::requests::Logged],
-            }
-            Ok(graph_ok(&Page {
-                data: &app.log.recent(),
+            Ok(graph_ok(&List {
+                data: app.log.recent(),
             }))
         }
         ControlRoute::PutFile => put_file(&app, param, headers, body).await,
@@ -249,32 +247,23 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
         .map_err(|e| refused(StageError::Invalid(format!("invalid JSON body: {e}"))))
 }
 
-fn account_json(a: &Account, token: Option<&str>) -> Value {
-    let mut v = json!({
-        "id": a.id,
-        "username": a.username,
-        "restricted": a.restricted,
-        "spam_flagged": a.spam_flagged,
-        "quota_total": a.quota_total,
-        "shopping_eligible": a.shopping_eligible,
-    });
-    if let Some(t) = token {
-        v["access_token"] = json!(t);
+fn account_answer(a: &Account, access_token: Option<String>) -> answer::Account {
+    answer::Account {
+        id: a.id.clone(),
+        username: a.username.clone(),
+        restricted: a.restricted,
+        spam_flagged: a.spam_flagged,
+        quota_total: a.quota_total,
+        shopping_eligible: a.shopping_eligible,
+        access_token,
     }
-    v
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Advance {
-    seconds: i64,
-}
-
-fn clock(app: &App) -> Value {
-    json!({
-        "now": app.clock.now_s(),
-        "offset_seconds": app.clock.offset_ms() / 1000,
-    })
+fn clock(app: &App) -> answer::Clock {
+    answer::Clock {
+        now: app.clock.now_s(),
+        offset_seconds: app.clock.offset_ms() / 1000,
+    }
 }
 
 async fn reset(app: &Arc<App>) -> ApiResult<Response> {
@@ -291,7 +280,7 @@ async fn reset(app: &Arc<App>) -> ApiResult<Response> {
     app.log.clear();
     app.faults.clear();
     app.usage.clear();
-    Ok(graph_ok(&json!({ "success": true })))
+    Ok(graph_ok(&Success { success: true }))
 }
 
 async fn put_file(
@@ -307,11 +296,11 @@ async fn put_file(
         .to_owned();
     let (n, bytes, size) = (name.to_owned(), body.to_vec(), body.len());
     staged(app, move |c| stage::put_file(c, &n, &content_type, &bytes)).await?;
-    Ok(graph_ok(&json!({
-        "name": name,
-        "size": size,
-        "url": format!("{}/_sandbox/files/{name}", app.base_url()),
-    })))
+    Ok(graph_ok(&answer::File {
+        name: name.to_owned(),
+        size,
+        url: format!("{}/_sandbox/files/{name}", app.base_url()),
+    }))
 }
 
 async fn serve_file(app: &Arc<App>, name: &str, headers: &HeaderMap) -> ApiResult<Response> {
@@ -336,29 +325,29 @@ async fn serve_file(app: &Arc<App>, name: &str, headers: &HeaderMap) -> ApiResul
     .await)
 }
 
-fn app_identity_json(a: &store::MetaApp) -> Value {
-    json!({
-        "app_id": a.id,
-        "app_secret": a.secret,
-        "name": a.name,
-        "redirect_uris": a.redirect_uris,
-    })
+fn app_identity(a: store::MetaApp) -> answer::App {
+    answer::App {
+        app_id: a.id,
+        app_secret: a.secret,
+        name: a.name,
+        redirect_uris: a.redirect_uris,
+    }
 }
 
-async fn app_json(app: &App) -> ApiResult<Value> {
+async fn app_json(app: &App) -> ApiResult<answer::AppState> {
     let limits = app.usage.limits();
     let audio = app
         .store
         .read(store::ads_audio_swap_enabled)
         .await
         .map_err(store_failed)?;
-    Ok(json!({
-        "app_calls_per_hour": limits.app_calls_per_hour,
-        "account_calls_per_hour": limits.account_calls_per_hour,
-        "ads_audio_swap_enabled": audio,
-        "media_store": {
-            "used_bytes": app.blobs.used(),
-            "max_bytes": app.blobs.cap(),
+    Ok(answer::AppState {
+        app_calls_per_hour: limits.app_calls_per_hour,
+        account_calls_per_hour: limits.account_calls_per_hour,
+        ads_audio_swap_enabled: audio,
+        media_store: answer::MediaStore {
+            used_bytes: app.blobs.used(),
+            max_bytes: app.blobs.cap(),
         },
-    }))
+    })
 }

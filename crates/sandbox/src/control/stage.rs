@@ -52,7 +52,7 @@ pub const REVIEW_STATES: &[&str] = &["approved", "pending", "rejected", "outdate
 pub const MAX_EXPIRES_IN_S: i64 = 100 * 365 * 24 * 60 * 60;
 
 /// A new account.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     /// 1-30 letters, digits, `_` or `.`; unique.
@@ -72,14 +72,16 @@ pub struct NewAccount {
     pub biography: Option<String>,
     pub website: Option<String>,
     pub profile_picture_url: Option<String>,
+    #[schemars(range(min = 0, max = MAX_COUNT))]
     pub followers_count: Option<i64>,
+    #[schemars(range(min = 0, max = MAX_COUNT))]
     pub follows_count: Option<i64>,
     /// Account insight values per day, by metric (`reach`, `follower_count`, `views`...).
     pub insights: Option<BTreeMap<String, i64>>,
 }
 
 /// Changes to an account; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPatch {
     pub restricted: Option<bool>,
@@ -91,16 +93,19 @@ pub struct AccountPatch {
     pub biography: Option<String>,
     pub website: Option<String>,
     pub profile_picture_url: Option<String>,
+    #[schemars(range(min = 0, max = MAX_COUNT))]
     pub followers_count: Option<i64>,
+    #[schemars(range(min = 0, max = MAX_COUNT))]
     pub follows_count: Option<i64>,
     /// Account insight values per day, by metric (`reach`, `follower_count`, `views`...).
     pub insights: Option<BTreeMap<String, i64>>,
 }
 
 /// Activity on a media; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MediaPatch {
+    #[schemars(range(min = 0, max = MAX_COUNT))]
     pub like_count: Option<i64>,
     pub comment_enabled: Option<bool>,
     /// Lifetime insight values by metric (`reach`, `views`, `saved`, `shares`...).
@@ -108,7 +113,7 @@ pub struct MediaPatch {
 }
 
 /// A comment from someone (another Instagram user by default), with its replies.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
     /// The media commented on (given by the enclosing media in a scenario file).
@@ -117,7 +122,9 @@ pub struct NewComment {
     pub parent_id: Option<String>,
     /// Who comments: a sandbox account's username, or anyone's (default `instapub_fan`).
     pub username: Option<String>,
+    #[schemars(length(min = 1, max = 2200))]
     pub text: String,
+    #[schemars(range(min = 0, max = MAX_COUNT))]
     pub like_count: Option<i64>,
     #[serde(default)]
     pub hidden: bool,
@@ -127,7 +134,7 @@ pub struct NewComment {
 }
 
 /// A new token for an account.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     pub user_id: Option<String>,
@@ -138,11 +145,12 @@ pub struct NewToken {
     /// Default: every permission the sandbox knows.
     pub permissions: Option<Vec<String>>,
     /// Seconds from now on the virtual clock; absent never expires.
+    #[schemars(range(min = -MAX_EXPIRES_IN_S, max = MAX_EXPIRES_IN_S))]
     pub expires_in: Option<i64>,
 }
 
 /// A product catalog.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCatalog {
     pub user_id: Option<String>,
@@ -153,7 +161,7 @@ pub struct NewCatalog {
 }
 
 /// A product of a [`NewCatalog`].
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCatalogProduct {
     pub retailer_id: Option<String>,
@@ -163,7 +171,7 @@ pub struct NewCatalogProduct {
 }
 
 /// An existing media object (one not published through the API).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMedia {
     pub user_id: Option<String>,
@@ -175,6 +183,7 @@ pub struct NewMedia {
     pub caption: Option<String>,
     #[serde(default)]
     pub copyrighted_music: bool,
+    #[schemars(range(min = 0, max = MAX_COUNT))]
     pub like_count: Option<i64>,
     /// Lifetime insight values by metric.
     pub insights: Option<BTreeMap<String, i64>>,
@@ -184,18 +193,19 @@ pub struct NewMedia {
 }
 
 /// A partnership ad code for a media object.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPartnershipCode {
     pub media_id: String,
     /// A fixed code (generated when absent).
     pub code: Option<String>,
     /// Seconds from now on the virtual clock; absent never expires.
+    #[schemars(range(min = -MAX_EXPIRES_IN_S, max = MAX_EXPIRES_IN_S))]
     pub expires_in: Option<i64>,
 }
 
 /// A new app.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApp {
     /// Default: "instapub app N".
@@ -205,18 +215,19 @@ pub struct NewApp {
     /// A fixed secret (generated when absent).
     pub app_secret: Option<String>,
     /// The redirect URIs its logins may use (at least one; only the demo app takes any).
+    #[schemars(length(min = 1))]
     pub redirect_uris: Vec<String>,
 }
 
 /// A new Facebook user.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewFacebookUser {
     pub name: String,
 }
 
 /// A new Page.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPage {
     pub name: String,
@@ -233,7 +244,7 @@ pub struct NewPage {
 }
 
 /// A new Business.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBusiness {
     pub name: String,
@@ -242,7 +253,7 @@ pub struct NewBusiness {
 }
 
 /// An OAuth code minted as if the user had consented.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOauthCode {
     /// `facebook` or `instagram`.
@@ -433,7 +444,7 @@ pub fn create_oauth_code(
 }
 
 /// A created partnership code.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct PartnershipCode {
     pub code: String,
     pub media_id: String,
@@ -441,14 +452,23 @@ pub struct PartnershipCode {
     pub expires_at: Option<i64>,
 }
 
+/// How far to move the virtual clock.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Advance {
+    /// Seconds forward.
+    #[schemars(range(min = 0))]
+    pub seconds: i64,
+}
+
 /// App-wide settings; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppSettings {
     pub ads_audio_swap_enabled: Option<bool>,
-    /// At least 1.
+    #[schemars(range(min = 1))]
     pub app_calls_per_hour: Option<u32>,
-    /// At least 1.
+    #[schemars(range(min = 1))]
     pub account_calls_per_hour: Option<u32>,
 }
 

@@ -56,14 +56,14 @@ pub struct App {
 }
 
 /// A Facebook user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FbUser {
     pub id: String,
     pub name: String,
 }
 
 /// A Facebook Page, administered by a Facebook user, maybe linked to an Instagram account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Page {
     pub id: String,
     pub name: String,
@@ -75,7 +75,7 @@ pub struct Page {
 }
 
 /// A Business owned by a Facebook user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Business {
     pub id: String,
     pub name: String,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::conn::{next_id, StoreResult, CATALOG_BASE, PRODUCT_BASE};
 
 /// A product in a catalog.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Product {
     pub id: String,
     pub catalog_id: String,
@@ -17,7 +17,7 @@ pub struct Product {
 }
 
 /// A product catalog owned by an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Catalog {
     pub id: String,
     pub account_id: String,

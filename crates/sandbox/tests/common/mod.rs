@@ -353,3 +353,71 @@ pub async fn facebook_token(sb: &Sandbox) -> String {
         .unwrap();
     long["access_token"].as_str().unwrap().to_owned()
 }
+
+/// An HTTP client that does not follow redirects (the consent page's answer is one).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Fills and submits a consent page the way a person would: every requested scope checked
+/// unless `uncheck` names it, the first account unless `account` picks one.
+pub async fn consent(
+    page_url: &str,
+    query: &[(&str, &str)],
+    account: Option<&str>,
+    uncheck: &[&str],
+    decision: &str,
+) -> url::Url {
+    let http = browser();
+    let page = http.get(page_url).query(query).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    // Read the form: hidden fields, the radio buttons, the checkboxes.
+    let mut form: Vec<(String, String)> = Vec::new();
+    let mut first_radio = None;
+    for tag in html.split('<').filter(|t| t.starts_with("input")) {
+        let attr = |name: &str| -> Option<String> {
+            let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+            let end = tag[start..].find('"')? + start;
+            Some(
+                tag[start..end]
+                    .replace("&amp;", "&")
+                    .replace("&quot;", "\""),
+            )
+        };
+        let (Some(kind), Some(name)) = (attr("type"), attr("name")) else {
+            continue;
+        };
+        let value = attr("value").unwrap_or_default();
+        match kind.as_str() {
+            "hidden" => form.push((name, value)),
+            "radio" if first_radio.is_none() => first_radio = Some(value),
+            "checkbox" if !uncheck.iter().any(|u| name == format!("grant_{u}")) => {
+                form.push((name, value))
+            }
+            _ => {}
+        }
+    }
+    let chosen = account.map(str::to_owned).or(first_radio).unwrap();
+    form.push(("account".into(), chosen));
+    form.push(("decision".into(), decision.into()));
+    let answer = http.post(page_url).form(&form).send().await.unwrap();
+    assert_eq!(
+        answer.status().as_u16(),
+        302,
+        "{}",
+        answer.text().await.unwrap()
+    );
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    url::Url::parse(&location).unwrap()
+}
