@@ -140,7 +140,9 @@ pub fn entries_with_code(code: i64) -> impl Iterator<Item = &'static Entry> {
 }
 
 impl Id {
-    /// How this entry's own (code, subcode) classifies: an exact match to itself.
+    /// How this entry's own (code, subcode) classifies: itself for a primary entry, the primary
+    /// of its key for the others (several entries share `(100, None)`; the first in the table
+    /// wins, as step 1 above says).
     pub fn classification(self) -> Classification {
         let e = self.entry();
         classify(Some(e.code), e.subcode)

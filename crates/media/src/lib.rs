@@ -19,8 +19,9 @@
 //! caller's cap.
 //!
 //! Layout: one private module per format family (`jpeg`, `png`, `gif`, `webp`, `bmp`, `tiff`,
-//! `isobmff` for MP4/MOV/3GP and HEIF/AVIF, `containers` for the containers we recognise but do
-//! not support), [`facts`] for the public types and [`prober`] for the drivers.
+//! `isobmff` for MP4/MOV/3GP and HEIF/AVIF, `avi` and `matroska` for the video containers
+//! Instagram refuses but whose facts we still read, `containers` for recognising the others),
+//! [`facts`] for the public types and [`prober`] for the drivers.
 //!
 //! ```
 //! use instapub_media::{probe_bytes, MediaFacts};

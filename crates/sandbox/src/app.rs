@@ -3,16 +3,16 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::blobs::Blobs;
-use crate::clock::Clock;
 use crate::config::Config;
-use crate::faults::Faults;
+use crate::identity::credentials::{full_token, new_admin_key};
 use crate::pipeline::fetch::Fetcher;
 use crate::pipeline::processing::Processing;
-use crate::requests::RequestLog;
+use crate::runtime::clock::Clock;
+use crate::runtime::faults::Faults;
+use crate::runtime::rate_limit::Usage;
+use crate::runtime::request_log::RequestLog;
+use crate::store::blobs::Blobs;
 use crate::store::{self, Account, Store, StoreError, Token};
-use crate::tokens::{full_token, new_admin_key};
-use crate::usage::Usage;
 
 /// The demo account's username.
 pub const DEMO_USERNAME: &str = "instapub_demo";
@@ -36,7 +36,7 @@ pub struct App {
     /// Call counts behind the usage headers.
     pub usage: Usage,
     /// The token and node lookups, served from memory while nothing is written.
-    pub reads: crate::read_cache::ReadCache,
+    pub reads: crate::runtime::read_cache::ReadCache,
     /// The publishing quota's count, for publishes (`store::QuotaIndex`).
     pub quota: store::QuotaIndex,
     /// `http://host:port`, known once the listener is bound.
@@ -78,7 +78,7 @@ impl App {
         let wanted_key = config.admin_key.clone();
         let quota = config.quota_total;
         let (offset, admin_key, demo) = store
-            .call(move |c| {
+            .write(move |c| {
                 let tx = c.transaction()?;
                 let offset = store::clock_offset(&tx)?;
                 let now = Clock::with_offset(offset).now_ms();
@@ -90,8 +90,8 @@ impl App {
                 store::set_admin_key(&tx, &admin_key)?;
                 store::upgrade_permissions(
                     &tx,
-                    crate::tokens::DEMO_PERMISSIONS_BEFORE_READ_SIDE,
-                    crate::tokens::DEMO_PERMISSIONS,
+                    crate::identity::credentials::DEMO_PERMISSIONS_BEFORE_READ_SIDE,
+                    crate::identity::credentials::DEMO_PERMISSIONS,
                 )?;
                 let account = match store::first_account(&tx)? {
                     Some(a) => a,
@@ -110,7 +110,7 @@ impl App {
                     None => store::insert_app(
                         &tx,
                         None,
-                        &crate::tokens::random_hex(32),
+                        &crate::identity::credentials::random_hex(32),
                         DEMO_APP_NAME,
                         &[],
                     )?,
@@ -152,7 +152,7 @@ impl App {
             .and_then(|u| url::Url::parse(u).ok())
             .and_then(|u| u.host_str().map(str::to_owned));
         let mut form_key = [0u8; 32];
-        crate::tokens::os_random(&mut form_key);
+        crate::identity::credentials::os_random(&mut form_key);
         let blobs = Arc::new(blobs);
         let processing = Processing::new(
             store.clone(),
@@ -196,13 +196,13 @@ impl App {
     }
 
     /// Moves the virtual clock forward and persists the offset; `Ok(None)` when the move
-    /// is refused (backwards, or past [`crate::clock::MAX_OFFSET_MS`] in all).
+    /// is refused (backwards, or past [`crate::runtime::clock::MAX_OFFSET_MS`] in all).
     pub async fn advance_clock(&self, ms: i64) -> Result<Option<i64>, StoreError> {
         let Some(offset) = self.clock.advance_ms(ms) else {
             return Ok(None);
         };
         self.store
-            .call(move |c| store::set_clock_offset(c, offset))
+            .write(move |c| store::set_clock_offset(c, offset))
             .await?;
         Ok(Some(self.clock.now_ms()))
     }

@@ -17,10 +17,10 @@ use instapub_errors::{placeholder, Id};
 use instapub_rules::MediaType;
 
 use crate::app::App;
-use crate::blobs::Blob;
 use crate::error::ApiError;
 use crate::hosts::{cdn_tag, CDN, CDN_FOLDER};
 use crate::store;
+use crate::store::blobs::Blob;
 
 /// Served at a video's `thumbnail_url` when it has no cover.
 const PLACEHOLDER_THUMBNAIL: &[u8] = include_bytes!("../assets/video-thumbnail.jpg");
@@ -44,7 +44,7 @@ pub async fn handle(app: Arc<App>, file: &str, headers: &HeaderMap) -> Response 
         return match found {
             Ok(Some(_)) => {
                 let blob = Blob::Memory(bytes::Bytes::from_static(AVATAR));
-                crate::ranged::serve(blob, "image/jpeg", headers, profile).await
+                crate::runtime::ranged::serve(blob, "image/jpeg", headers, profile).await
             }
             Ok(None) => not_found(),
             Err(e) => crate::error::store_failed(e).into_response_with(profile),
@@ -83,7 +83,7 @@ pub async fn handle(app: Arc<App>, file: &str, headers: &HeaderMap) -> Response 
         }
         (true, _) => return not_found(),
     };
-    crate::ranged::serve(blob, content_type, headers, profile).await
+    crate::runtime::ranged::serve(blob, content_type, headers, profile).await
 }
 
 /// What a CDN file name asks for.

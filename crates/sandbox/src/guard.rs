@@ -169,6 +169,21 @@ pub fn linkable(url: &str) -> bool {
         && url::Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
+/// The dashboard's cookie, which carries the admin key.
+pub const COOKIE: &str = "instapub_admin";
+
+/// The admin key in the dashboard's cookie, if the request carries it.
+pub fn cookie_key(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

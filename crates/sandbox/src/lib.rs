@@ -15,17 +15,19 @@
 //! `/_sandbox`, or a [`Scenario`] file; all three go through the same validated operations.
 //!
 //! Inside (data flows top to bottom; `tests/architecture.rs` checks the layer order that
-//! ARCHITECTURE.md draws):
-//! - `server`: HTTP, body limits, every failure as a Graph envelope; `route`: the route table;
-//! - `params`, `auth`: parameters merged from query/form/JSON, the caller's token;
-//! - `graph/`: one module per Graph endpoint (and the upload host); `control/`: the
-//!   `/_sandbox` control plane, its staging operations, scenario files, the OpenAPI document,
-//!   the dashboard; `login`, `grants`: the consent pages, codes and tokens;
+//! ARCHITECTURE.md draws), by what a reader looks for:
+//! - `server`: HTTP, body limits, every failure as a Graph envelope; `route`: the route table,
+//!   `schemas/`: the types its rows take and answer;
+//! - the surfaces: `graph/` (one module per Graph endpoint, with the Graph hosts' token
+//!   endpoints and Facebook account discovery), `upload` (the resumable-upload host), `cdn`,
+//!   `identity/login` (the consent pages and api.instagram.com), `control/` (the `/_sandbox`
+//!   control plane, its staging operations, scenario files, the OpenAPI document),
+//!   `dashboard/`;
+//! - `identity/`: credentials and secrets, what a token speaks for, codes and tokens;
+//! - `runtime/`: the virtual clock, rate limits, fault rules, the request log, the read cache;
 //! - `pipeline/`: real media download and probing, background video processing;
-//! - `store/`: SQLite state, one file per aggregate; `clock`: the virtual clock; `hosts`: the
-//!   Meta host names and the URLs the sandbox hands out;
-//! - `error`: every error helper; `faults`, `usage`, `requests`: fault injection, rate-limit
-//!   accounting, the request log.
+//! - `store/`: SQLite state, one file per aggregate, and the media bytes; `hosts`: the Meta
+//!   host names and the URLs the sandbox hands out; `error`: every error helper.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,44 +36,41 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 mod app;
-mod auth;
-mod blobs;
 mod cdn;
-mod clock;
 mod config;
 mod control;
+mod dashboard;
 mod error;
-mod faults;
-mod grants;
 mod graph;
 mod guard;
 mod hosts;
-mod login;
+mod identity;
 mod nesting;
 mod params;
 mod pipeline;
-mod ranged;
-mod read_cache;
 mod refusals;
-mod requests;
 mod route;
+mod runtime;
 mod schemas;
 mod server;
 mod store;
-mod tokens;
-mod usage;
+mod upload;
 
 pub use config::{Config, Db};
 pub use control::scenario::{AccountOut, Applied, CatalogOut, Scenario, ScenarioError};
 pub use control::stage::{
-    AccountPatch, AppSettings, MediaPatch, NewAccount, NewCatalog, NewCatalogProduct, NewComment,
-    NewMedia, NewPartnershipCode, NewToken, PartnershipCode, StageError,
+    AccountPatch, Advance, AppSettings, MediaPatch, NewAccount, NewApp, NewBusiness, NewCatalog,
+    NewCatalogProduct, NewComment, NewFacebookUser, NewMedia, NewOauthCode, NewPage,
+    NewPartnershipCode, NewToken, PartnershipCode, StageError,
 };
-pub use faults::{FaultError, Match as FaultMatch, Network, NewRule as NewFault, Rule as Fault};
 pub use instapub_errors::Profile;
 pub use pipeline::fetch::{FetchError, MAX_REDIRECTS};
-pub use requests::Logged as LoggedRequest;
 pub use route::FaultTarget;
+pub use runtime::faults::{
+    FaultError, Match as FaultMatch, Network, NewRule as NewFault, Rule as Fault,
+};
+pub use runtime::request_log::Logged as LoggedRequest;
+pub use schemas::control::{App as AppIdentity, AppState, MediaStore, OauthCode};
 
 /// The route table: every route the sandbox answers and its contract (method, documented
 /// path, hosts, credentials, permissions, fault-rule name, body limit, handler), as
@@ -80,11 +79,15 @@ pub mod routes {
     /// The schema a route's JSON answer has in the OpenAPI document.
     pub use crate::control::openapi::answer_schema;
     pub use crate::route::{
-        markdown, BodyLimit, CdnRoute, Check, ControlRoute, FaultTarget, GraphRoute, Host,
-        LoginRoute, NodeKind, Permission, Route, Spec, Token, UploadRoute, ROUTES,
+        camel, markdown, BodyLimit, CdnRoute, Check, ControlRoute, DashboardRoute, FaultTarget,
+        GraphRoute, Host, LoginRoute, NodeKind, Permission, Route, Spec, Token, UploadRoute,
+        ROUTES,
     };
 }
-pub use store::{Account, Catalog, Comment, Media, Product, StoreError, Token};
+pub use store::{
+    Account, Business as FacebookBusiness, Catalog, Comment, FbUser as FacebookUser, Media,
+    Page as FacebookPage, Product, StoreError, Token,
+};
 
 use app::App;
 use control::stage;
@@ -93,7 +96,10 @@ use control::stage;
 #[doc(hidden)]
 pub mod internals {
     pub use crate::graph::fields::{parse as parse_fields, Field, MAX_DEPTH, MAX_FIELDS};
-    pub use crate::graph::view::{NodeType, COMMENT_NODE, CONTAINER_NODE, MEDIA_NODE, USER_NODE};
+    pub use crate::graph::view::{
+        NodeType, BUSINESS_NODE, COMMENT_NODE, CONTAINER_NODE, FB_USER_NODE, MEDIA_NODE, PAGE_NODE,
+        USER_NODE,
+    };
     pub use crate::params::{access_token, parse_relaxed_json, Params};
 }
 
@@ -393,6 +399,89 @@ impl Sandbox {
     /// `GET /_sandbox/requests`).
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.app.log.recent()
+    }
+
+    /// Every account, the demo one first (as `GET /_sandbox/accounts`).
+    pub async fn list_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        self.app.store.read(store::accounts).await
+    }
+
+    /// Creates an app (as `POST /_sandbox/apps`): its id, secret and redirect URIs.
+    pub async fn create_app(&self, app: NewApp) -> Result<AppIdentity, StageError> {
+        let created = self
+            .app
+            .store
+            .transact(move |c| stage::create_app(c, &app))
+            .await?;
+        Ok(stage::app_identity(created))
+    }
+
+    /// Every app, the demo app first (as `GET /_sandbox/apps`).
+    pub async fn list_apps(&self) -> Result<Vec<AppIdentity>, StoreError> {
+        let apps = self.app.store.read(store::apps).await?;
+        Ok(apps.into_iter().map(stage::app_identity).collect())
+    }
+
+    /// Creates a Facebook user (as `POST /_sandbox/facebook_users`).
+    pub async fn create_facebook_user(
+        &self,
+        user: NewFacebookUser,
+    ) -> Result<FacebookUser, StageError> {
+        self.app
+            .store
+            .transact(move |c| stage::create_facebook_user(c, &user))
+            .await
+    }
+
+    /// Creates a Page administered by a Facebook user (as `POST /_sandbox/pages`).
+    pub async fn create_page(&self, page: NewPage) -> Result<FacebookPage, StageError> {
+        self.app
+            .store
+            .transact(move |c| stage::create_page(c, &page))
+            .await
+    }
+
+    /// Creates a Business owned by a Facebook user (as `POST /_sandbox/businesses`).
+    pub async fn create_business(
+        &self,
+        business: NewBusiness,
+    ) -> Result<FacebookBusiness, StageError> {
+        self.app
+            .store
+            .transact(move |c| stage::create_business(c, &business))
+            .await
+    }
+
+    /// Mints an OAuth code as if the user had consented (as `POST /_sandbox/oauth/codes`),
+    /// for tests that skip the consent page.
+    pub async fn oauth_code(&self, code: NewOauthCode) -> Result<OauthCode, StageError> {
+        let now = self.now_ms();
+        let minted = self
+            .app
+            .store
+            .transact(move |c| stage::create_oauth_code(c, &code, now))
+            .await?;
+        Ok(stage::oauth_code_answer(minted))
+    }
+
+    /// The app-wide settings and the media store's use (as `GET /_sandbox/app`).
+    pub async fn app_settings(&self) -> Result<AppState, StoreError> {
+        stage::app_state(&self.app).await
+    }
+
+    /// Removes a fault rule (as `DELETE /_sandbox/faults/{id}`); whether it existed.
+    pub fn remove_fault(&self, id: &str) -> bool {
+        self.app.faults.remove(id)
+    }
+
+    /// The virtual time in Unix seconds (as `GET /_sandbox/clock`).
+    pub fn now(&self) -> i64 {
+        self.app.clock.now_s()
+    }
+
+    /// Back to the first-start state (as `POST /_sandbox/reset`).
+    pub async fn reset(&self) -> Result<(), StoreError> {
+        stage::reset(&self.app).await
     }
 
     /// A media object as the store keeps it.

@@ -199,17 +199,8 @@ impl FaultTarget {
     }
 }
 
-/// What the first segment of a Graph path names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeKind {
-    User,
-    Container,
-    Media,
-    Comment,
-    FbUser,
-    Page,
-    Business,
-}
+/// What the first segment of a Graph path names (the store's one node model).
+pub use crate::store::NodeKind;
 
 /// How much request body a route reads. The server applies it before reading, and only after
 /// the caller is admitted (a keyless control-plane call reads nothing).
@@ -252,6 +243,9 @@ pub struct Spec {
     pub body: BodyLimit,
     /// Graph routes: the handler, as the table names it (a path under `crate::graph`).
     pub handler: Option<&'static str>,
+    /// Control-plane operations: the helper every language's sandbox handle has for it
+    /// (`create_catalog` in Rust and Python, `createCatalog` in Node).
+    pub helper: Option<&'static str>,
     /// One line for the OpenAPI document and `docs/ROUTES.md`.
     pub summary: &'static str,
 }
@@ -550,115 +544,115 @@ macro_rules! route_table {
         control {
             CreateAccount: POST "/_sandbox/accounts" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewAccount), answer: json(control::Account),
+                body: json(stage::NewAccount), answer: json(control::Account), helper: create_account,
                 summary: "Create an account (answers with a full-permission token)",
             }
             ListAccounts: GET "/_sandbox/accounts" {
-                tokens: [Admin], fault: None, limit: Small, answer: json(List<control::Account>),
+                tokens: [Admin], fault: None, limit: Small, answer: json(List<control::Account>), helper: list_accounts,
                 summary: "List accounts",
             }
             PatchAccount: PATCH "/_sandbox/accounts/{id}" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::AccountPatch), answer: json(control::Account),
+                body: json(stage::AccountPatch), answer: json(control::Account), helper: update_account,
                 summary: "Change an account's flags or quota",
             }
             CreateToken: POST "/_sandbox/tokens" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewToken), answer: json(control::Token),
+                body: json(stage::NewToken), answer: json(control::Token), helper: create_token,
                 summary: "Create a token with permissions and expiry",
             }
             CreateCatalog: POST "/_sandbox/catalogs" {
-                tokens: [Admin], fault: None, limit: Control, body: json(stage::NewCatalog), answer: json(store::Catalog),
+                tokens: [Admin], fault: None, limit: Control, body: json(stage::NewCatalog), answer: json(store::Catalog), helper: create_catalog,
                 summary: "Create a product catalog",
             }
             CreateMedia: POST "/_sandbox/media" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewMedia), answer: json(control::Media),
+                body: json(stage::NewMedia), answer: json(control::Media), helper: create_media,
                 summary: "Seed an existing media object (e.g. a reel with copyrighted music)",
             }
             PatchMedia: PATCH "/_sandbox/media/{id}" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::MediaPatch), answer: json(control::MediaActivity),
+                body: json(stage::MediaPatch), answer: json(control::MediaActivity), helper: update_media,
                 summary: "Stage activity on a media: like_count, comment_enabled, insight values",
             }
             CreateComment: POST "/_sandbox/comments" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewComment), answer: json(control::Comments),
+                body: json(stage::NewComment), answer: json(control::Comments), helper: create_comment,
                 summary: "A comment (or a reply, with parent_id) from another user, with replies",
             }
             CreatePartnershipCode: POST "/_sandbox/partnership_ad_codes" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewPartnershipCode), answer: json(stage::PartnershipCode),
+                body: json(stage::NewPartnershipCode), answer: json(stage::PartnershipCode), helper: create_partnership_code,
                 summary: "Create a partnership ad code for a media",
             }
             CreateApp: POST "/_sandbox/apps" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewApp), answer: json(control::App),
+                body: json(stage::NewApp), answer: json(control::App), helper: create_app,
                 summary: "Create an app (id, secret, redirect URIs)",
             }
             ListApps: GET "/_sandbox/apps" {
-                tokens: [Admin], fault: None, limit: Small, answer: json(List<control::App>),
+                tokens: [Admin], fault: None, limit: Small, answer: json(List<control::App>), helper: list_apps,
                 summary: "List apps",
             }
             CreateFacebookUser: POST "/_sandbox/facebook_users" {
-                tokens: [Admin], fault: None, limit: Control, body: json(stage::NewFacebookUser), answer: json(store::FbUser),
+                tokens: [Admin], fault: None, limit: Control, body: json(stage::NewFacebookUser), answer: json(store::FbUser), helper: create_facebook_user,
                 summary: "Create a Facebook user",
             }
             CreatePage: POST "/_sandbox/pages" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewPage), answer: json(store::Page),
+                body: json(stage::NewPage), answer: json(store::Page), helper: create_page,
                 summary: "Create a Page administered by a Facebook user, linked to an Instagram account or not",
             }
             CreateBusiness: POST "/_sandbox/businesses" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewBusiness), answer: json(store::Business),
+                body: json(stage::NewBusiness), answer: json(store::Business), helper: create_business,
                 summary: "Create a Business owned by a Facebook user",
             }
             CreateOauthCode: POST "/_sandbox/oauth/codes" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::NewOauthCode), answer: json(control::OauthCode),
+                body: json(stage::NewOauthCode), answer: json(control::OauthCode), helper: oauth_code,
                 summary: "Mint an OAuth code as if the user had consented (for headless tests)",
             }
             GetApp: GET "/_sandbox/app" {
-                tokens: [Admin], fault: None, limit: Small, answer: json(control::AppState),
+                tokens: [Admin], fault: None, limit: Small, answer: json(control::AppState), helper: app_settings,
                 summary: "App settings",
             }
             PatchApp: PATCH "/_sandbox/app" {
                 tokens: [Admin], fault: None, limit: Control,
-                body: json(stage::AppSettings), answer: json(control::AppState),
+                body: json(stage::AppSettings), answer: json(control::AppState), helper: set_app,
                 summary: "Change app settings (call limits, ads audio swap)",
             }
             AddFault: POST "/_sandbox/faults" {
-                tokens: [Admin], fault: None, limit: Control, body: json(faults::NewRule), answer: json(faults::Rule),
+                tokens: [Admin], fault: None, limit: Control, body: json(faults::NewRule), answer: json(faults::Rule), helper: add_fault,
                 summary: "Add a fault rule",
             }
             ListFaults: GET "/_sandbox/faults" {
-                tokens: [Admin], fault: None, limit: Small, answer: json(List<faults::Rule>),
+                tokens: [Admin], fault: None, limit: Small, answer: json(List<faults::Rule>), helper: faults,
                 summary: "List fault rules",
             }
             DeleteFault: DELETE "/_sandbox/faults/{id}" {
-                tokens: [Admin], fault: None, limit: Control, answer: json(Success),
+                tokens: [Admin], fault: None, limit: Control, answer: json(Success), helper: remove_fault,
                 summary: "Remove a fault rule",
             }
             AdvanceClock: POST "/_sandbox/clock/advance" {
-                tokens: [Admin], fault: None, limit: Control, body: json(stage::Advance), answer: json(control::Clock),
+                tokens: [Admin], fault: None, limit: Control, body: json(stage::Advance), answer: json(control::Clock), helper: advance_clock,
                 summary: "Move the virtual clock forward",
             }
             GetClock: GET "/_sandbox/clock" {
-                tokens: [Admin], fault: None, limit: Small, answer: json(control::Clock),
+                tokens: [Admin], fault: None, limit: Small, answer: json(control::Clock), helper: now,
                 summary: "The virtual clock",
             }
             Reset: POST "/_sandbox/reset" {
-                tokens: [Admin], fault: None, limit: Control, answer: json(Success),
+                tokens: [Admin], fault: None, limit: Control, answer: json(Success), helper: reset,
                 summary: "Back to the first-start state",
             }
             Requests: GET "/_sandbox/requests" {
                 tokens: [Admin], fault: None, limit: Small,
-                answer: json(List<requests::Logged>),
+                answer: json(List<request_log::Logged>), helper: requests,
                 summary: "Recent Graph requests and their answers",
             }
             PutFile: PUT "/_sandbox/files/{name}" {
-                tokens: [Admin], fault: None, limit: File, body: bytes, answer: json(control::File),
+                tokens: [Admin], fault: None, limit: File, body: bytes, answer: json(control::File), helper: put_file,
                 summary: "Host a file on the sandbox",
             }
             GetFile: GET "/_sandbox/files/{name}" {
@@ -666,34 +660,36 @@ macro_rules! route_table {
                 answer: bytes,
                 summary: "A hosted file (no credentials needed)",
             }
-            UiHome: GET "/_sandbox/ui" {
+            OpenApi: GET "/_sandbox/openapi.json" {
+                tokens: [Public], fault: None, limit: Small, answer: json(control::Document),
+                summary: "This document",
+            }
+        }
+        dashboard {
+            Home: GET "/_sandbox/ui" {
                 tokens: [Cookie], fault: None, limit: Small,
                 query: control::KeyParams, answer: html,
                 summary: "The dashboard: the phone view of an account (?key=ADMIN_KEY logs the browser in)",
             }
-            UiLogin: POST "/_sandbox/ui/login" {
+            SignIn: POST "/_sandbox/ui/login" {
                 tokens: [Public], fault: None, limit: Small,
                 body: form(control::KeyParams), answer: redirect,
                 summary: "The dashboard's login form (key)",
             }
-            UiEvents: GET "/_sandbox/ui/events" {
+            Events: GET "/_sandbox/ui/events" {
                 tokens: [Cookie], fault: None, limit: Small,
                 answer: events,
                 summary: "Server-Sent Events: each new logged request, rendered for the inspector",
             }
-            UiPost: GET "/_sandbox/ui/post/{id}" {
+            Post: GET "/_sandbox/ui/post/{id}" {
                 tokens: [Cookie], fault: None, limit: Small,
                 query: control::KeyParams, answer: html,
                 summary: "The dashboard's view of a post: slides in order, caption, comments, insights",
             }
-            UiPage: GET "/_sandbox/ui/{page}" {
+            Page: GET "/_sandbox/ui/{page}" {
                 tokens: [Cookie], fault: None, limit: Small,
                 query: control::KeyParams, answer: html,
                 summary: "A dashboard page: timeline, requests, catalog (grid: the phone's content alone)",
-            }
-            OpenApi: GET "/_sandbox/openapi.json" {
-                tokens: [Public], fault: None, limit: Small, answer: json(control::Document),
-                summary: "This document",
             }
         }
         }
@@ -718,24 +714,25 @@ macro_rules! routes {
             $v:ident : $m:ident $p:literal {
                 tokens: [$($t:ident),*], fault: $f:ident, limit: $b:ident,
                 $(query: $q:ty,)? $(body: $bk:ident $(($bt:ty))?,)?
-                answer: $ak:ident $(($at:ty))?, summary: $s:literal $(,)?
+                answer: $ak:ident $(($at:ty))?, $(helper: $h:ident,)? summary: $s:literal $(,)?
             }
         )* } )*
     ) => {
         $crate::route::routes! { @$($mode)*;
             graph { $( $g $gm $gp [$($gk $($ge)?)?] [$($gh),*] [$($gt),*] [$($gn),*] $gf $gshape($gfn) $gs
                 { query($gq) answer($gak $(($gat))?) }; )* }
-            $( $surface { $( $v $m $p [$($t),*] $f $b $s
+            $( $surface { $( $v $m $p [$($t),*] $f $b $s [$($h)?]
                 { $(query($q))? $(body($bk $(($bt))?))? answer($ak $(($at))?) }; )* } )*
         }
     };
     (@contracts;
         graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
             [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal $gx:tt; )* }
-        upload { $( $u:ident $um:ident $up:literal [$($ut:ident),*] $uf:ident $ub:ident $us:literal $ux:tt; )* }
-        login { $( $l:ident $lm:ident $lp:literal [$($lt:ident),*] $lf:ident $lb:ident $ls:literal $lx:tt; )* }
-        cdn { $( $c:ident $cm:ident $cp:literal [$($ct:ident),*] $cf:ident $cb:ident $cs:literal $cx:tt; )* }
-        control { $( $k:ident $km:ident $kp:literal [$($kt:ident),*] $kf:ident $kb:ident $ks:literal $kx:tt; )* }
+        upload { $( $u:ident $um:ident $up:literal [$($ut:ident),*] $uf:ident $ub:ident $us:literal [$($uh:ident)?] $ux:tt; )* }
+        login { $( $l:ident $lm:ident $lp:literal [$($lt:ident),*] $lf:ident $lb:ident $ls:literal [$($lh:ident)?] $lx:tt; )* }
+        cdn { $( $c:ident $cm:ident $cp:literal [$($ct:ident),*] $cf:ident $cb:ident $cs:literal [$($ch:ident)?] $cx:tt; )* }
+        control { $( $k:ident $km:ident $kp:literal [$($kt:ident),*] $kf:ident $kb:ident $ks:literal [$($kh:ident)?] $kx:tt; )* }
+        dashboard { $( $d:ident $dm:ident $dp:literal [$($dt:ident),*] $df:ident $db:ident $ds:literal [$($dh:ident)?] $dx:tt; )* }
     ) => {
         /// A Graph API route.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -754,6 +751,9 @@ macro_rules! routes {
         /// A control-plane route (`/_sandbox/...`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum ControlRoute { $($k),* }
+        /// A route of the dashboard (`/_sandbox/ui...`): HTML pages that log in by cookie.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum DashboardRoute { $($d),* }
 
         /// Every route the sandbox serves, in the table's order.
         pub static ROUTES: &[Spec] = &[
@@ -768,12 +768,14 @@ macro_rules! routes {
                 fault: $crate::route::routes!(@fault $gf),
                 body: BodyLimit::Params,
                 handler: Some(concat!(stringify!($gshape), "(", stringify!($gfn), ")")),
+                helper: None,
                 summary: $gs,
             }, )*
-            $( $crate::route::routes!(@row Upload UploadRoute $u $um $up [$($ut),*] $uf $ub $us), )*
-            $( $crate::route::routes!(@row Login LoginRoute $l $lm $lp [$($lt),*] $lf $lb $ls), )*
-            $( $crate::route::routes!(@row Cdn CdnRoute $c $cm $cp [$($ct),*] $cf $cb $cs), )*
-            $( $crate::route::routes!(@row Control ControlRoute $k $km $kp [$($kt),*] $kf $kb $ks), )*
+            $( $crate::route::routes!(@row Upload UploadRoute $u $um $up [$($ut),*] $uf $ub $us [$($uh)?]), )*
+            $( $crate::route::routes!(@row Login LoginRoute $l $lm $lp [$($lt),*] $lf $lb $ls [$($lh)?]), )*
+            $( $crate::route::routes!(@row Cdn CdnRoute $c $cm $cp [$($ct),*] $cf $cb $cs [$($ch)?]), )*
+            $( $crate::route::routes!(@row Control ControlRoute $k $km $kp [$($kt),*] $kf $kb $ks [$($kh)?]), )*
+            $( $crate::route::routes!(@row Dashboard DashboardRoute $d $dm $dp [$($dt),*] $df $db $ds [$($dh)?]), )*
         ];
     };
     (@graph_handlers $then:ident;
@@ -786,14 +788,14 @@ macro_rules! routes {
     (@schemas $then:ident;
         graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
             [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal $gx:tt; )* }
-        $( $surface:ident { $( $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal $x:tt; )* } )*
+        $( $surface:ident { $( $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal [$($h:ident)?] $x:tt; )* } )*
     ) => {
         $then! {
             $( Graph $g $gx; )*
             $( $( $surface $v $x; )* )*
         }
     };
-    (@row $surface:ident $enum:ident $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal) => {
+    (@row $surface:ident $enum:ident $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal [$($h:ident)?]) => {
         Spec {
             route: Route::$surface($enum::$v),
             method: Method::$m,
@@ -805,12 +807,15 @@ macro_rules! routes {
             fault: $crate::route::routes!(@fault $f),
             body: BodyLimit::$b,
             handler: None,
+            helper: $crate::route::routes!(@helper $($h)?),
             summary: $s,
         }
     };
     (@node) => { None };
     (@node $k:ident) => { Some((NodeKind::$k, None)) };
     (@node $k:ident $e:literal) => { Some((NodeKind::$k, Some($e))) };
+    (@helper) => { None };
+    (@helper $h:ident) => { Some(stringify!($h)) };
     (@fault None) => { None };
     (@fault $f:ident) => { Some(FaultTarget::$f) };
 }
@@ -826,9 +831,9 @@ pub enum Route {
     Cdn(CdnRoute),
     Login(LoginRoute),
     Control(ControlRoute),
+    Dashboard(DashboardRoute),
 }
 
-use ControlRoute as C;
 use GraphRoute as G;
 
 impl Spec {
@@ -840,17 +845,8 @@ impl Spec {
             Route::Cdn(_) => Surface::Cdn,
             Route::Login(_) => Surface::Login,
             Route::Control(_) => Surface::Control,
+            Route::Dashboard(_) => Surface::Dashboard,
         }
-    }
-}
-
-impl ControlRoute {
-    /// The dashboard's routes (`crate::control::ui`), which answer HTML and log in by cookie.
-    pub fn is_dashboard(self) -> bool {
-        matches!(
-            self,
-            C::UiHome | C::UiLogin | C::UiEvents | C::UiPost | C::UiPage
-        )
     }
 }
 
@@ -865,16 +861,21 @@ impl Spec {
     }
 }
 
-impl Route {
-    /// This route's row.
-    #[cfg(test)]
-    pub fn spec(self) -> &'static Spec {
-        // Every variant has a row (the table makes both), so the fallback is never taken.
-        ROUTES
-            .iter()
-            .find(|s| s.route == self)
-            .unwrap_or(&ROUTES[0])
+/// A helper's name in Node: `create_catalog` -> `createCatalog`.
+pub fn camel(snake: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 /// `docs/ROUTES.md`: every row of the table, by API (a test keeps the file current).
@@ -892,7 +893,9 @@ pub fn markdown() -> String {
          account's token (Instagram Login's or the control plane's), `app` the app's own \
          credentials, `admin` the admin key. A permission is granted by any of its scopes; \
          \"checked by the handler\" says when the handler checks it instead of the pipeline. \
-         The fault column is the name a fault rule's `match.endpoint` uses.\n",
+         The fault column is the name a fault rule's `match.endpoint` uses. A control-plane \
+         operation's helper is the method of the same name on each language's sandbox handle \
+         (Rust's `Sandbox` and Python's, `snake_case`; Node's, `camelCase`).\n",
     );
     for (surface, title) in [
         (Surface::Graph, "Graph API"),
@@ -900,11 +903,15 @@ pub fn markdown() -> String {
         (Surface::Login, "Login hosts"),
         (Surface::Cdn, "CDN"),
         (Surface::Control, "Control plane"),
+        (Surface::Dashboard, "Dashboard"),
     ] {
         let _ = write!(out, "\n## {title}\n\n");
         if surface == Surface::Graph {
             out.push_str("| method | path | node | hosts | tokens | permissions | fault | handler | summary |\n");
             out.push_str("|---|---|---|---|---|---|---|---|---|\n");
+        } else if surface == Surface::Control {
+            out.push_str("| method | path | tokens | body | helper | summary |\n");
+            out.push_str("|---|---|---|---|---|---|\n");
         } else {
             out.push_str("| method | path | tokens | fault | body | summary |\n");
             out.push_str("|---|---|---|---|---|---|\n");
@@ -965,9 +972,14 @@ pub fn markdown() -> String {
                     BodyLimit::Control => "1 MiB",
                     BodyLimit::File => "file limit",
                 };
+                let middle = match (surface, spec.helper) {
+                    (Surface::Control, Some(h)) => format!("{body} | `{h}` / `{}`", camel(h)),
+                    (Surface::Control, None) => format!("{body} | "),
+                    _ => format!("{fault} | {body}"),
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | `{}` | {tokens} | {fault} | {body} | {} |",
+                    "| {} | `{}` | {tokens} | {middle} | {} |",
                     spec.method, spec.path, spec.summary
                 );
             }
@@ -998,7 +1010,8 @@ const UPLOAD_PREFIX: &str = "ig-api-upload";
 /// Where the control plane's paths start.
 const CONTROL_PREFIX: &str = "_sandbox";
 
-/// Which body size limit a request gets: files and uploads are large, Graph calls small.
+/// The API family a route belongs to: it picks the dispatch (`server.rs`), the OpenAPI tag and
+/// security scheme, the `docs/ROUTES.md` section and how a refusal is shaped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Surface {
     Graph,
@@ -1006,6 +1019,7 @@ pub enum Surface {
     Cdn,
     Login,
     Control,
+    Dashboard,
 }
 
 /// A request's place in the table.
@@ -1088,6 +1102,7 @@ pub fn parse<'a>(method: &Method, path: &'a str) -> Parsed<'a> {
             Parsed::Unknown(Miss::Control(path.to_owned()))
         }
         Some(CONTROL_PREFIX) => fixed(method, &segs, Surface::Control)
+            .or_else(|| fixed(method, &segs, Surface::Dashboard))
             .unwrap_or_else(|| Parsed::Unknown(Miss::Control(format!("/{}", segs.join("/"))))),
         Some(hosts::CDN) => fixed(method, &segs, Surface::Cdn)
             .unwrap_or_else(|| Parsed::Unknown(Miss::Cdn(path.to_owned()))),
@@ -1169,12 +1184,12 @@ fn is_param(seg: &str) -> bool {
     seg.starts_with('{') && seg.ends_with('}')
 }
 
-/// A fixed (non-node) route of `surface` matching the segments.
 /// Each row of [`ROUTES`]' path split into segments once (matching splits no strings per
 /// request).
 static TEMPLATES: std::sync::LazyLock<Vec<Vec<&'static str>>> =
     std::sync::LazyLock::new(|| ROUTES.iter().map(|s| template(s.path).collect()).collect());
 
+/// A fixed (non-node) route of `surface` matching the segments.
 fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Parsed<'a>> {
     for (spec, template) in ROUTES.iter().zip(TEMPLATES.iter()) {
         // The cheapest tests first; the method rules out most rows.
@@ -1225,6 +1240,17 @@ pub fn is_version(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Route {
+        /// This route's row (the table writes a variant and its row together; that no row
+        /// repeats is `every_route_has_one_row_and_rows_agree_with_their_paths`).
+        fn spec(self) -> &'static Spec {
+            ROUTES
+                .iter()
+                .find(|s| s.route == self)
+                .unwrap_or_else(|| panic!("{self:?} has no row"))
+        }
+    }
 
     fn route_of(method: Method, path: &str) -> Option<Route> {
         match parse(&method, path) {
@@ -1385,7 +1411,7 @@ mod tests {
         assert_eq!(
             parse(&Method::PATCH, "/_sandbox/accounts/17"),
             Parsed::Fixed {
-                spec: Route::Control(C::PatchAccount).spec(),
+                spec: Route::Control(ControlRoute::PatchAccount).spec(),
                 params: vec!["17"]
             }
         );

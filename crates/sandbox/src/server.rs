@@ -1,6 +1,6 @@
 //! The HTTP server: one hyper service that parses the route ([`crate::route`]), reads the body
 //! under the size limit of its API, and hands it to the Graph handlers ([`crate::graph`]), the
-//! upload host ([`crate::graph::upload`]) or the control plane ([`crate::control`]). Every answer that is not a success
+//! upload host ([`crate::upload`]) or the control plane ([`crate::control`]). Every answer that is not a success
 //! is a Graph envelope, including oversized or malformed bodies and handler panics.
 
 use std::sync::Arc;
@@ -14,10 +14,10 @@ use instapub_errors::{placeholder, Id, Profile};
 
 use crate::app::App;
 use crate::error::{human_size, Answered, ApiError};
-use crate::faults::Network;
 use crate::params::Params;
-use crate::requests::Exchange;
 use crate::route::{self, Miss, Parsed, Route, Spec, Surface};
+use crate::runtime::faults::Network;
+use crate::runtime::request_log::Exchange;
 
 use crate::refusals::{HYPER_MAX_HEADERS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES};
 const HYPER_MAX_BUF: usize = 1024 * 1024;
@@ -84,7 +84,10 @@ fn service(
 > + Clone {
     let profile = app.config.profile;
     hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-        let handled = guarded(graph(Arc::clone(&app), request.map(Body::new)), profile);
+        let handled = guarded(
+            handle_request(Arc::clone(&app), request.map(Body::new)),
+            profile,
+        );
         async move { Ok(handled.await) }
     })
 }
@@ -106,7 +109,10 @@ fn panic_response(profile: Profile) -> Response<Body> {
     ApiError::new(Id::ServiceUnavailable).into_response_with(profile)
 }
 
-async fn graph(app: Arc<App>, request: Request) -> Response {
+/// One request of any surface, in the order ARCHITECTURE.md gives: head limits, the `Host`
+/// check, the route, admission, the route's body limit, the handler (the upload host streams
+/// its own body into the store, in pieces).
+async fn handle_request(app: Arc<App>, request: Request) -> Response {
     let profile = app.config.profile;
     let (parts, body) = request.into_parts();
     if let Some(refused) = oversized_head(&parts) {
@@ -189,8 +195,8 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
                         ..
                     },
                     Ok(params),
-                ) => crate::login::handle(app.clone(), *login, params).await,
-                (_, Ok(_)) => crate::login::not_found(&app, parts.uri.path()),
+                ) => crate::identity::login::handle(app.clone(), *login, params).await,
+                (_, Ok(_)) => crate::identity::login::not_found(&app, parts.uri.path()),
             };
             // Logged like Graph calls (the code exchange carries secrets: masked).
             let (head, body) = log(&app, &parts, &bytes, response).await;
@@ -203,24 +209,29 @@ async fn graph(app: Arc<App>, request: Request) -> Response {
             }
             _ => crate::cdn::handle(app, "", &parts.headers).await,
         },
-        (Surface::Control, parsed) => {
-            let result = match parsed {
-                Parsed::Fixed {
-                    spec:
-                        Spec {
-                            route: Route::Control(control),
-                            ..
-                        },
-                    params,
-                } if control.is_dashboard() => Ok(crate::control::ui::handle(
+        (Surface::Dashboard, parsed) => match parsed {
+            Parsed::Fixed {
+                spec:
+                    Spec {
+                        route: Route::Dashboard(page),
+                        ..
+                    },
+                params,
+            } => {
+                crate::dashboard::handle(
                     app,
-                    *control,
+                    *page,
                     &params,
                     parts.uri.query(),
                     &parts.headers,
                     &bytes,
                 )
-                .await),
+                .await
+            }
+            _ => ApiError::new(Id::ServiceUnavailable).into_response_with(profile),
+        },
+        (Surface::Control, parsed) => {
+            let result = match parsed {
                 Parsed::Fixed {
                     spec:
                         Spec {
@@ -298,7 +309,7 @@ async fn upload(
     let response = match parsed {
         Parsed::Fixed { spec, params } if spec.surface() == Surface::Upload => {
             let id = params.first().copied().unwrap_or_default();
-            crate::graph::upload::handle(
+            crate::upload::handle(
                 app.clone(),
                 spec,
                 id,
@@ -308,10 +319,8 @@ async fn upload(
             )
             .await
         }
-        Parsed::Unknown(Miss::Upload(rest)) => {
-            (crate::graph::upload::not_expected(rest, profile), None)
-        }
-        _ => (crate::graph::upload::not_expected("", profile), None),
+        Parsed::Unknown(Miss::Upload(rest)) => (crate::upload::not_expected(rest, profile), None),
+        _ => (crate::upload::not_expected("", profile), None),
     };
     let (response, network) = response;
     // Logged without the media bytes.

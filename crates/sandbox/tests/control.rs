@@ -527,3 +527,99 @@ async fn hosted_files_serve_ranges_and_exact_paths() {
     let one = g.get(&media, &[("limit", "1")]).await;
     assert_eq!(one.body["data"].as_array().map(Vec::len), Some(1));
 }
+
+/// The Rust handle has every staging operation the control plane has (the ones the Python
+/// and Node packages have too), and they answer what the HTTP routes answer.
+#[tokio::test]
+async fn the_rust_handle_has_every_staging_operation() {
+    use instapub_sandbox::{
+        NewAccount, NewApp, NewBusiness, NewFacebookUser, NewFault, NewOauthCode, NewPage,
+    };
+    let sb = Sandbox::start().await;
+    let (account, _) = sb
+        .create_account(NewAccount {
+            username: "helpers_rs".into(),
+            ..NewAccount::default()
+        })
+        .await
+        .unwrap();
+    let listed = sb.list_accounts().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1].username, "helpers_rs");
+
+    let app = sb
+        .create_app(NewApp {
+            redirect_uris: vec!["https://example.test/callback".into()],
+            ..NewApp::default()
+        })
+        .await
+        .unwrap();
+    let over_http = admin(&sb, reqwest::Method::GET, "/apps", Value::Null).await;
+    assert_eq!(over_http["data"][1]["app_secret"], json!(app.app_secret));
+    assert_eq!(sb.list_apps().await.unwrap()[1].app_id, app.app_id);
+
+    let user = sb
+        .create_facebook_user(NewFacebookUser { name: "Ann".into() })
+        .await
+        .unwrap();
+    let business = sb
+        .create_business(NewBusiness {
+            name: "Studio".into(),
+            owner_id: user.id.clone(),
+        })
+        .await
+        .unwrap();
+    let page = sb
+        .create_page(NewPage {
+            name: "Ann's Page".into(),
+            admin_id: user.id.clone(),
+            instagram_user_id: Some(account.id.clone()),
+            business_id: Some(business.id.clone()),
+            ..NewPage::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.ig_account_id.as_deref(), Some(account.id.as_str()));
+
+    let code = sb
+        .oauth_code(NewOauthCode {
+            login: "facebook".into(),
+            user_id: user.id.clone(),
+            ..NewOauthCode::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (code.login.as_str(), code.user_id.as_str()),
+        ("facebook", user.id.as_str())
+    );
+    let token = Graph::new(sb.base_url(), "")
+        .get(
+            "/oauth/access_token",
+            &[
+                ("client_id", sb.app_id()),
+                ("client_secret", sb.app_secret()),
+                ("redirect_uri", &code.redirect_uri),
+                ("code", &code.code),
+            ],
+        )
+        .await;
+    token.expect_ok();
+
+    let settings = sb.app_settings().await.unwrap();
+    let over_http = admin(&sb, reqwest::Method::GET, "/app", Value::Null).await;
+    assert_eq!(over_http, serde_json::to_value(&settings).unwrap());
+
+    let rule = sb
+        .add_fault(serde_json::from_value::<NewFault>(json!({"error": {"code": 2}})).unwrap())
+        .unwrap();
+    assert!(sb.remove_fault(&rule.id));
+    assert!(!sb.remove_fault(&rule.id));
+
+    let before = sb.now();
+    sb.advance_clock(std::time::Duration::from_secs(90)).await;
+    assert!(sb.now() >= before + 90);
+    sb.reset().await.unwrap();
+    assert_eq!(sb.list_accounts().await.unwrap().len(), 1);
+    assert!(sb.now() < before + 90);
+}

@@ -73,7 +73,7 @@ async fn every_acknowledged_write_is_read_back_at_once() {
 }
 
 /// The token and node lookups are served from memory while nothing is written
-/// (`src/read_cache.rs`): a write, from the control plane or from Graph, is seen at once.
+/// (`src/runtime/read_cache.rs`): a write, from the control plane or from Graph, is seen at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cached_lookups_never_outlive_a_write() {
     let media = MediaHost::start(vec![("photo.jpg", fixture("jpeg_square.jpg"))]).await;

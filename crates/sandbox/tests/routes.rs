@@ -5,10 +5,12 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common::{admin, browser, consent, facebook_token, fixture, seeded_media, MediaHost};
-use instapub_sandbox::internals::{COMMENT_NODE, CONTAINER_NODE, MEDIA_NODE, USER_NODE};
+use instapub_sandbox::internals::{
+    BUSINESS_NODE, COMMENT_NODE, CONTAINER_NODE, FB_USER_NODE, MEDIA_NODE, PAGE_NODE, USER_NODE,
+};
 use instapub_sandbox::routes::{
-    answer_schema, CdnRoute, ControlRoute, FaultTarget, GraphRoute, Host, LoginRoute, NodeKind,
-    Route, Spec, Token, UploadRoute, ROUTES,
+    answer_schema, CdnRoute, ControlRoute, DashboardRoute, FaultTarget, GraphRoute, Host,
+    LoginRoute, NodeKind, Route, Spec, Token, UploadRoute, ROUTES,
 };
 use instapub_sandbox::{NewComment, Sandbox};
 use serde_json::{json, Value};
@@ -317,7 +319,10 @@ impl Stage {
                             .unwrap(),
                     )
                     .await;
-                    let id = catalogs["data"][0]["catalog_id"].as_str().unwrap().to_owned();
+                    let id = catalogs["data"][0]["catalog_id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
                     req.query(&[("catalog_id", id.as_str()), ("q", "mug")])
                 }
                 GraphRoute::UserInsights => {
@@ -348,7 +353,10 @@ impl Stage {
                 }
                 GraphRoute::DebugToken => req.query(&[
                     ("input_token", self.page_token.clone()),
-                    ("access_token", format!("{}|{}", sb.app_id(), sb.app_secret())),
+                    (
+                        "access_token",
+                        format!("{}|{}", sb.app_id(), sb.app_secret()),
+                    ),
                 ]),
                 GraphRoute::IgAccessToken => {
                     let short = self.instagram_short_lived().await;
@@ -361,16 +369,13 @@ impl Stage {
                     let long = learned.instagram_long_lived.clone().unwrap();
                     req.query(&[("grant_type", "ig_refresh_token"), ("access_token", &long)])
                 }
-                GraphRoute::FbUserRead => req.query(&[("fields", "id,name,picture")]),
+                GraphRoute::FbUserRead => req.query(&[("fields", all_fields(FB_USER_NODE.fields))]),
                 GraphRoute::FbUserAccounts
                 | GraphRoute::BusinessOwnedPages
                 | GraphRoute::BusinessClientPages
-                | GraphRoute::PageRead => req.query(&[(
-                    "fields",
-                    "id,name,category,tasks,picture,access_token,instagram_business_account,connected_instagram_account",
-                )]),
+                | GraphRoute::PageRead => req.query(&[("fields", all_fields(PAGE_NODE.fields))]),
                 GraphRoute::FbUserBusinesses | GraphRoute::BusinessRead => {
-                    req.query(&[("fields", "id,name")])
+                    req.query(&[("fields", all_fields(BUSINESS_NODE.fields))])
                 }
                 GraphRoute::IgAudio => {
                     req.query(&[("audio_type", "music"), ("user_id", sb.user_id())])
@@ -426,7 +431,10 @@ impl Stage {
                         // The consent page's own form, filled as a person would; the answer
                         // test then repeats its last step.
                         let location = consent(&page, &query, None, &[], "allow").await;
-                        assert!(location.query().unwrap_or("").contains("code="), "{location}");
+                        assert!(
+                            location.query().unwrap_or("").contains("code="),
+                            "{location}"
+                        );
                         let page_html = browser()
                             .get(&page)
                             .query(&query)
@@ -462,11 +470,6 @@ impl Stage {
                     reqwest::Client::new()
                         .request(spec.method.clone(), format!("{base}{path}"))
                         .header("authorization", format!("Bearer {}", sb.admin_key()))
-                };
-                let cookie = |path: String| {
-                    browser()
-                        .get(format!("{base}{path}"))
-                        .header("cookie", format!("instapub_admin={}", sb.admin_key()))
                 };
                 match c {
                     ControlRoute::CreateAccount => admin_json(json!({"username": "schema_check"})),
@@ -507,9 +510,10 @@ impl Stage {
                     ControlRoute::AddFault => admin_json(json!({
                         "match": {"endpoint": "ig_audio", "user_id": "nobody"}, "error": {"code": 1},
                     })),
-                    ControlRoute::DeleteFault => {
-                        control(format!("/_sandbox/faults/{}", learned.fault.clone().unwrap()))
-                    }
+                    ControlRoute::DeleteFault => control(format!(
+                        "/_sandbox/faults/{}",
+                        learned.fault.clone().unwrap()
+                    )),
                     ControlRoute::AdvanceClock => admin_json(json!({"seconds": 90_000})),
                     ControlRoute::PutFile => control("/_sandbox/files/schema.txt".into())
                         .header("content-type", "text/plain")
@@ -525,10 +529,19 @@ impl Stage {
                     | ControlRoute::Reset
                     | ControlRoute::Requests
                     | ControlRoute::OpenApi => control(spec.path.into()),
-                    ControlRoute::UiHome | ControlRoute::UiEvents => cookie(spec.path.into()),
-                    ControlRoute::UiPost => cookie(format!("/_sandbox/ui/post/{}", self.media)),
-                    ControlRoute::UiPage => cookie("/_sandbox/ui/timeline".into()),
-                    ControlRoute::UiLogin => browser()
+                }
+            }
+            Route::Dashboard(d) => {
+                let cookie = |path: String| {
+                    browser()
+                        .get(format!("{base}{path}"))
+                        .header("cookie", format!("instapub_admin={}", sb.admin_key()))
+                };
+                match d {
+                    DashboardRoute::Home | DashboardRoute::Events => cookie(spec.path.into()),
+                    DashboardRoute::Post => cookie(format!("/_sandbox/ui/post/{}", self.media)),
+                    DashboardRoute::Page => cookie("/_sandbox/ui/timeline".into()),
+                    DashboardRoute::SignIn => browser()
                         .post(format!("{base}{}", spec.path))
                         .form(&[("key", sb.admin_key())]),
                 }
@@ -647,7 +660,7 @@ async fn every_route_answers_as_documented() {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        if spec.route == Route::Control(ControlRoute::UiEvents) {
+        if spec.route == Route::Dashboard(DashboardRoute::Events) {
             // The stream never ends: its head is the answer.
             assert_eq!(
                 (status, content_type.as_str()),
@@ -743,6 +756,9 @@ async fn node_schemas_have_the_node_types_fields() {
         ("IgMedia", &MEDIA_NODE),
         ("IgContainer", &CONTAINER_NODE),
         ("IgComment", &COMMENT_NODE),
+        ("FacebookUser", &FB_USER_NODE),
+        ("FacebookPage", &PAGE_NODE),
+        ("FacebookBusiness", &BUSINESS_NODE),
     ] {
         let mut documented: Vec<&str> = doc["components"]["schemas"][schema]["properties"]
             .as_object()

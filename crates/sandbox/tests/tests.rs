@@ -10,6 +10,7 @@ mod ig_audio;
 mod login;
 mod malformed;
 mod openapi;
+mod packages;
 mod publishing;
 mod read_side;
 mod routes;

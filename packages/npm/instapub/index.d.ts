@@ -1,4 +1,12 @@
-// Types of instapub's Node helper (index.js).
+// Types of instapub's Node helper (index.js). The control plane's bodies and answers are
+// generated from the sandbox's OpenAPI document (control.d.ts).
+
+import type {
+  Account, AccountPatch, App, AppSettings, AppState, Business, Catalog, Comments, FbUser, Logged, Match, Media,
+  MediaActivity, MediaPatch, NewAccount, NewApp, NewCatalog, NewComment, NewMedia, NewOauthCode,
+  NewPage, NewPartnershipCode, NewRule, OauthCode, Page, PartnershipCode, Rule,
+} from './control';
+export * from './control';
 
 /** What `instapub serve --json` printed at start. */
 export interface StartupInfo {
@@ -29,16 +37,14 @@ export interface StartOptions {
   startTimeoutMs?: number;
 }
 
-export interface FaultMatch {
-  endpoint?: string;
-  user_id?: string;
-  media_type?: string;
-}
+/** A fault rule's match. */
+export type FaultMatch = Match;
 
+/** A fault rule's effect and limits (`latencyMs` is the rule's `latency_ms`). */
 export interface FaultOptions {
   /** A catalog error: `{ subcode: 2207001 }` or `{ code: 2 }`. */
-  error?: { subcode?: number; code?: number };
-  network?: 'reset' | 'truncate' | 'slow_body';
+  error?: NewRule['error'];
+  network?: NewRule['network'];
   times?: number;
   probability?: number;
   latencyMs?: number;
@@ -68,19 +74,39 @@ export class Sandbox {
   hostUrl(host: string): string;
   stop(): Promise<void>;
   control(method: string, path: string, body?: unknown, options?: { raw?: Uint8Array | string; contentType?: string }): Promise<any>;
-  createAccount(username: string, fields?: Record<string, unknown>): Promise<{ id: string; username: string; access_token: string }>;
-  updateAccount(userId: string, fields: Record<string, unknown>): Promise<any>;
+  createAccount(username: string, fields?: Omit<NewAccount, 'username'>): Promise<Account>;
+  updateAccount(userId: string, fields: AccountPatch): Promise<Account>;
+  /** Every account, the demo one first. */
+  listAccounts(): Promise<Account[]>;
   createToken(userId: string, options?: { permissions?: string[]; expiresIn?: number }): Promise<string>;
-  addFault(match?: FaultMatch, options?: FaultOptions): Promise<{ id: string }>;
-  faults(): Promise<Array<{ id: string; [key: string]: unknown }>>;
-  removeFault(id: string): Promise<any>;
+  createCatalog(name: string, fields?: Omit<NewCatalog, 'name'>): Promise<Catalog>;
+  /** A media object not published through the API. */
+  createMedia(mediaType: string, mediaProductType: string, fields?: Omit<NewMedia, 'media_type' | 'media_product_type'>): Promise<Media>;
+  /** Stages likes, the comment switch or insight values on a media. */
+  updateMedia(mediaId: string, fields: MediaPatch): Promise<MediaActivity>;
+  /** A comment from someone else (`media_id`, or `parent_id` for a reply). */
+  createComment(text: string, fields?: Omit<NewComment, 'text'>): Promise<Comments>;
+  createPartnershipCode(mediaId: string, fields?: Omit<NewPartnershipCode, 'media_id'>): Promise<PartnershipCode>;
+  createApp(redirectUris: string[], fields?: Omit<NewApp, 'redirect_uris'>): Promise<App>;
+  listApps(): Promise<App[]>;
+  createFacebookUser(name: string): Promise<FbUser>;
+  createPage(name: string, adminId: string, fields?: Omit<NewPage, 'name' | 'admin_id'>): Promise<Page>;
+  createBusiness(name: string, ownerId: string): Promise<Business>;
+  /** Call limits, the ads audio-swap switch and the media store's use. */
+  appSettings(): Promise<AppState>;
+  setApp(fields: AppSettings): Promise<AppState>;
+  addFault(match?: FaultMatch, options?: FaultOptions): Promise<Rule>;
+  faults(): Promise<Rule[]>;
+  removeFault(id: string): Promise<{ success: boolean }>;
   /** Moves the virtual clock forward; the new virtual time in Unix seconds. */
   advanceClock(seconds: number): Promise<number>;
+  /** The virtual time in Unix seconds. */
+  now(): Promise<number>;
   /** Hosts bytes on the sandbox; the URL to give as image_url or video_url. */
   putFile(name: string, bytes: Uint8Array | string, contentType?: string): Promise<string>;
-  oauthCode(login?: 'facebook' | 'instagram', userId?: string, fields?: Record<string, unknown>): Promise<{ code: string; redirect_uri: string; app_id: string; user_id: string }>;
-  requests(): Promise<Array<Record<string, unknown>>>;
-  reset(): Promise<any>;
+  oauthCode(login?: 'facebook' | 'instagram', userId?: string, fields?: Omit<NewOauthCode, 'login' | 'user_id'>): Promise<OauthCode>;
+  requests(): Promise<Logged[]>;
+  reset(): Promise<{ success: boolean }>;
 }
 
 /** Starts a sandbox on a free loopback port with an in-memory database. */

@@ -111,6 +111,58 @@ class Sandbox {
     return this.control('PATCH', `/accounts/${userId}`, fields);
   }
 
+  async listAccounts() {
+    return (await this.control('GET', '/accounts')).data;
+  }
+
+  createCatalog(name, fields = {}) {
+    return this.control('POST', '/catalogs', { name, ...fields });
+  }
+
+  createMedia(mediaType, mediaProductType, fields = {}) {
+    return this.control('POST', '/media', { media_type: mediaType, media_product_type: mediaProductType, ...fields });
+  }
+
+  updateMedia(mediaId, fields) {
+    return this.control('PATCH', `/media/${mediaId}`, fields);
+  }
+
+  createComment(text, fields = {}) {
+    return this.control('POST', '/comments', { text, ...fields });
+  }
+
+  createPartnershipCode(mediaId, fields = {}) {
+    return this.control('POST', '/partnership_ad_codes', { media_id: mediaId, ...fields });
+  }
+
+  createApp(redirectUris, fields = {}) {
+    return this.control('POST', '/apps', { redirect_uris: redirectUris, ...fields });
+  }
+
+  async listApps() {
+    return (await this.control('GET', '/apps')).data;
+  }
+
+  createFacebookUser(name) {
+    return this.control('POST', '/facebook_users', { name });
+  }
+
+  createPage(name, adminId, fields = {}) {
+    return this.control('POST', '/pages', { name, admin_id: adminId, ...fields });
+  }
+
+  createBusiness(name, ownerId) {
+    return this.control('POST', '/businesses', { name, owner_id: ownerId });
+  }
+
+  appSettings() {
+    return this.control('GET', '/app');
+  }
+
+  setApp(fields) {
+    return this.control('PATCH', '/app', fields);
+  }
+
   async createToken(userId, { permissions, expiresIn } = {}) {
     const body = { user_id: userId };
     if (permissions) body.permissions = permissions;
@@ -138,6 +190,11 @@ class Sandbox {
 
   async advanceClock(seconds) {
     return (await this.control('POST', '/clock/advance', { seconds })).now;
+  }
+
+  /** The virtual time in Unix seconds. */
+  async now() {
+    return (await this.control('GET', '/clock')).now;
   }
 
   async putFile(name, bytes, contentType = 'application/octet-stream') {

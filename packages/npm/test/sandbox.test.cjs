@@ -70,6 +70,32 @@ test('login codes, hosts and control-plane refusals', async () => {
   await assert.rejects(sb.createAccount('not a valid name!'), SandboxError);
 });
 
+test('every staging operation has a helper', async () => {
+  // The same operations as the Rust Sandbox and the Python package (the route table names
+  // them; crates/sandbox/tests/packages.rs checks every language has each).
+  const account = await sb.createAccount('helpers_node', { quota_total: 5 });
+  assert.strictEqual((await sb.updateAccount(account.id, { biography: 'staged' })).quota_total, 5);
+  assert.strictEqual((await sb.listAccounts()).at(-1).username, 'helpers_node');
+  const catalog = await sb.createCatalog('Mugs', { user_id: account.id, products: [{ name: 'Blue mug', retailer_id: 'mug-1' }] });
+  assert.strictEqual(catalog.products[0].retailer_id, 'mug-1');
+  const media = await sb.createMedia('IMAGE', 'FEED', { user_id: account.id, caption: 'seeded' });
+  assert.strictEqual((await sb.updateMedia(media.id, { like_count: 7 })).like_count, 7);
+  const comments = await sb.createComment('nice', { media_id: media.id, replies: [{ text: 'thanks' }] });
+  assert.strictEqual(comments.ids.length, 2);
+  assert.strictEqual((await sb.createPartnershipCode(media.id)).media_id, media.id);
+  const app = await sb.createApp(['https://example.test/callback'], { name: 'Helper app' });
+  assert.ok((await sb.listApps()).some((a) => a.app_id === app.app_id));
+  const user = await sb.createFacebookUser('Ann');
+  const business = await sb.createBusiness('Studio', user.id);
+  const page = await sb.createPage("Ann's Page", user.id, { instagram_user_id: account.id, business_id: business.id });
+  assert.strictEqual(page.ig_account_id, account.id);
+  assert.strictEqual((await sb.setApp({ app_calls_per_hour: 500 })).app_calls_per_hour, 500);
+  assert.ok((await sb.appSettings()).media_store.used_bytes >= 0);
+  assert.strictEqual(await sb.advanceClock(60), await sb.now());
+  await sb.reset();
+  assert.deepStrictEqual((await sb.listAccounts()).map((a) => a.username), [sb.username]);
+});
+
 test('a second sandbox is independent and stops', async () => {
   const other = await startSandbox();
   assert.notStrictEqual(other.baseUrl, sb.baseUrl);

@@ -98,6 +98,46 @@ def test_login_codes_and_control_plane_refusals(instapub_sandbox):
         sb.create_account("not a valid name!")
 
 
+def test_every_staging_operation_has_a_helper(instapub_sandbox):
+    # The same operations as the Rust `Sandbox` and the Node package (the route table names
+    # them; crates/sandbox/tests/packages.rs checks every language has each).
+    sb = instapub_sandbox
+    account = sb.create_account("helpers_py", quota_total=5)
+    assert sb.update_account(account["id"], biography="staged")["quota_total"] == 5
+    assert [a["username"] for a in sb.list_accounts()][-1] == "helpers_py"
+    catalog = sb.create_catalog("Mugs", user_id=account["id"],
+                                products=[{"name": "Blue mug", "retailer_id": "mug-1"}])
+    assert catalog["products"][0]["retailer_id"] == "mug-1"
+    media = sb.create_media("IMAGE", "FEED", user_id=account["id"], caption="seeded")
+    assert sb.update_media(media["id"], like_count=7)["like_count"] == 7
+    comments = sb.create_comment("nice", media_id=media["id"], replies=[{"text": "thanks"}])
+    assert len(comments["ids"]) == 2 and comments["id"] == comments["ids"][0]
+    assert sb.create_partnership_code(media["id"])["media_id"] == media["id"]
+    app = sb.create_app(["https://example.test/callback"], name="Helper app")
+    assert app["app_secret"] and app in sb.list_apps()
+    user = sb.create_facebook_user("Ann")
+    business = sb.create_business("Studio", user["id"])
+    page = sb.create_page("Ann's Page", user["id"], instagram_user_id=account["id"],
+                          business_id=business["id"])
+    assert page["ig_account_id"] == account["id"] and page["business_id"] == business["id"]
+    assert sb.set_app(app_calls_per_hour=500)["app_calls_per_hour"] == 500
+    assert sb.app_settings()["media_store"]["used_bytes"] >= 0
+    assert sb.advance_clock(60) == sb.now()
+    sb.reset()
+    assert [a["username"] for a in sb.list_accounts()] == [sb.username]
+
+
+def test_the_control_types_resolve():
+    # The generated TypedDicts name each other; every annotation resolves.
+    import typing
+    from instapub import control_types
+    names = [n for n in dir(control_types) if not n.startswith("_")]
+    classes = [getattr(control_types, n) for n in names if isinstance(getattr(control_types, n), type)]
+    assert len(classes) > 20
+    for cls in classes:
+        typing.get_type_hints(cls)
+
+
 def test_a_sandbox_stops_when_its_block_ends():
     with Sandbox() as sb:
         assert sb.running

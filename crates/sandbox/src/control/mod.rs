@@ -13,17 +13,16 @@ use axum::response::Response;
 use instapub_errors::Id;
 
 use crate::app::App;
-use crate::blobs::Blob;
 use crate::error::{graph_ok, store_failed, ApiError, ApiResult};
 use crate::route::ControlRoute;
 use crate::schemas::control as answer;
 use crate::schemas::{List, Success};
+use crate::store::blobs::Blob;
 use crate::store::{self, Account};
 
 pub mod openapi;
 pub mod scenario;
 pub mod stage;
-pub mod ui;
 
 use stage::StageError;
 
@@ -108,11 +107,11 @@ pub async fn handle(
         ControlRoute::CreateApp => {
             let a: stage::NewApp = parse(body)?;
             let created = staged(&app, move |c| stage::create_app(c, &a)).await?;
-            Ok(graph_ok(&app_identity(created)))
+            Ok(graph_ok(&stage::app_identity(created)))
         }
         ControlRoute::ListApps => {
             let apps = app.store.read(store::apps).await.map_err(store_failed)?;
-            let data = apps.into_iter().map(app_identity).collect();
+            let data = apps.into_iter().map(stage::app_identity).collect();
             Ok(graph_ok(&List { data }))
         }
         ControlRoute::CreateFacebookUser => {
@@ -133,27 +132,22 @@ pub async fn handle(
         ControlRoute::CreateOauthCode => {
             let k: stage::NewOauthCode = parse(body)?;
             let code = staged(&app, move |c| stage::create_oauth_code(c, &k, now)).await?;
-            Ok(graph_ok(&answer::OauthCode {
-                code: code.code,
-                login: code.login.as_str().to_owned(),
-                app_id: code.app_id,
-                user_id: code.subject_id,
-                scopes: code.scopes,
-                declined: code.declined,
-                redirect_uri: code.redirect_uri,
-                expires_in: crate::grants::CODE_LIFE_S,
-            }))
+            Ok(graph_ok(&stage::oauth_code_answer(code)))
         }
         ControlRoute::CreatePartnershipCode => {
             let p: stage::NewPartnershipCode = parse(body)?;
             let code = staged(&app, move |c| stage::create_partnership_code(c, &p, now)).await?;
             Ok(graph_ok(&code))
         }
-        ControlRoute::GetApp => Ok(graph_ok(&app_json(&app).await?)),
+        ControlRoute::GetApp => Ok(graph_ok(
+            &stage::app_state(&app).await.map_err(store_failed)?,
+        )),
         ControlRoute::PatchApp => {
             let s: stage::AppSettings = parse(body)?;
             stage::set_app(&app, &s).await.map_err(refused)?;
-            Ok(graph_ok(&app_json(&app).await?))
+            Ok(graph_ok(
+                &stage::app_state(&app).await.map_err(store_failed)?,
+            ))
         }
         ControlRoute::AddFault => {
             let rule = stage::add_fault(&app, parse(body)?).map_err(refused)?;
@@ -180,7 +174,10 @@ pub async fn handle(
             Ok(graph_ok(&clock(&app)))
         }
         ControlRoute::GetClock => Ok(graph_ok(&clock(&app))),
-        ControlRoute::Reset => reset(&app).await,
+        ControlRoute::Reset => {
+            stage::reset(&app).await.map_err(store_failed)?;
+            Ok(graph_ok(&Success { success: true }))
+        }
         ControlRoute::Requests => {
             // Serialized from the entries directly: a `json!` tree of a full log was a second
             // copy of it (issue 23's memory benchmark).
@@ -191,12 +188,6 @@ pub async fn handle(
         ControlRoute::PutFile => put_file(&app, param, headers, body).await,
         ControlRoute::GetFile => serve_file(&app, param, headers).await,
         ControlRoute::OpenApi => Ok(graph_ok(&openapi::document(app.base_url()))),
-        // The server hands the dashboard's routes to `crate::ui`.
-        ControlRoute::UiHome
-        | ControlRoute::UiLogin
-        | ControlRoute::UiEvents
-        | ControlRoute::UiPost
-        | ControlRoute::UiPage => Ok(ui::handle(app, route, params, None, headers, body).await),
     }
 }
 
@@ -211,11 +202,11 @@ pub fn authorize(app: &App, method: &Method, headers: &HeaderMap) -> ApiResult<(
         .and_then(|v| v.trim().split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, key)| key.trim());
-    let right = |k: &str| crate::tokens::secret_eq(k, &app.admin_key);
+    let right = |k: &str| crate::identity::credentials::secret_eq(k, &app.admin_key);
     if bearer.is_some_and(right) {
         return Ok(());
     }
-    match ui::cookie_key(headers) {
+    match crate::guard::cookie_key(headers) {
         Some(k) if right(k) => crate::guard::same_origin_write(method, headers),
         _ => Err(ApiError::new(Id::AdminKeyInvalid)),
     }
@@ -266,23 +257,6 @@ fn clock(app: &App) -> answer::Clock {
     }
 }
 
-async fn reset(app: &Arc<App>) -> ApiResult<Response> {
-    let demo = app.demo.clone();
-    let quota = app.config.quota_total;
-    app.store
-        .call(move |c| store::reset(c, &demo.account, &demo.token, quota))
-        .await
-        .map_err(store_failed)?;
-    app.clock.set_offset_ms(0);
-    if let Err(e) = app.blobs.clear() {
-        tracing::error!(error = %e, "stored media bytes not removed");
-    }
-    app.log.clear();
-    app.faults.clear();
-    app.usage.clear();
-    Ok(graph_ok(&Success { success: true }))
-}
-
 async fn put_file(
     app: &Arc<App>,
     name: &str,
@@ -316,38 +290,11 @@ async fn serve_file(app: &Arc<App>, name: &str, headers: &HeaderMap) -> ApiResul
             id: name.to_owned(),
         }));
     };
-    Ok(crate::ranged::serve(
+    Ok(crate::runtime::ranged::serve(
         Blob::Memory(bytes.into()),
         &content_type,
         headers,
         app.config.profile,
     )
     .await)
-}
-
-fn app_identity(a: store::MetaApp) -> answer::App {
-    answer::App {
-        app_id: a.id,
-        app_secret: a.secret,
-        name: a.name,
-        redirect_uris: a.redirect_uris,
-    }
-}
-
-async fn app_json(app: &App) -> ApiResult<answer::AppState> {
-    let limits = app.usage.limits();
-    let audio = app
-        .store
-        .read(store::ads_audio_swap_enabled)
-        .await
-        .map_err(store_failed)?;
-    Ok(answer::AppState {
-        app_calls_per_hour: limits.app_calls_per_hour,
-        account_calls_per_hour: limits.account_calls_per_hour,
-        ads_audio_swap_enabled: audio,
-        media_store: answer::MediaStore {
-            used_bytes: app.blobs.used(),
-            max_bytes: app.blobs.cap(),
-        },
-    })
 }

@@ -11,8 +11,9 @@ use serde_json::{json, Map, Value};
 
 use super::stage;
 use crate::route::{Route, Spec, Surface, ROUTES};
+use crate::runtime::{faults, request_log};
 use crate::schemas::{self, control, graph, login, Closed, Created, List, Page, Success};
-use crate::{faults, requests, store};
+use crate::store;
 
 /// What a row declares beyond the table's own columns: its parameters, its body and its answer.
 #[derive(Debug, Default)]
@@ -153,6 +154,9 @@ macro_rules! route_of {
     (control $v:ident) => {
         Route::Control(crate::route::ControlRoute::$v)
     };
+    (dashboard $v:ident) => {
+        Route::Dashboard(crate::route::DashboardRoute::$v)
+    };
 }
 
 /// Writes [`contract`] from the table's rows (`route_table!(schemas contracts)`): a `match`
@@ -211,7 +215,7 @@ fn html() -> Value {
 /// api.instagram.com's flat errors; the dashboard's login page).
 fn responses(spec: &Spec, answer: Answer, errors: &Errors) -> Value {
     let graph_error = errors.graph.clone();
-    let dashboard = matches!(spec.route, Route::Control(c) if c.is_dashboard());
+    let dashboard = spec.surface() == Surface::Dashboard;
     let error = match spec.surface() {
         // A body over the size limit is refused before the upload handler, as Graph does.
         Surface::Upload => {
@@ -223,7 +227,7 @@ fn responses(spec: &Spec, answer: Answer, errors: &Errors) -> Value {
         }
         Surface::Login => json!({"description": "api.instagram.com's flat error shape",
             "content": content("application/json", errors.instagram.clone())}),
-        Surface::Control if dashboard => json!({
+        Surface::Dashboard => json!({
             "description": "The login page (no or a wrong key), or a page saying what is not there", "content": html()}),
         _ => {
             json!({"description": "A Graph error envelope", "content": content("application/json", graph_error)})
@@ -276,6 +280,7 @@ fn tag(spec: &Spec) -> &'static str {
         Surface::Cdn => "CDN",
         Surface::Login => "Login",
         Surface::Control => "Control plane",
+        Surface::Dashboard => "Dashboard",
     }
 }
 
@@ -324,7 +329,7 @@ pub fn document(base_url: &str) -> Value {
             _ if spec.is_public() => json!([]),
             Surface::Control => json!([{"adminKey": []}]),
             Surface::Upload => json!([{"uploadToken": []}]),
-            Surface::Cdn | Surface::Login => json!([]),
+            Surface::Cdn | Surface::Login | Surface::Dashboard => json!([]),
             Surface::Graph => json!([{"bearerToken": []}, {"queryToken": []}]),
         };
         let mut operation = json!({
@@ -350,7 +355,7 @@ pub fn document(base_url: &str) -> Value {
         },
         "servers": [{"url": base_url}, {"url": format!("{base_url}/{}", crate::hosts::GRAPH_VERSION)}],
         "tags": [
-            {"name": "Graph"}, {"name": "Resumable upload"}, {"name": "CDN"}, {"name": "Login"}, {"name": "Control plane"}
+            {"name": "Graph"}, {"name": "Resumable upload"}, {"name": "CDN"}, {"name": "Login"}, {"name": "Control plane"}, {"name": "Dashboard"}
         ],
         "paths": Value::Object(paths),
         "components": {

@@ -36,8 +36,8 @@ use super::stage::{
     self, AppSettings, NewAccount, NewCatalog, NewMedia, NewPartnershipCode, NewToken, StageError,
 };
 use crate::app::App;
-use crate::faults::{FaultError, Match, Network, NewRule};
 use crate::route::FaultTarget;
+use crate::runtime::faults::{FaultError, Match, Network, NewRule};
 use crate::store::{self, StoreError};
 
 /// Largest scenario file read.

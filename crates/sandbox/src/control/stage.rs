@@ -14,12 +14,13 @@ use rusqlite::Connection;
 use serde::Deserialize;
 
 use crate::app::App;
-use crate::faults::{NewRule, Rule};
+use crate::identity::credentials::{all_permissions, full_token, new_access_token};
+use crate::runtime::faults::{NewRule, Rule};
+use crate::runtime::rate_limit;
+use crate::schemas::control as answer;
 use crate::store::{
     self, Account, Catalog, Comment, Media, NewProduct, Profile, StoreError, Token,
 };
-use crate::tokens::{all_permissions, full_token, new_access_token};
-use crate::usage;
 
 /// Why a staging operation was refused.
 #[derive(Debug, thiserror::Error)]
@@ -309,7 +310,7 @@ pub fn create_app(c: &Connection, a: &NewApp) -> Result<store::MetaApp, StageErr
     let secret = a
         .app_secret
         .clone()
-        .unwrap_or_else(|| crate::tokens::random_hex(32));
+        .unwrap_or_else(|| crate::identity::credentials::random_hex(32));
     if secret.is_empty() || secret.len() > 128 {
         return Err(invalid("app_secret must be 1-128 characters"));
     }
@@ -396,7 +397,7 @@ pub fn create_oauth_code(
         })?,
         None => store::first_app(c)?.ok_or_else(|| invalid("no app exists"))?,
     };
-    let known = crate::tokens::login_scopes(login);
+    let known = crate::identity::credentials::login_scopes(login);
     let scopes = k
         .scopes
         .clone()
@@ -429,14 +430,14 @@ pub fn create_oauth_code(
         )));
     }
     let code = store::Code {
-        code: crate::tokens::random_secret("AQ", 160),
+        code: crate::identity::credentials::random_secret("AQ", 160),
         login,
         app_id: meta_app.id,
         subject_id,
         scopes,
         declined,
         redirect_uri,
-        expires_at: now + crate::grants::CODE_LIFE_S * 1000,
+        expires_at: now + crate::identity::grants::CODE_LIFE_S * 1000,
         used: false,
     };
     store::insert_code(c, &code)?;
@@ -878,7 +879,7 @@ pub fn create_partnership_code(
     let code = p
         .code
         .clone()
-        .unwrap_or_else(|| format!("PAC{}", crate::tokens::random_digits(13)));
+        .unwrap_or_else(|| format!("PAC{}", crate::identity::credentials::random_digits(13)));
     if code.is_empty() || code.len() > 256 {
         return Err(invalid("code must be 1-256 characters"));
     }
@@ -914,7 +915,7 @@ pub async fn set_app(app: &App, s: &AppSettings) -> Result<(), StageError> {
     if s.app_calls_per_hour == Some(0) || s.account_calls_per_hour == Some(0) {
         return Err(invalid("call limits must be at least 1 per hour"));
     }
-    let mut limits: usage::Limits = app.usage.limits();
+    let mut limits: rate_limit::Limits = app.usage.limits();
     if let Some(n) = s.app_calls_per_hour {
         limits.app_calls_per_hour = n;
     }
@@ -923,7 +924,7 @@ pub async fn set_app(app: &App, s: &AppSettings) -> Result<(), StageError> {
     }
     if let Some(on) = s.ads_audio_swap_enabled {
         app.store
-            .call(move |c| store::set_ads_audio_swap_enabled(c, on))
+            .write(move |c| store::set_ads_audio_swap_enabled(c, on))
             .await?;
     }
     app.usage.set_limits(limits);
@@ -932,7 +933,7 @@ pub async fn set_app(app: &App, s: &AppSettings) -> Result<(), StageError> {
 
 /// Moves the virtual clock forward by `ms`; returns the new virtual time in ms.
 pub async fn advance_clock(app: &App, ms: i64) -> Result<i64, StageError> {
-    let max_s = crate::clock::MAX_OFFSET_MS / 1000;
+    let max_s = crate::runtime::clock::MAX_OFFSET_MS / 1000;
     let refused = || {
         invalid(format!(
             "seconds must be between 0 and {max_s}, and the clock cannot run more than {max_s} \
@@ -940,7 +941,7 @@ pub async fn advance_clock(app: &App, ms: i64) -> Result<i64, StageError> {
             app.clock.offset_ms() / 1000
         ))
     };
-    if !(0..=crate::clock::MAX_OFFSET_MS).contains(&ms) {
+    if !(0..=crate::runtime::clock::MAX_OFFSET_MS).contains(&ms) {
         return Err(refused());
     }
     app.advance_clock(ms).await?.ok_or_else(refused)
@@ -962,5 +963,62 @@ pub fn control_error(e: &StageError) -> CatalogError {
             .with(placeholder::NODE_TYPE, *kind)
             .with(placeholder::NODE_ID, id.as_str()),
         StageError::Store(_) => CatalogError::new(Id::ServiceUnavailable),
+    }
+}
+
+/// Back to the first-start state: the demo account and token only, the clock at real time, no
+/// stored bytes, log, fault rules or counted calls.
+pub async fn reset(app: &App) -> Result<(), store::StoreError> {
+    let demo = app.demo.clone();
+    let quota = app.config.quota_total;
+    app.store
+        .write(move |c| store::reset(c, &demo.account, &demo.token, quota))
+        .await?;
+    app.clock.set_offset_ms(0);
+    if let Err(e) = app.blobs.clear() {
+        tracing::error!(error = %e, "stored media bytes not removed");
+    }
+    app.log.clear();
+    app.faults.clear();
+    app.usage.clear();
+    Ok(())
+}
+
+/// The app-wide settings and the media store's use.
+pub async fn app_state(app: &App) -> Result<answer::AppState, store::StoreError> {
+    let limits = app.usage.limits();
+    let audio = app.store.read(store::ads_audio_swap_enabled).await?;
+    Ok(answer::AppState {
+        app_calls_per_hour: limits.app_calls_per_hour,
+        account_calls_per_hour: limits.account_calls_per_hour,
+        ads_audio_swap_enabled: audio,
+        media_store: answer::MediaStore {
+            used_bytes: app.blobs.used(),
+            max_bytes: app.blobs.cap(),
+        },
+    })
+}
+
+/// An app as a client is configured with it.
+pub fn app_identity(a: store::MetaApp) -> answer::App {
+    answer::App {
+        app_id: a.id,
+        app_secret: a.secret,
+        name: a.name,
+        redirect_uris: a.redirect_uris,
+    }
+}
+
+/// A minted code as the control plane answers it.
+pub fn oauth_code_answer(code: store::Code) -> answer::OauthCode {
+    answer::OauthCode {
+        code: code.code,
+        login: code.login.as_str().to_owned(),
+        app_id: code.app_id,
+        user_id: code.subject_id,
+        scopes: code.scopes,
+        declined: code.declined,
+        redirect_uri: code.redirect_uri,
+        expires_in: crate::identity::grants::CODE_LIFE_S,
     }
 }

@@ -10,22 +10,17 @@
 use std::sync::Arc;
 
 use axum::response::Response;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::fields::{self, Field};
-use super::view::View;
+use super::view::{select, Out, View, BUSINESS_NODE, FB_USER_NODE, PAGE_NODE};
 use crate::app::App;
-use crate::auth::{Principal, Who};
 use crate::error::{graph_ok, invalid, store_failed, ApiError, ApiResult};
 use crate::hosts;
+use crate::identity::principal::{Principal, Who};
 use crate::params::Params;
 use crate::store::{self, Business, FbUser, LoginToken, Node, Page, TokenKind};
-use instapub_errors::{placeholder, Id};
-
-/// Graph's node-type names for the errors.
-const USER_NODE: &str = "User";
-const PAGE_NODE: &str = "Page";
-const BUSINESS_NODE: &str = "Business";
+use instapub_errors::Id;
 
 /// Pages per page of `/me/accounts` when no limit is given, and at most.
 const ACCOUNTS_LIMIT: (i64, i64) = (25, 100);
@@ -97,7 +92,7 @@ pub async fn revoke(fb: &Facebook, u: &FbUser) -> ApiResult<Response> {
     let user = u.id.clone();
     fb.app
         .store
-        .call(move |c| store::revoke_tokens(c, &user, &login.app_id))
+        .write(move |c| store::revoke_tokens(c, &user, &login.app_id))
         .await
         .map_err(store_failed)?;
     Ok(graph_ok(&json!({ "success": true })))
@@ -122,11 +117,11 @@ pub async fn permissions(fb: &Facebook, _u: &FbUser) -> ApiResult<Response> {
 pub async fn user(fb: &Facebook, u: &FbUser) -> ApiResult<Response> {
     let u = u.clone();
     fb.render(move |_, env, fields, _| {
-        select(&u.id, fields, USER_NODE, |f| {
+        select(&u.id, fields, &FB_USER_NODE, |f| {
             Ok(match f.name.as_str() {
-                "name" => Some(json!(u.name)),
-                "picture" => Some(picture(&env.base, &u.id, f)),
-                _ => None,
+                "name" => Out::Plain(Some(json!(u.name))),
+                "picture" => Out::Expanded(Some(picture(&env.base, &u.id, f))),
+                _ => Out::Unknown,
             })
         })
     })
@@ -242,10 +237,10 @@ struct Env {
 }
 
 fn render_business(b: &Business, fields: &[Field]) -> ApiResult<Value> {
-    select(&b.id, fields, BUSINESS_NODE, |f| {
+    select(&b.id, fields, &BUSINESS_NODE, |f| {
         Ok(match f.name.as_str() {
-            "name" => Some(json!(b.name)),
-            _ => None,
+            "name" => Out::Plain(Some(json!(b.name))),
+            _ => Out::Unknown,
         })
     })
 }
@@ -266,20 +261,20 @@ fn render_page(
     p: &Page,
     fields: &[Field],
 ) -> ApiResult<Value> {
-    select(&p.id, fields, PAGE_NODE, |f| {
+    select(&p.id, fields, &PAGE_NODE, |f| {
         Ok(match f.name.as_str() {
-            "name" => Some(json!(p.name)),
-            "category" => Some(json!("Brand")),
-            "tasks" => Some(json!([
+            "name" => Out::Plain(Some(json!(p.name))),
+            "category" => Out::Plain(Some(json!("Brand"))),
+            "tasks" => Out::Plain(Some(json!([
                 "ADVERTISE",
                 "ANALYZE",
                 "CREATE_CONTENT",
                 "MESSAGING",
                 "MODERATE",
                 "MANAGE"
-            ])),
-            "picture" => Some(picture(&env.base, &p.id, f)),
-            "access_token" => match &env.login {
+            ]))),
+            "picture" => Out::Expanded(Some(picture(&env.base, &p.id, f))),
+            "access_token" => Out::Plain(match &env.login {
                 Some(user) if user.kind == TokenKind::FacebookUser => {
                     Some(json!(page_token(c, env, user, p)?))
                 }
@@ -287,9 +282,9 @@ fn render_page(
                     Some(json!(page.token))
                 }
                 _ => None,
-            },
+            }),
             "instagram_business_account" | "connected_instagram_account" => {
-                match &p.ig_account_id {
+                Out::Expanded(match &p.ig_account_id {
                     None => None,
                     Some(id) if f.sub.is_none() => Some(json!({ "id": id })),
                     Some(id) => match store::account(c, id).map_err(store_failed)? {
@@ -304,9 +299,9 @@ fn render_page(
                         ),
                         None => None,
                     },
-                }
+                })
             }
-            _ => return Err(unknown(f, PAGE_NODE)),
+            _ => Out::Unknown,
         })
     })
 }
@@ -356,46 +351,6 @@ fn picture(base: &str, id: &str, f: &Field) -> Value {
         _ => 50,
     };
     json!({ "data": { "height": size, "is_silhouette": false, "url": hosts::avatar_url(base, id), "width": size } })
-}
-
-fn unknown(f: &Field, node_type: &str) -> ApiError {
-    ApiError::new(Id::NonexistingField)
-        .with(placeholder::FIELD, f.name.as_str())
-        .with(placeholder::NODE_TYPE, node_type)
-}
-
-/// `{field: value, ..., "id"}`; `None` values are left out.
-fn select(
-    id: &str,
-    fields: &[Field],
-    node_type: &str,
-    mut get: impl FnMut(&Field) -> ApiResult<Option<Value>>,
-) -> ApiResult<Value> {
-    let mut out = Map::new();
-    for f in fields {
-        if f.name == "id" {
-            continue;
-        }
-        match get(f) {
-            Ok(Some(v)) => {
-                out.insert(f.name.clone(), v);
-            }
-            Ok(None) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    out.insert("id".into(), json!(id));
-    // Unknown names: every getter answers None for a name it does not know, so check here.
-    for f in fields {
-        let known = matches!(
-            (node_type, f.name.as_str()),
-            (_, "id") | (USER_NODE, "name" | "picture") | (BUSINESS_NODE, "name") | (PAGE_NODE, _)
-        );
-        if !known {
-            return Err(unknown(f, node_type));
-        }
-    }
-    Ok(Value::Object(out))
 }
 
 fn encode(id: &str) -> String {

@@ -47,7 +47,7 @@ async fn insert(ctx: &Ctx, media_id: &str, parent_id: Option<String>) -> ApiResu
     let created = ctx
         .app
         .store
-        .call(move |c| store::insert_comment(c, &new))
+        .write(move |c| store::insert_comment(c, &new))
         .await
         .map_err(store_failed)?;
     Ok(graph_ok(&json!({ "id": created.id })))
@@ -92,7 +92,7 @@ pub async fn update(ctx: &Ctx, comment: &Comment) -> ApiResult<Response> {
     let id = comment.id.clone();
     ctx.app
         .store
-        .call(move |c| store::set_comment_hidden(c, &id, hide))
+        .write(move |c| store::set_comment_hidden(c, &id, hide))
         .await
         .map_err(store_failed)?;
     Ok(graph_ok(&json!({ "success": true })))
@@ -103,7 +103,7 @@ pub async fn delete(ctx: &Ctx, comment: &Comment) -> ApiResult<Response> {
     let (id, now) = (comment.id.clone(), ctx.app.clock.now_ms());
     ctx.app
         .store
-        .call(move |c| store::delete_comment(c, &id, now))
+        .write(move |c| store::delete_comment(c, &id, now))
         .await
         .map_err(store_failed)?;
     Ok(graph_ok(&json!({ "success": true })))

@@ -96,7 +96,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     let container = ctx
         .app
         .store
-        .call(move |c| store::insert_container(c, &new))
+        .write(move |c| store::insert_container(c, &new))
         .await
         .map_err(store_failed)?;
     if container.awaiting_upload {
@@ -121,7 +121,7 @@ async fn known_products(ctx: &Ctx) -> ApiResult<Vec<KnownProduct>> {
     let catalogs = ctx
         .app
         .store
-        .call(move |c| store::catalogs(c, &id))
+        .write(move |c| store::catalogs(c, &id))
         .await
         .map_err(store_failed)?;
     Ok(catalogs
@@ -140,7 +140,7 @@ async fn check_children(ctx: &Ctx, children: &[String], now: i64) -> ApiResult<(
     let found = ctx
         .app
         .store
-        .call(move |c| {
+        .write(move |c| {
             ids.iter()
                 .map(|id| store::container(c, id).map(|k| (id.clone(), k)))
                 .collect::<Result<Vec<_>, _>>()

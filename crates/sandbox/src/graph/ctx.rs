@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::app::App;
-use crate::auth::Caller;
+use crate::identity::principal::Caller;
 use crate::params::Params;
 
 /// A Graph request, authenticated and parsed.

@@ -173,7 +173,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     let (media, code_row) = ctx
         .app
         .store
-        .call(move |c| {
+        .write(move |c| {
             let m = store::media(c, &media_id)?;
             let k = match &code {
                 Some(code) => store::partnership_code(c, code)?,

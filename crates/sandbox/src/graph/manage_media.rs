@@ -21,7 +21,7 @@ pub async fn update(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
     let id = media.id.clone();
     ctx.app
         .store
-        .call(move |c| store::set_comment_enabled(c, &id, enabled))
+        .write(move |c| store::set_comment_enabled(c, &id, enabled))
         .await
         .map_err(store_failed)?;
     Ok(graph_ok(&json!({ "success": true })))
@@ -35,7 +35,7 @@ pub async fn delete(ctx: &Ctx, media: &Media) -> ApiResult<Response> {
     let (id, now) = (media.id.clone(), ctx.app.clock.now_ms());
     ctx.app
         .store
-        .call(move |c| store::delete_media(c, &id, now))
+        .write(move |c| store::delete_media(c, &id, now))
         .await
         .map_err(store_failed)?;
     Ok(graph_ok(&json!({ "success": true })))

@@ -16,16 +16,16 @@ use axum::response::Response;
 use instapub_errors::{placeholder, Id};
 
 use crate::app::App;
-use crate::auth;
-use crate::auth::Principal;
 use crate::error::{object_not_found, store_failed, ApiError, ApiResult};
-use crate::faults::{Network, Subject};
+use crate::identity::principal;
+use crate::identity::principal::Principal;
 use crate::params::{self, Params};
 use crate::route::{
-    self, Check, FaultTarget, GraphRoute, Host, Miss, NodeKind, NodeRoute, Parsed, Route, Spec,
+    self, Check, FaultTarget, GraphRoute, Host, Miss, NodeRoute, Parsed, Route, Spec,
 };
+use crate::runtime::faults::{Network, Subject};
+use crate::runtime::rate_limit::Verdict;
 use crate::store::{self, Account, Node};
-use crate::usage::Verdict;
 
 pub mod accounts;
 pub mod catalogs;
@@ -40,7 +40,6 @@ pub mod oauth;
 pub mod publish;
 pub mod publishing_limit;
 pub mod read;
-pub mod upload;
 pub mod view;
 pub mod wire;
 
@@ -114,7 +113,7 @@ async fn dispatch(
         }
     }
     let token = params::access_token(&params, headers);
-    let principal = auth::authenticate(&app, token, host).await?;
+    let principal = principal::authenticate(&app, token, host).await?;
     let verdict = app.usage.record(principal.usage_key(), app.clock.now_ms());
     let refused = verdict.refused;
     outcome.usage = Some(verdict);
@@ -137,7 +136,7 @@ async fn dispatch(
             let Some(node) = node else {
                 return Err(object_not_found(&node_id, &method_name));
             };
-            match route::resolve_node(method, kind_of(&node), edge) {
+            match route::resolve_node(method, node.kind(), edge) {
                 NodeRoute::Found(spec) => (spec, Some((node, node_id))),
                 NodeRoute::UnknownEdge => {
                     return Err(unknown_path(&format!("/{}", edge.unwrap_or_default())))
@@ -168,7 +167,7 @@ async fn dispatch(
     // Who the request acts for: the Instagram account that owns the node (which the token must
     // reach), or, for Facebook users, Pages and Businesses, the token's own identity.
     let account = match &node {
-        Some((node, node_id)) => match owner_of(node) {
+        Some((node, node_id)) => match node.owner() {
             Some(owner) => match principal.can_act_for(&app, owner).await? {
                 Some(a) => Some(a),
                 None => return Err(object_not_found(node_id, &method_name)),
@@ -356,29 +355,6 @@ fn unknown_path(path: &str) -> ApiError {
     ApiError::new(Id::UnknownPathComponents).with(placeholder::PATH, path)
 }
 
-fn kind_of(node: &Node) -> NodeKind {
-    match node {
-        Node::Account(_) => NodeKind::User,
-        Node::Container(_) => NodeKind::Container,
-        Node::Media(_) => NodeKind::Media,
-        Node::Comment(_) => NodeKind::Comment,
-        Node::FbUser(_) => NodeKind::FbUser,
-        Node::Page(_) => NodeKind::Page,
-        Node::Business(_) => NodeKind::Business,
-    }
-}
-
-/// The Instagram account a node belongs to (none for Facebook users, Pages, Businesses).
-fn owner_of(node: &Node) -> Option<&str> {
-    match node {
-        Node::Account(a) => Some(&a.id),
-        Node::Container(c) => Some(&c.account_id),
-        Node::Media(m) => Some(&m.account_id),
-        Node::Comment(k) => Some(&k.account_id),
-        Node::FbUser(_) | Node::Page(_) | Node::Business(_) => None,
-    }
-}
-
 /// Runs the fault rules for a request: latency, an error, or a network fault for the server.
 async fn apply_faults(
     app: &App,
@@ -392,23 +368,8 @@ async fn apply_faults(
         user_id: user_id.to_owned(),
         media_type: media_type_of(app, params, endpoint).await,
     };
-    outcome.network = fire_faults(app, &subject).await.map_err(ApiError::new)?;
+    outcome.network = app.faults.fire(&subject).await.map_err(ApiError::new)?;
     Ok(())
-}
-
-/// The first fault rule that fires for `subject`: its latency waited out, then its error, or
-/// the network fault the server is to apply to the answer.
-pub(crate) async fn fire_faults(app: &App, subject: &Subject) -> Result<Option<Network>, Id> {
-    let Some(effect) = app.faults.check(subject) else {
-        return Ok(None);
-    };
-    if !effect.latency.is_zero() {
-        tokio::time::sleep(effect.latency).await;
-    }
-    match effect.error {
-        Some(id) => Err(id),
-        None => Ok(effect.network),
-    }
 }
 
 /// `media_type` as the request sent it (create) or of the container being published.

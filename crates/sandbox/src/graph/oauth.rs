@@ -1,7 +1,7 @@
 //! The token endpoints of the Graph hosts: Facebook Login's code exchange and long-lived
 //! exchange (`GET /oauth/access_token`), `GET /debug_token`, and Instagram Login's long-lived
 //! exchange and refresh (`GET graph.instagram.com/access_token`, `/refresh_access_token`).
-//! api.instagram.com's code exchange, with its own error shape, is in `crate::login`.
+//! api.instagram.com's code exchange, with its own error shape, is in `crate::identity::login`.
 //!
 //! They authenticate with the app's credentials (`client_id`/`client_secret`, or an app token
 //! `app_id|app_secret`), not a user token. Codes work once and briefly; expiry follows the
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::error::{graph_ok, required, store_failed, ApiError, ApiResult};
-use crate::grants::{mint, redeem, CodeErrors, LONG_LIVED_S, SHORT_LIVED_S};
+use crate::identity::grants::{mint, redeem, CodeErrors, LONG_LIVED_S, SHORT_LIVED_S};
 use crate::params::Params;
 use crate::store::{self, Login, LoginToken, MetaApp, TokenKind};
 
@@ -38,7 +38,7 @@ async fn app_with_secret(app: &App, params: &Params) -> ApiResult<MetaApp> {
         .await
         .map_err(store_failed)?;
     let meta_app = found.ok_or_else(|| ApiError::new(Id::AppIdInvalid))?;
-    if !crate::tokens::secret_eq(&secret, &meta_app.secret) {
+    if !crate::identity::credentials::secret_eq(&secret, &meta_app.secret) {
         return Err(ApiError::new(Id::ClientSecretInvalid));
     }
     Ok(meta_app)
@@ -119,8 +119,14 @@ fn live(app: &App, t: &LoginToken) -> ApiResult<()> {
     let now = app.clock.now_ms();
     match t.expires_at {
         Some(at) if now >= at => Err(ApiError::new(Id::TokenExpired)
-            .with(placeholder::EXPIRED_AT, crate::auth::pacific_time(at))
-            .with(placeholder::NOW, crate::auth::pacific_time(now))),
+            .with(
+                placeholder::EXPIRED_AT,
+                crate::identity::principal::pacific_time(at),
+            )
+            .with(
+                placeholder::NOW,
+                crate::identity::principal::pacific_time(now),
+            )),
         _ => Ok(()),
     }
 }
@@ -138,7 +144,7 @@ pub async fn debug_token(app: &App, params: &Params) -> ApiResult<Response> {
         .read(move |c| {
             // The caller: an app token of a known app, or a live token of one.
             let caller_app = match store::app(c, &app_id)? {
-                Some(a) if crate::tokens::secret_eq(&secret, &a.secret) => Some(a),
+                Some(a) if crate::identity::credentials::secret_eq(&secret, &a.secret) => Some(a),
                 _ => match store::login_token(c, &auth)? {
                     Some(t) => store::app(c, &t.app_id)?,
                     None => None,
@@ -231,7 +237,7 @@ pub async fn instagram_exchange(app: &App, params: &Params) -> ApiResult<Respons
         .read(move |c| store::app(c, &app_id))
         .await
         .map_err(store_failed)?;
-    if meta_app.is_none_or(|a| !crate::tokens::secret_eq(&secret, &a.secret)) {
+    if meta_app.is_none_or(|a| !crate::identity::credentials::secret_eq(&secret, &a.secret)) {
         return Err(ApiError::new(Id::ClientSecretInvalid));
     }
     let t = mint(

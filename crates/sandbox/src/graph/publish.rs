@@ -40,7 +40,7 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     let outcome = ctx
         .app
         .store
-        .call(move |c| store::publish(c, &quota, &account, &id, app.clock.now_ms()))
+        .write(move |c| store::publish(c, &quota, &account, &id, app.clock.now_ms()))
         .await
         .map_err(store_failed)?;
     match outcome {

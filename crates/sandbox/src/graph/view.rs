@@ -18,9 +18,10 @@ use super::fields::Field;
 pub use super::wire::{graph_timestamp, shortcode};
 use crate::error::{invalid, store_failed, ApiError, ApiResult};
 use crate::hosts::{self, GRAPH_VERSION};
-use crate::store::{self, Account, Comment, Container, Media, Node, PageFrom, StoreError};
+use crate::store::{
+    self, Account, Comment, Container, Media, Node, NodeKind, PageFrom, StoreError,
+};
 
-/// Graph's internal node-type names, as its errors print them.
 /// A node type as Graph names it in errors, and the fields it has: any other name is Graph's
 /// 100 "nonexisting field". The getters below answer exactly these (a test holds them to it).
 pub struct NodeType {
@@ -91,6 +92,46 @@ pub const COMMENT_NODE: NodeType = NodeType {
     ],
 };
 
+/// A Facebook user (read with Facebook Login).
+pub const FB_USER_NODE: NodeType = NodeType {
+    name: "User",
+    fields: &["id", "name", "picture"],
+};
+/// A Facebook Page.
+pub const PAGE_NODE: NodeType = NodeType {
+    name: "Page",
+    fields: &[
+        "id",
+        "name",
+        "category",
+        "tasks",
+        "picture",
+        "access_token",
+        "instagram_business_account",
+        "connected_instagram_account",
+    ],
+};
+/// A Business.
+pub const BUSINESS_NODE: NodeType = NodeType {
+    name: "Business",
+    fields: &["id", "name"],
+};
+
+impl NodeKind {
+    /// The node type of this kind: Graph's name and the fields it has.
+    pub fn node_type(self) -> &'static NodeType {
+        match self {
+            NodeKind::User => &USER_NODE,
+            NodeKind::Media => &MEDIA_NODE,
+            NodeKind::Container => &CONTAINER_NODE,
+            NodeKind::Comment => &COMMENT_NODE,
+            NodeKind::FbUser => &FB_USER_NODE,
+            NodeKind::Page => &PAGE_NODE,
+            NodeKind::Business => &BUSINESS_NODE,
+        }
+    }
+}
+
 fn nonexisting(field: &str, node_type: &NodeType) -> ApiError {
     ApiError::new(Id::NonexistingField)
         .with(placeholder::FIELD, field)
@@ -101,13 +142,7 @@ fn nonexisting(field: &str, node_type: &NodeType) -> ApiError {
 /// unknown field is answered without leaving the async thread). Expansions are checked as they
 /// are rendered.
 pub fn check_fields(node: &Node, fields: &[Field]) -> ApiResult<()> {
-    let node_type = match node {
-        Node::Account(_) => &USER_NODE,
-        Node::Media(_) => &MEDIA_NODE,
-        Node::Container(_) => &CONTAINER_NODE,
-        Node::Comment(_) => &COMMENT_NODE,
-        Node::FbUser(_) | Node::Page(_) | Node::Business(_) => return Ok(()),
-    };
+    let node_type = node.kind().node_type();
     match fields
         .iter()
         .find(|f| !node_type.fields.contains(&f.name.as_str()))
@@ -133,7 +168,7 @@ pub struct View<'c> {
 }
 
 /// A field's value, as a node's getter reports it.
-enum Out {
+pub(super) enum Out {
     /// A plain value (subfields refused), or `None` when the node has none.
     Plain(Option<Value>),
     /// A node or edge, already expanded with the field's subfields.
@@ -539,7 +574,7 @@ pub fn container(k: &Container, now: i64, fields: &[Field]) -> ApiResult<Value> 
 }
 
 /// Builds `{field: value, ..., "id": id}` from a getter.
-fn select(
+pub(super) fn select(
     id: &str,
     fields: &[Field],
     node_type: &NodeType,

@@ -3,7 +3,7 @@
 //! 2207083 unreadable image, 2207026 unreadable video).
 //!
 //! Images are downloaded whole (they are capped at a few MiB) and probed. Videos are streamed
-//! through the push-style prober and into the media store ([`crate::blobs`]) chunk by chunk,
+//! through the push-style prober and into the media store ([`crate::store::blobs`]) chunk by chunk,
 //! so memory does not grow with the file's size.
 //!
 //! The bytes are kept only once the publishing rules accept them: [`Inspected::keep`] commits
@@ -15,8 +15,8 @@ use instapub_errors::{placeholder, CatalogError, Id};
 use instapub_media::{probe_bytes, MediaFacts, Probe, ProbeError, Prober, Step};
 
 use super::fetch::{FetchError, Fetcher};
-use crate::blobs::{BlobError, BlobWriter, Blobs};
 use crate::error::human_size;
+use crate::store::blobs::{BlobError, BlobWriter, Blobs};
 
 /// Bytes of a video the prober may buffer; the facts of real files sit in the first MiBs.
 const VIDEO_PROBE_CAP: u64 = instapub_media::DEFAULT_CAP;
@@ -183,7 +183,7 @@ fn video_facts(facts: MediaFacts, size: u64, bytes: Pending) -> Result<Inspected
 /// the file size (Meta documents no size-specific subcode for video).
 pub fn fetch_error(e: FetchError, url: &str, max_bytes: u64, video: bool) -> CatalogError {
     let detail = format!("fetching {url}: {e}");
-    let url = crate::requests::redact_userinfo(url);
+    let url = crate::runtime::request_log::redact_userinfo(url);
     tracing::warn!(url = %url, reason = %e, "media fetch failed");
     let error = match e {
         FetchError::Timeout => CatalogError::new(Id::DownloadTimeout),

@@ -14,8 +14,8 @@ use instapub_rules::Limits;
 
 use super::fetch::Fetcher;
 use super::inspect;
-use crate::blobs::Blobs;
 use crate::params::Params;
+use crate::store::blobs::Blobs;
 use crate::store::{self, Container, Processed, Store};
 
 /// What background processing works with: the store, the media store, the fetcher and the
@@ -61,7 +61,7 @@ impl Processing {
     pub async fn resume(&self) -> Result<usize, store::StoreError> {
         let pending = self
             .store
-            .call(|c| store::unprocessed_containers(c))
+            .write(|c| store::unprocessed_containers(c))
             .await?;
         let n = pending.len();
         for container in pending {
@@ -79,7 +79,7 @@ async fn record(app: &Processing, container: &Container, result: Result<Processe
     });
     let result = app
         .store
-        .call(move |c| store::finish_processing(c, &id, &processed))
+        .write(move |c| store::finish_processing(c, &id, &processed))
         .await;
     if let Err(e) = result {
         tracing::error!(container = %container.id, error = %e, "cannot record processing result");
@@ -127,7 +127,7 @@ async fn cover(app: &Processing, container: &Container) -> Option<String> {
     match kept {
         Ok(blob) => Some(blob),
         Err(e) => {
-            let url = crate::requests::redact_userinfo(&url);
+            let url = crate::runtime::request_log::redact_userinfo(&url);
             tracing::warn!(container = %container.id, url = %url, error = %e, "cover not used");
             None
         }

@@ -3,12 +3,13 @@
 //! One connection behind a mutex serialises every write, which is what makes "a container is
 //! published at most once" and "quota is exact under concurrency" true: the check and the
 //! write of a publish happen in one transaction that nothing can interleave with. Writes run on
-//! tokio's blocking pool ([`Store::call`]) so the async runtime never waits on disk.
+//! tokio's blocking pool ([`Store::write`]) so the async runtime never waits on disk.
 //!
 //! Reads of a file database use a few read-only connections, which WAL lets run beside the
 //! writer: scans on the blocking pool ([`Store::read`]), point lookups by key on the async
 //! thread when a reader is free ([`Store::lookup`]; the token and node lookups every Graph
-//! request makes). Every statement goes through a per-connection prepared-statement cache.
+//! request makes). Statements run per request go through a per-connection prepared-statement
+//! cache (`prepare_cached`); the few built per call (a column list formatted in) do not.
 //!
 //! Durability: WAL with `synchronous=NORMAL`. A commit is in the WAL file (the OS page cache)
 //! before the response is sent, so killing the process (SIGKILL) loses nothing acknowledged;
@@ -50,7 +51,7 @@ pub struct Store {
     readers: Arc<Readers>,
     /// Bumped after every use of the writer connection (every write, and for an in-memory
     /// store every read): what a cache of reads checks its entries against
-    /// (`crate::read_cache`).
+    /// (`crate::runtime::read_cache`).
     generation: Arc<std::sync::atomic::AtomicU64>,
     /// A file database's lock file, held exclusively while the store lives: two servers on
     /// one file would each keep their own clock, faults and caches, and disagree.
@@ -209,7 +210,7 @@ impl Store {
     }
 
     /// Runs a read-only `f` on a reader connection on the blocking pool (the writer, for an
-    /// in-memory store). Anything that reads to decide a write belongs in [`Store::call`]
+    /// in-memory store). Anything that reads to decide a write belongs in [`Store::write`]
     /// instead, so the decision and the write share one transaction.
     pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
     where
@@ -217,7 +218,7 @@ impl Store {
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
         if self.readers.conns.is_empty() {
-            return self.call(move |c| f(c)).await;
+            return self.write(move |c| f(c)).await;
         }
         let readers = Arc::clone(&self.readers);
         tokio::task::spawn_blocking(move || {
@@ -262,7 +263,7 @@ impl Store {
         F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
     {
         let outcome = self
-            .call(move |c| {
+            .write(move |c| {
                 let tx = c.transaction()?;
                 let out = f(&tx);
                 if out.is_ok() {
@@ -278,7 +279,7 @@ impl Store {
     }
 
     /// Runs `f` with the connection on the blocking pool.
-    pub async fn call<T, F>(&self, f: F) -> StoreResult<T>
+    pub async fn write<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
@@ -305,7 +306,7 @@ impl Store {
     }
 }
 
-// ---- synchronous queries, used inside `Store::call` ------------------------------------------
+// ---- synchronous queries, used inside `Store::write` ------------------------------------------
 
 /// Prepared statements kept per connection (more than the queries this file has).
 const STATEMENT_CACHE: usize = 64;

@@ -59,7 +59,7 @@ pub struct Container {
     pub media_id: Option<String>,
     /// Created with `upload_type=resumable` and the bytes have not all arrived.
     pub awaiting_upload: bool,
-    /// The media's stored bytes (`crate::blobs`), once fetched and accepted.
+    /// The media's stored bytes (`crate::store::blobs`), once fetched and accepted.
     pub blob: Option<String>,
     /// A video's cover image, when `cover_url` gave one.
     pub thumb_blob: Option<String>,

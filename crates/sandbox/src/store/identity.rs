@@ -47,7 +47,7 @@ impl Login {
 
 /// A Meta app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct App {
+pub struct MetaApp {
     pub id: String,
     pub secret: String,
     pub name: String,
@@ -152,8 +152,8 @@ fn list_json(list: &[String]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
-fn app_row(r: &Row) -> rusqlite::Result<App> {
-    Ok(App {
+fn app_row(r: &Row) -> rusqlite::Result<MetaApp> {
+    Ok(MetaApp {
         id: r.get(0)?,
         secret: r.get(1)?,
         name: r.get(2)?,
@@ -167,7 +167,7 @@ pub fn insert_app(
     secret: &str,
     name: &str,
     redirect_uris: &[String],
-) -> StoreResult<App> {
+) -> StoreResult<MetaApp> {
     let id = match id {
         Some(id) => id.to_owned(),
         None => next_id(c, "next_app", APP_BASE)?,
@@ -176,7 +176,7 @@ pub fn insert_app(
         "INSERT INTO apps(id, secret, name, redirect_uris) VALUES (?1, ?2, ?3, ?4)",
         params![id, secret, name, list_json(redirect_uris)],
     )?;
-    Ok(App {
+    Ok(MetaApp {
         id,
         secret: secret.to_owned(),
         name: name.to_owned(),
@@ -184,7 +184,7 @@ pub fn insert_app(
     })
 }
 
-pub fn app(c: &Connection, id: &str) -> StoreResult<Option<App>> {
+pub fn app(c: &Connection, id: &str) -> StoreResult<Option<MetaApp>> {
     one(
         c,
         "SELECT id, secret, name, redirect_uris FROM apps WHERE id = ?1",
@@ -194,7 +194,7 @@ pub fn app(c: &Connection, id: &str) -> StoreResult<Option<App>> {
 }
 
 /// Every app, oldest first.
-pub fn apps(c: &Connection) -> StoreResult<Vec<App>> {
+pub fn apps(c: &Connection) -> StoreResult<Vec<MetaApp>> {
     let mut stmt =
         c.prepare_cached("SELECT id, secret, name, redirect_uris FROM apps ORDER BY rowid")?;
     let rows = stmt.query_map([], app_row)?;
@@ -202,7 +202,7 @@ pub fn apps(c: &Connection) -> StoreResult<Vec<App>> {
 }
 
 /// The first app created (the demo app).
-pub fn first_app(c: &Connection) -> StoreResult<Option<App>> {
+pub fn first_app(c: &Connection) -> StoreResult<Option<MetaApp>> {
     one(
         c,
         "SELECT id, secret, name, redirect_uris FROM apps ORDER BY rowid LIMIT 1",

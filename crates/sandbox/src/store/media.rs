@@ -6,9 +6,9 @@ use instapub_rules::{MediaType, ProductType};
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
-use super::accounts::{account, Account};
-use super::conn::{exec, next_id, one, row, StoreResult, COMMENT_BASE, CONTAINER_BASE, MEDIA_BASE};
-use super::containers::{container, Container, State, DAY_MS};
+use super::accounts::Account;
+use super::conn::{exec, next_id, one, row, StoreResult, MEDIA_BASE};
+use super::containers::{container, State, DAY_MS};
 use super::quota::QuotaIndex;
 
 /// A published (or seeded) media object.
@@ -26,7 +26,7 @@ pub struct Media {
     pub published_at: i64,
     /// A carousel child's album.
     pub parent_id: Option<String>,
-    /// The stored bytes (`crate::blobs`) served at `media_url`.
+    /// The stored bytes (`crate::store::blobs`) served at `media_url`.
     pub blob: Option<String>,
     /// A video's cover, served at `thumbnail_url`.
     pub thumb_blob: Option<String>,
@@ -313,72 +313,7 @@ pub fn media_count(c: &Connection, account_id: &str) -> StoreResult<u32> {
     )
 }
 
-/// What kind of object an id names, for routing `GET /{id}`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    Account(Account),
-    Container(Container),
-    Media(Media),
-    Comment(super::comments::Comment),
-    FbUser(super::identity::FbUser),
-    Page(super::identity::Page),
-    Business(super::identity::Business),
-}
-
-pub fn node(c: &Connection, id: &str) -> StoreResult<Option<Node>> {
-    // Ids are handed out in ranges, so the likely table is asked first; the others are still
-    // asked, so ids from elsewhere (a scenario, an older database) are found too.
-    let n: i64 = id.parse().unwrap_or(0);
-    use super::identity::{BUSINESS_BASE, FB_USER_BASE, PAGE_BASE};
-    use NodeTable::{
-        Account as A, Business as B, Comment as K, Container as C, FbUser as F, Media as M,
-        Page as P,
-    };
-    let order: [NodeTable; 7] = if n >= COMMENT_BASE {
-        [K, M, C, A, F, P, B]
-    } else if n >= MEDIA_BASE {
-        [M, C, A, K, F, P, B]
-    } else if n >= CONTAINER_BASE {
-        [C, M, A, K, F, P, B]
-    } else if n >= super::conn::ACCOUNT_BASE {
-        [A, C, M, K, F, P, B]
-    } else if n >= BUSINESS_BASE {
-        [B, P, F, A, C, M, K]
-    } else if n >= PAGE_BASE {
-        [P, F, B, A, C, M, K]
-    } else if n >= FB_USER_BASE {
-        [F, P, B, A, C, M, K]
-    } else {
-        [A, C, M, K, F, P, B]
-    };
-    for table in order {
-        let found = match table {
-            NodeTable::Account => account(c, id)?.map(Node::Account),
-            NodeTable::Container => container(c, id)?.map(Node::Container),
-            NodeTable::Media => media(c, id)?.map(Node::Media),
-            NodeTable::Comment => super::comments::comment(c, id)?.map(Node::Comment),
-            NodeTable::FbUser => super::identity::fb_user(c, id)?.map(Node::FbUser),
-            NodeTable::Page => super::identity::page(c, id)?.map(Node::Page),
-            NodeTable::Business => super::identity::business(c, id)?.map(Node::Business),
-        };
-        if found.is_some() {
-            return Ok(found);
-        }
-    }
-    Ok(None)
-}
-
-#[derive(Clone, Copy)]
-enum NodeTable {
-    Account,
-    Container,
-    Media,
-    Comment,
-    FbUser,
-    Page,
-    Business,
-}
-
+/// Seeds a media object that was not published through the API (it does not count toward
 /// the publishing quota).
 pub fn insert_seeded_media(
     c: &Connection,

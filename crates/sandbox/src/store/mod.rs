@@ -1,23 +1,10 @@
 //! State: accounts, tokens, containers, published media, in SQLite (a WAL file, or memory).
-//! One file per aggregate; [`conn`] holds the connection machinery they all use, [`schema`] the
+//! One file per aggregate; [`conn`] holds the connection machinery they all use (and says how
+//! writes are serialised, reads run beside them and commits survive a kill), [`schema`] the
 //! tables.
-//!
-//!
-//! One connection behind a mutex serialises every write, which is what makes "a container is
-//! published at most once" and "quota is exact under concurrency" true: the check and the
-//! write of a publish happen in one transaction that nothing can interleave with. Writes run on
-//! tokio's blocking pool ([`Store::call`]) so the async runtime never waits on disk.
-//!
-//! Reads of a file database use a few read-only connections, which WAL lets run beside the
-//! writer: scans on the blocking pool ([`Store::read`]), point lookups by key on the async
-//! thread when a reader is free ([`Store::lookup`]; the token and node lookups every Graph
-//! request makes). Every statement goes through a per-connection prepared-statement cache.
-//!
-//! Durability: WAL with `synchronous=NORMAL`. A commit is in the WAL file (the OS page cache)
-//! before the response is sent, so killing the process (SIGKILL) loses nothing acknowledged;
-//! only a power loss could lose the last commits.
 
 mod accounts;
+pub mod blobs;
 mod comments;
 mod conn;
 mod containers;
@@ -25,6 +12,7 @@ mod files;
 mod identity;
 mod insights;
 mod media;
+mod nodes;
 mod quota;
 mod schema;
 mod settings;
@@ -50,16 +38,16 @@ pub use identity::{
     admin_pages, app, apps, business, business_pages, businesses_of, code, fb_user, fb_users,
     first_app, first_fb_user, insert_app, insert_business, insert_code, insert_fb_user,
     insert_login_token, insert_page, login_principal, login_token, page, pages_of_account,
-    revoke_tokens, use_code, App as MetaApp, Business, Code, FbUser, Login, LoginToken, Page,
-    TokenKind, Who,
+    revoke_tokens, use_code, Business, Code, FbUser, Login, LoginToken, MetaApp, Page, TokenKind,
+    Who,
 };
 pub use insights::{insights, set_insights, MEDIA_METRICS, USER_METRICS};
 pub use media::{
     account_media, account_media_page, account_stories, child_media, delete_media,
-    insert_partnership_code, insert_seeded_media, media, media_count, node, partnership_code,
-    publish, quota_usage, set_comment_enabled, set_like_count, Media, Node, PageFrom,
-    PublishRefusal,
+    insert_partnership_code, insert_seeded_media, media, media_count, partnership_code, publish,
+    quota_usage, set_comment_enabled, set_like_count, Media, PageFrom, PublishRefusal,
 };
+pub use nodes::{node, Node, NodeKind};
 pub use quota::QuotaIndex;
 pub use settings::{
     admin_key, ads_audio_swap_enabled, clock_offset, scenario_applied, set_admin_key,
@@ -80,7 +68,7 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let store = Store::open(&Db::File(path.clone())).unwrap_or_else(|e| panic!("{e}"));
         store
-            .call(|c| insert_account(c, "someone", 100, 0).map(drop))
+            .write(|c| insert_account(c, "someone", 100, 0).map(drop))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
 
@@ -108,7 +96,7 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let store = Store::open(&Db::File(path.clone())).unwrap_or_else(|e| panic!("{e}"));
         store
-            .call(|c| insert_account(c, "someone", 100, 0).map(drop))
+            .write(|c| insert_account(c, "someone", 100, 0).map(drop))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         for file in [path.clone(), dir.join("secret.db-wal")] {
@@ -137,7 +125,7 @@ mod tests {
         }
         let store = Store::open(&Db::File(path.clone())).unwrap_or_else(|e| panic!("{e}"));
         let found = store
-            .call(|c| media(c, "1"))
+            .write(|c| media(c, "1"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found.map(|m| m.parent_id), Some(None));

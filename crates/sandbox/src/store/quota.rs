@@ -113,7 +113,7 @@ mod tests {
     async fn the_index_counts_what_sql_counts_and_notices_a_reset() {
         let store = Store::open(&Db::Memory).unwrap();
         store
-            .call(|c| {
+            .write(|c| {
                 let a = insert_account(c, "a", 100, 0)?.id;
                 let b = insert_account(c, "b", 100, 0)?.id;
                 let index = QuotaIndex::default();

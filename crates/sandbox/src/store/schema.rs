@@ -164,7 +164,7 @@ CREATE TABLE IF NOT EXISTS files (
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     // A carousel child's album (children are media of their own since carousels kept them).
     ("media", "parent_id", "TEXT"),
-    // The stored bytes (`crate::blobs`) behind `media_url` and `thumbnail_url`.
+    // The stored bytes (`crate::store::blobs`) behind `media_url` and `thumbnail_url`.
     ("containers", "blob", "TEXT"),
     ("containers", "thumb_blob", "TEXT"),
     ("media", "blob", "TEXT"),

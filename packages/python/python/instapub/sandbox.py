@@ -17,7 +17,13 @@ import sysconfig
 import threading
 import urllib.error
 import urllib.request
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
+
+if TYPE_CHECKING:
+    from .control_types import (
+        Account, App, AppState, Business, Catalog, Comments, FbUser, Logged, Media,
+        MediaActivity, OauthCode, Page, PartnershipCode, Rule,
+    )
 
 __all__ = ["Sandbox", "SandboxError", "binary_path"]
 
@@ -190,13 +196,71 @@ class Sandbox:
                 message = text
             raise SandboxError(f"{method} /_sandbox{path}: {message}") from None
 
-    def create_account(self, username: str, **fields: Any) -> Dict[str, Any]:
+    def create_account(self, username: str, **fields: Any) -> "Account":
         """A new Instagram account (`quota_total`, `restricted`, profile fields...): its `id`
         and a full-permission `access_token`."""
         return self.control("POST", "/accounts", {"username": username, **fields})
 
-    def update_account(self, user_id: str, **fields: Any) -> Dict[str, Any]:
+    def update_account(self, user_id: str, **fields: Any) -> "Account":
+        """Changes an account's flags, quota or profile (`NewAccount`'s fields but `username`)."""
         return self.control("PATCH", f"/accounts/{user_id}", fields)
+
+    def list_accounts(self) -> List["Account"]:
+        """Every account, the demo one first."""
+        return self.control("GET", "/accounts")["data"]
+
+    def create_catalog(self, name: str, **fields: Any) -> "Catalog":
+        """A product catalog (`user_id` or `user`: whose, default the demo account; `products`:
+        [{"name", "retailer_id", "review_status"}])."""
+        return self.control("POST", "/catalogs", {"name": name, **fields})
+
+    def create_media(self, media_type: str, media_product_type: str, **fields: Any) -> "Media":
+        """A media object not published through the API (`caption`, `copyrighted_music`,
+        `like_count`, `insights`, `comments`...)."""
+        return self.control("POST", "/media", {"media_type": media_type,
+                                               "media_product_type": media_product_type, **fields})
+
+    def update_media(self, media_id: str, **fields: Any) -> "MediaActivity":
+        """Stages activity on a media: `like_count`, `comment_enabled`, `insights`."""
+        return self.control("PATCH", f"/media/{media_id}", fields)
+
+    def create_comment(self, text: str, **fields: Any) -> "Comments":
+        """A comment from someone else (`media_id`, or `parent_id` for a reply; `username`,
+        `replies`...): the ids created, the comment's first."""
+        return self.control("POST", "/comments", {"text": text, **fields})
+
+    def create_partnership_code(self, media_id: str, **fields: Any) -> "PartnershipCode":
+        """A partnership ad code for a media (`code`, `expires_in`)."""
+        return self.control("POST", "/partnership_ad_codes", {"media_id": media_id, **fields})
+
+    def create_app(self, redirect_uris: Sequence[str], **fields: Any) -> "App":
+        """An app (`name`, `app_id`, `app_secret` fixed if given): what a client is configured with."""
+        return self.control("POST", "/apps", {"redirect_uris": list(redirect_uris), **fields})
+
+    def list_apps(self) -> List["App"]:
+        """Every app, the demo app first."""
+        return self.control("GET", "/apps")["data"]
+
+    def create_facebook_user(self, name: str) -> "FbUser":
+        return self.control("POST", "/facebook_users", {"name": name})
+
+    def create_page(self, name: str, admin_id: str, **fields: Any) -> "Page":
+        """A Page administered by a Facebook user, linked to an Instagram account
+        (`instagram_user_id` or `instagram_user`) or not; owned by a Business (`business_id`,
+        `client`) or not."""
+        return self.control("POST", "/pages", {"name": name, "admin_id": admin_id, **fields})
+
+    def create_business(self, name: str, owner_id: str) -> "Business":
+        return self.control("POST", "/businesses", {"name": name, "owner_id": owner_id})
+
+    def app_settings(self) -> "AppState":
+        """Call limits, the ads audio-swap switch and the media store's use."""
+        return self.control("GET", "/app")
+
+    def set_app(self, **fields: Any) -> "AppState":
+        """Changes app settings: `app_calls_per_hour`, `account_calls_per_hour`,
+        `ads_audio_swap_enabled`."""
+        return self.control("PATCH", "/app", fields)
 
     def create_token(self, user_id: str, permissions: Optional[List[str]] = None,
                      expires_in: Optional[int] = None) -> str:
@@ -211,7 +275,7 @@ class Sandbox:
 
     def add_fault(self, match: Optional[Mapping[str, Any]] = None, *, error: Optional[Mapping[str, Any]] = None,
                   network: Optional[str] = None, times: Optional[int] = None,
-                  probability: Optional[float] = None, latency_ms: Optional[int] = None) -> Dict[str, Any]:
+                  probability: Optional[float] = None, latency_ms: Optional[int] = None) -> "Rule":
         """A fault rule: `match` ({endpoint, user_id, media_type}), and an `error` ({"subcode":
         2207001} or {"code": 2}), a `network` fault ("reset", "truncate", "slow_body") or latency."""
         body: Dict[str, Any] = {"match": dict(match or {})}
@@ -221,7 +285,7 @@ class Sandbox:
                 body[key] = dict(value) if isinstance(value, Mapping) else value
         return self.control("POST", "/faults", body)
 
-    def faults(self) -> List[Dict[str, Any]]:
+    def faults(self) -> List["Rule"]:
         return self.control("GET", "/faults")["data"]
 
     def remove_fault(self, fault_id: str) -> None:
@@ -238,14 +302,14 @@ class Sandbox:
         """Hosts bytes on the sandbox; the URL to give as image_url or video_url."""
         return self.control("PUT", f"/files/{name}", raw=data, content_type=content_type)["url"]
 
-    def oauth_code(self, login: str = "facebook", user_id: Optional[str] = None, **fields: Any) -> Dict[str, Any]:
+    def oauth_code(self, login: str = "facebook", user_id: Optional[str] = None, **fields: Any) -> "OauthCode":
         """An OAuth code as if the user had consented (`login` "facebook" or "instagram";
         default user: the demo Facebook user or Instagram account): `code`, `redirect_uri`..."""
         if user_id is None:
             user_id = self.facebook_user_id if login == "facebook" else self.user_id
         return self.control("POST", "/oauth/codes", {"login": login, "user_id": user_id, **fields})
 
-    def requests(self) -> List[Dict[str, Any]]:
+    def requests(self) -> List["Logged"]:
         """The recent Graph requests and their answers (tokens masked)."""
         return self.control("GET", "/requests")["data"]
 

@@ -153,6 +153,21 @@ impl Faults {
         self.lock().clone()
     }
 
+    /// The first rule that fires for `subject`: its latency waited out, then its error, or the
+    /// network fault the server is to apply to the answer.
+    pub async fn fire(&self, subject: &Subject) -> Result<Option<Network>, Id> {
+        let Some(effect) = self.check(subject) else {
+            return Ok(None);
+        };
+        if !effect.latency.is_zero() {
+            tokio::time::sleep(effect.latency).await;
+        }
+        match effect.error {
+            Some(id) => Err(id),
+            None => Ok(effect.network),
+        }
+    }
+
     pub fn remove(&self, id: &str) -> bool {
         let mut rules = self.lock();
         let before = rules.len();

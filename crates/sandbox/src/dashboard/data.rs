@@ -22,7 +22,7 @@ pub struct PhoneData {
     pub quota_usage: u32,
     /// Calls in the last hour: the app's and this account's, and their limits.
     pub calls: (usize, usize),
-    pub limits: crate::usage::Limits,
+    pub limits: crate::runtime::rate_limit::Limits,
 }
 
 /// A post and what surrounds it.

@@ -22,11 +22,11 @@ use instapub_errors::{placeholder, CatalogError, Id, Profile};
 use serde_json::json;
 
 use crate::app::App;
-use crate::auth;
 use crate::error::{graph_ok, json_body, new_trace_id};
-use crate::faults::{Network, Subject};
+use crate::identity::principal;
 use crate::params::{access_token, Params};
 use crate::route::{Host, Route, Spec, UploadRoute};
+use crate::runtime::faults::{Network, Subject};
 use crate::store;
 
 fn fail(error: CatalogError, profile: Profile) -> Response {
@@ -88,13 +88,13 @@ async fn run(
     let params = Params::from_request(query, &HeaderMap::new(), b"").unwrap_or_default();
     let token = access_token(&params, headers);
     let unauthorized = || CatalogError::new(Id::UploadUnauthorized);
-    let principal = auth::authenticate(app, token, Host::Facebook)
+    let principal = principal::authenticate(app, token, Host::Facebook)
         .await
         .map_err(|_| unauthorized())?;
     let lookup = id.clone();
     let (container, received) = app
         .store
-        .call(move |c| {
+        .write(move |c| {
             let k = store::container(c, &lookup)?;
             let n = store::upload_received(c, &lookup)?;
             Ok((k, n))
@@ -117,9 +117,7 @@ async fn run(
             user_id: container.account_id.clone(),
             media_type: container.kind.request_type().map(|t| t.as_str().to_owned()),
         };
-        *network = super::fire_faults(app, &subject)
-            .await
-            .map_err(CatalogError::new)?;
+        *network = app.faults.fire(&subject).await.map_err(CatalogError::new)?;
     }
     let not_expected =
         || CatalogError::new(Id::UploadNotExpected).with(placeholder::MEDIA_ID, id.clone());
@@ -148,7 +146,7 @@ async fn run(
         };
         let (k, u) = (id.clone(), url.clone());
         app.store
-            .call(move |c| store::upload_from_url(c, &k, &u, ready_at))
+            .write(move |c| store::upload_from_url(c, &k, &u, ready_at))
             .await
             .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
         let mut started = container.clone();
@@ -208,7 +206,7 @@ async fn run(
     if total == file_size {
         let k = id.clone();
         app.store
-            .call(move |c| store::complete_upload(c, &k, ready_at))
+            .write(move |c| store::complete_upload(c, &k, ready_at))
             .await
             .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
         let mut done = container;
@@ -281,7 +279,7 @@ async fn receive_into(
             let (k, bytes, from) = (id.to_owned(), std::mem::take(&mut piece), *at);
             let n = bytes.len() as i64;
             app.store
-                .call(move |c| store::append_chunk(c, &k, from, &bytes))
+                .write(move |c| store::append_chunk(c, &k, from, &bytes))
                 .await
                 .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
             *at += n;

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use instapub_errors::{placeholder, Id, Profile};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use crate::blobs::Blob;
 use crate::error::ApiError;
+use crate::store::blobs::Blob;
 
 /// The response for `blob`, honouring the request's `Range`.
 pub async fn serve(

@@ -9,8 +9,8 @@ use instapub_errors::{placeholder, Id};
 
 use crate::app::App;
 use crate::error::{object_not_found, ApiError, ApiResult};
-use crate::read_cache::Resolved;
 use crate::route::Host;
+use crate::runtime::read_cache::Resolved;
 use crate::store::{self, Account, LoginToken, TokenKind};
 
 pub use crate::store::Who;
@@ -19,7 +19,7 @@ pub use crate::store::Who;
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub who: Who,
-    /// Shared with the token cache (`crate::read_cache`).
+    /// Shared with the token cache (`crate::runtime::read_cache`).
     pub permissions: Arc<[String]>,
     /// The token's record when a login flow minted it.
     pub login: Option<LoginToken>,

@@ -6,9 +6,9 @@ use instapub_rules::{MediaType, ProductType};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::data::{Chrome, PhoneData, PostData, TimelineRow};
-use crate::faults::Rule;
-use crate::requests::Logged;
 use crate::route::FaultTarget;
+use crate::runtime::faults::Rule;
+use crate::runtime::request_log::Logged;
 
 const STYLE: &str = include_str!("style.css");
 pub const SCRIPT: &str = include_str!("app.js");
@@ -438,7 +438,7 @@ pub fn requests(
 }
 
 /// A rule's match, without the fields it leaves open (`any call` when it names none).
-fn matcher_text(m: &crate::faults::Match) -> String {
+fn matcher_text(m: &crate::runtime::faults::Match) -> String {
     let value = serde_json::to_value(m).unwrap_or_default();
     let parts: Vec<String> = value
         .as_object()

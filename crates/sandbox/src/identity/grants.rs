@@ -7,8 +7,8 @@ use instapub_errors::{CatalogError, Id};
 
 use crate::app::App;
 use crate::error::{store_failed, ApiResult};
+use crate::identity::credentials::random_secret;
 use crate::store::{self, Code, Login, LoginToken, TokenKind};
-use crate::tokens::random_secret;
 
 /// A short-lived user token's life (Facebook: "about 1-2 hours"; Instagram: 1 hour).
 pub const SHORT_LIVED_S: i64 = 3_600;
@@ -46,7 +46,7 @@ pub async fn mint(
     };
     let t = token.clone();
     app.store
-        .call(move |c| store::insert_login_token(c, &t))
+        .write(move |c| store::insert_login_token(c, &t))
         .await
         .map_err(store_failed)?;
     Ok(token)
@@ -83,7 +83,7 @@ pub async fn redeem(
     let k = code.to_owned();
     let won = app
         .store
-        .call(move |c| store::use_code(c, &k))
+        .write(move |c| store::use_code(c, &k))
         .await
         .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?;
     if !won {

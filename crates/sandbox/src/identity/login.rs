@@ -21,11 +21,11 @@ use serde_json::json;
 use crate::app::App;
 use crate::control::stage::{self, NewOauthCode};
 use crate::error::{graph_ok, new_trace_id};
-use crate::grants::{self, CodeErrors, SHORT_LIVED_S};
+use crate::identity::credentials::login_scopes;
+use crate::identity::grants::{self, CodeErrors, SHORT_LIVED_S};
 use crate::params::Params;
 use crate::route::LoginRoute;
 use crate::store::{self, Login, MetaApp, TokenKind};
-use crate::tokens::login_scopes;
 
 /// Handles a login-host route.
 pub async fn handle(app: Arc<App>, route: LoginRoute, params: Params) -> Response {
@@ -310,7 +310,7 @@ fn form_token_valid(
         &params.str("scope").unwrap_or_default(),
         issued,
     );
-    crate::tokens::secret_eq(&sent, &expected)
+    crate::identity::credentials::secret_eq(&sent, &expected)
 }
 
 /// An HTML page of the login hosts, never framed.
@@ -429,7 +429,7 @@ async fn instagram_token(app: &App, params: &Params) -> Result<Response, Catalog
         .map_err(|_| CatalogError::new(Id::ServiceUnavailable))?
         .ok_or_else(|| CatalogError::new(Id::InstagramInvalidPlatformApp))?;
     // api.instagram.com answers a wrong secret like a redirect mismatch.
-    if !crate::tokens::secret_eq(&secret, &meta_app.secret) {
+    if !crate::identity::credentials::secret_eq(&secret, &meta_app.secret) {
         return Err(CatalogError::new(Id::InstagramRedirectUriMismatch));
     }
     let errors = CodeErrors {

@@ -22,7 +22,8 @@ use axum::response::{Html, IntoResponse, Response};
 use bytes::Bytes;
 
 use crate::app::App;
-use crate::route::ControlRoute;
+use crate::guard::{cookie_key, COOKIE};
+use crate::route::DashboardRoute;
 use crate::store::{self, Media};
 
 mod data;
@@ -30,24 +31,10 @@ mod pages;
 
 pub use data::{Chrome, PhoneData, PostData};
 
-/// The cookie that carries the admin key.
-pub const COOKIE: &str = "instapub_admin";
 /// Posts per page of the grid.
 const GRID_PAGE: u32 = 24;
 /// Requests the inspector shows at first (newer ones arrive live).
 const INSPECTOR_ROWS: usize = 200;
-
-/// Whether the request carries the admin key in the dashboard's cookie.
-pub fn cookie_key(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value)
-}
 
 fn query_map(query: Option<&str>) -> HashMap<String, String> {
     url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
@@ -71,7 +58,7 @@ fn html(status: StatusCode, markup: maud::Markup) -> Response {
 /// Handles a dashboard route; `params` are its path parameters.
 pub async fn handle(
     app: Arc<App>,
-    route: ControlRoute,
+    route: DashboardRoute,
     params: &[&str],
     query: Option<&str>,
     headers: &HeaderMap,
@@ -81,10 +68,10 @@ pub async fn handle(
     let given = q.get("key").map(String::as_str);
     // The printed URL logs the browser in: the cookie, then the same page without the key.
     if let Some(key) = given {
-        if crate::tokens::secret_eq(key, &app.admin_key) {
+        if crate::identity::credentials::secret_eq(key, &app.admin_key) {
             let mut path = match (route, params.first()) {
-                (ControlRoute::UiPage, Some(p)) => format!("/_sandbox/ui/{p}"),
-                (ControlRoute::UiPost, Some(p)) => format!("/_sandbox/ui/post/{p}"),
+                (DashboardRoute::Page, Some(p)) => format!("/_sandbox/ui/{p}"),
+                (DashboardRoute::Post, Some(p)) => format!("/_sandbox/ui/post/{p}"),
                 _ => "/_sandbox/ui".to_owned(),
             };
             let rest: Vec<(&String, &String)> = q.iter().filter(|(k, _)| *k != "key").collect();
@@ -100,10 +87,10 @@ pub async fn handle(
         }
         return html(StatusCode::UNAUTHORIZED, pages::login(true));
     }
-    if route == ControlRoute::UiLogin {
+    if route == DashboardRoute::SignIn {
         let form = query_map(std::str::from_utf8(body).ok());
         return match form.get("key") {
-            Some(k) if crate::tokens::secret_eq(k, &app.admin_key) => {
+            Some(k) if crate::identity::credentials::secret_eq(k, &app.admin_key) => {
                 login_redirect(&app, "/_sandbox/ui")
             }
             _ => html(StatusCode::UNAUTHORIZED, pages::login(true)),
@@ -116,15 +103,15 @@ pub async fn handle(
         .and_then(|v| v.strip_prefix("Bearer "));
     if !cookie_key(headers)
         .or(bearer)
-        .is_some_and(|k| crate::tokens::secret_eq(k, &app.admin_key))
+        .is_some_and(|k| crate::identity::credentials::secret_eq(k, &app.admin_key))
     {
         return html(StatusCode::UNAUTHORIZED, pages::login(false));
     }
     let param = params.first().copied().unwrap_or_default();
     match route {
-        ControlRoute::UiEvents => events(&app, &q),
-        ControlRoute::UiPost => post(&app, param).await,
-        ControlRoute::UiPage => match param {
+        DashboardRoute::Events => events(&app, &q),
+        DashboardRoute::Post => post(&app, param).await,
+        DashboardRoute::Page => match param {
             "requests" => requests(&app, &q).await,
             "timeline" => timeline(&app, &q).await,
             "catalog" => html(StatusCode::OK, pages::catalog(&chrome(&app, "catalog"))),
@@ -208,7 +195,7 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
                     base,
                     quota_usage: 0,
                     calls: (0, 0),
-                    limits: crate::usage::Limits::default(),
+                    limits: crate::runtime::rate_limit::Limits::default(),
                 });
             };
             let profile = store::profile(c, &account.id)?;
@@ -247,7 +234,7 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
                 base,
                 quota_usage,
                 calls: (0, 0),
-                limits: crate::usage::Limits::default(),
+                limits: crate::runtime::rate_limit::Limits::default(),
             })
         })
         .await;
@@ -264,7 +251,7 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
             base: app.base_url().to_owned(),
             quota_usage: 0,
             calls: (0, 0),
-            limits: crate::usage::Limits::default(),
+            limits: crate::runtime::rate_limit::Limits::default(),
         }
     });
     // Rate-limit usage is in memory, beside the store.
