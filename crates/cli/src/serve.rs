@@ -153,8 +153,9 @@ async fn serve(args: Args) -> Result<u8, Failure> {
             }
         }
         println!(
-            "Try: curl '{}/v25.0/{}?fields=username,media_count&access_token={}'",
+            "Try: curl '{}/{}/{}?fields=username,media_count&access_token={}'",
             sandbox.base_url(),
+            instapub_client::login::VERSION,
             sandbox.user_id(),
             sandbox.access_token()
         );

@@ -64,11 +64,18 @@ impl CallError {
     }
 }
 
-/// A container's status as `GET /{container}?fields=status_code,status` reports it.
+/// What `GET /{container}?fields=status_code,status` answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerStatus {
+pub struct ContainerReport {
     pub status_code: String,
     pub status: Option<String>,
+}
+
+impl ContainerReport {
+    /// The status in the catalog's vocabulary (`None` for a code Graph does not send).
+    pub fn state(&self) -> Option<instapub_errors::ContainerStatus> {
+        instapub_errors::ContainerStatus::read(&self.status_code, self.status.as_deref())
+    }
 }
 
 /// `content_publishing_limit`.
@@ -188,7 +195,7 @@ impl Graph {
     }
 
     /// `GET /{container-id}?fields=status_code,status`.
-    pub async fn container_status(&self, container: &str) -> Result<ContainerStatus, CallError> {
+    pub async fn container_status(&self, container: &str) -> Result<ContainerReport, CallError> {
         let v = self
             .send(
                 self.http
@@ -196,7 +203,7 @@ impl Graph {
                     .query(&[("fields", "status_code,status")]),
             )
             .await?;
-        Ok(ContainerStatus {
+        Ok(ContainerReport {
             status_code: v["status_code"]
                 .as_str()
                 .ok_or_else(|| CallError::Decode(format!("no status_code in {v}")))?

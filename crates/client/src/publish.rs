@@ -20,9 +20,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use instapub_errors::{
-    classify, parse_status_text, Action, Classification, GraphError, Id, Profile,
-};
+use instapub_errors::{classify, Action, Classification, ContainerStatus, GraphError, Id, Profile};
 use instapub_rules::{Kind, RequestType};
 
 /// The sentences of a message template before the first one with a `{placeholder}`.
@@ -506,17 +504,16 @@ impl Run<'_> {
         let mut errors = 0;
         loop {
             match self.p.graph.container_status(container).await {
-                Ok(s) => match s.status_code.as_str() {
-                    "FINISHED" => {
-                        self.note("poll", Some(container), "FINISHED".into(), None);
+                Ok(s) => match s.state() {
+                    Some(ContainerStatus::Finished) => {
+                        self.note("poll", Some(container), s.status_code, None);
                         return Ok(());
                     }
-                    "IN_PROGRESS" => {
+                    Some(ContainerStatus::InProgress) => {
                         self.report("poll", format!("{container} is still processing"))
                     }
-                    "ERROR" => {
-                        let sub = s.status.as_deref().and_then(parse_status_text);
-                        let c = classify(None, sub);
+                    Some(ContainerStatus::Error(sub)) => {
+                        let c = classify(None, Some(sub));
                         self.note(
                             "poll",
                             Some(container),
@@ -524,9 +521,9 @@ impl Run<'_> {
                             c.id,
                         );
                         return match c.action {
-                            Some(Action::Recreate | Action::RetrySame { .. }) => Err(
-                                Flow::Recreate(format!("container ended in ERROR ({sub:?})")),
-                            ),
+                            Some(Action::Recreate | Action::RetrySame { .. }) => {
+                                Err(Flow::Recreate(format!("container ended in ERROR ({sub})")))
+                            }
                             _ => Err(Flow::Fail(self.fail(
                                 Reason::Refused,
                                 Some(c),
@@ -534,17 +531,18 @@ impl Run<'_> {
                             ))),
                         };
                     }
-                    "EXPIRED" => {
+                    Some(ContainerStatus::Expired) => {
                         self.note(
                             "poll",
                             Some(container),
-                            "EXPIRED".into(),
+                            s.status_code,
                             Some(Id::ContainerExpired),
                         );
                         return Err(Flow::Recreate("container expired".into()));
                     }
-                    other => {
-                        self.note("poll", Some(container), other.into(), None);
+                    Some(ContainerStatus::Published) | None => {
+                        let other = s.status_code;
+                        self.note("poll", Some(container), other.clone(), None);
                         return Err(Flow::Fail(self.fail(
                             Reason::Refused,
                             None,
@@ -743,7 +741,7 @@ impl Run<'_> {
         match self.p.graph.container_status(container).await {
             Ok(s) => {
                 self.note("check", Some(container), s.status_code.clone(), None);
-                s.status_code == "PUBLISHED"
+                s.state() == Some(ContainerStatus::Published)
             }
             Err(e) => {
                 self.note("check", Some(container), e.to_string(), None);

@@ -413,7 +413,9 @@ async fn the_other_typed_calls() {
         .await
         .unwrap();
     for _ in 0..200 {
-        if graph.container_status(&id).await.unwrap().status_code == "FINISHED" {
+        if graph.container_status(&id).await.unwrap().state()
+            == Some(instapub_errors::ContainerStatus::Finished)
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;

@@ -27,6 +27,20 @@ impl ContainerStatus {
         }
     }
 
+    /// What a `status_code` and its `status` text report, as a client reads them: `None` for a
+    /// code Graph does not send. An ERROR whose text names no subcode is `Error(0)`, which
+    /// classifies as unknown.
+    pub fn read(code: &str, text: Option<&str>) -> Option<ContainerStatus> {
+        Some(match code {
+            "IN_PROGRESS" => ContainerStatus::InProgress,
+            "FINISHED" => ContainerStatus::Finished,
+            "ERROR" => ContainerStatus::Error(text.and_then(crate::parse_status_text).unwrap_or(0)),
+            "EXPIRED" => ContainerStatus::Expired,
+            "PUBLISHED" => ContainerStatus::Published,
+            _ => return None,
+        })
+    }
+
     /// The `status` wire text. [`crate::parse_status_text`] reads the ERROR form back.
     pub fn text(self) -> String {
         match self {
@@ -63,5 +77,23 @@ mod tests {
         ] {
             assert_eq!(crate::parse_status_text(&s.text()), None, "{s:?}");
         }
+    }
+
+    #[test]
+    fn every_status_reads_back_from_its_wire_form() {
+        for s in [
+            ContainerStatus::InProgress,
+            ContainerStatus::Finished,
+            ContainerStatus::Error(2207026),
+            ContainerStatus::Expired,
+            ContainerStatus::Published,
+        ] {
+            assert_eq!(ContainerStatus::read(s.code(), Some(&s.text())), Some(s));
+        }
+        assert_eq!(
+            ContainerStatus::read("ERROR", None),
+            Some(ContainerStatus::Error(0))
+        );
+        assert_eq!(ContainerStatus::read("QUEUED", None), None);
     }
 }
