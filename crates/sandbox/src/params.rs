@@ -61,6 +61,12 @@ impl Params {
                 }
             }
         }
+        // OAuth 2 clients may send their credentials as HTTP Basic (RFC 6749 2.3.1): the
+        // parameters say the same, and win when both are given.
+        if let Some((id, secret)) = basic_credentials(headers) {
+            map.entry("client_id").or_insert(Value::String(id));
+            map.entry("client_secret").or_insert(Value::String(secret));
+        }
         Ok(Params { map })
     }
 
@@ -82,6 +88,19 @@ impl Params {
                 .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
                 .collect(),
         }
+    }
+
+    /// The method a `method` parameter asks for (`GET`, `POST` or `DELETE`, any case); `None`
+    /// when there is none or it names another.
+    pub fn method_override(&self) -> Option<axum::http::Method> {
+        let m = self.str("method")?;
+        [
+            axum::http::Method::GET,
+            axum::http::Method::POST,
+            axum::http::Method::DELETE,
+        ]
+        .into_iter()
+        .find(|known| known.as_str().eq_ignore_ascii_case(m.trim()))
     }
 
     /// A parameter as text (numbers and booleans as Graph would print them). Empty strings
@@ -342,6 +361,30 @@ fn relaxed_json(name: &str, text: &str) -> ApiResult<Value> {
     parse_relaxed_json(text).ok_or_else(|| invalid(name, "valid JSON"))
 }
 
+/// `Authorization: Basic base64(client_id:client_secret)`, each part form-encoded first as
+/// RFC 6749 2.3.1 says; `None` for any other scheme or a value that does not decode.
+pub fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    use base64::Engine as _;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    // A header is at most a few KiB (the server caps heads); nothing to bound further.
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let form = |s: &str| -> String {
+        url::form_urlencoded::parse(format!("v={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Some((form(id), form(secret)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,5 +501,24 @@ mod tests {
         assert_eq!(access_token(&p, &h).as_deref(), Some("p"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic zzz"));
         assert_eq!(access_token(&Params::default(), &h), None);
+    }
+
+    #[test]
+    fn client_credentials_come_from_basic_auth_and_parameters_win() {
+        use base64::Engine as _;
+        let mut headers = HeaderMap::new();
+        let basic = base64::engine::general_purpose::STANDARD.encode("123:s%3Acret");
+        let value = HeaderValue::from_str(&format!("Basic {basic}")).expect("a header value");
+        headers.insert(header::AUTHORIZATION, value);
+        let p = Params::from_request(Some("code=c"), &headers, b"").expect("params");
+        assert_eq!(p.str("client_id").as_deref(), Some("123"));
+        assert_eq!(p.str("client_secret").as_deref(), Some("s:cret"));
+        let p = Params::from_request(Some("client_id=999"), &headers, b"").expect("params");
+        assert_eq!(p.str("client_id").as_deref(), Some("999"));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        let p = Params::from_request(None, &headers, b"").expect("params");
+        assert_eq!(p.str("client_id"), None);
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
+        assert_eq!(basic_credentials(&headers), None);
     }
 }

@@ -226,7 +226,8 @@ pub const CONTROL_BODY: usize = 1 << 20;
 #[derive(Debug, PartialEq, Eq)]
 pub struct Spec {
     pub route: Route,
-    pub method: Method,
+    /// The methods it answers (the token endpoints take GET and POST alike, as Meta does).
+    pub methods: &'static [Method],
     /// The path as documented; `{name}` segments are parameters.
     pub path: &'static str,
     /// Graph node routes: the kind of node the first segment names, and the edge after it.
@@ -406,7 +407,7 @@ macro_rules! route_table {
                 params: graph::MessageParams, answer: json(Created),
                 summary: "Reply to a comment (message)",
             }
-            OauthAccessToken: GET "/oauth/access_token" {
+            OauthAccessToken: GET | POST "/oauth/access_token" {
                 hosts: [Facebook], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::facebook_token),
                 params: graph::FacebookTokenParams, answer: json(graph::AccessToken),
@@ -418,13 +419,13 @@ macro_rules! route_table {
                 params: graph::DebugTokenParams, answer: json(graph::DebugToken),
                 summary: "What a token is: app, type, scopes, expiry, validity (input_token; access_token = app_id|app_secret)",
             }
-            IgAccessToken: GET "/access_token" {
+            IgAccessToken: GET | POST "/access_token" {
                 hosts: [Instagram], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::instagram_exchange),
                 params: graph::InstagramExchangeParams, answer: json(graph::AccessToken),
                 summary: "Instagram Login (graph.instagram.com): a long-lived token for a short-lived one (grant_type=ig_exchange_token)",
             }
-            IgRefreshToken: GET "/refresh_access_token" {
+            IgRefreshToken: GET | POST "/refresh_access_token" {
                 hosts: [Instagram], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::instagram_refresh),
                 params: graph::InstagramRefreshParams, answer: json(graph::AccessToken),
@@ -528,7 +529,7 @@ macro_rules! route_table {
                 body: form(login::ConsentForm), answer: redirect,
                 summary: "The consent page's answer: Allow or Cancel",
             }
-            InstagramToken: POST "/api.instagram.com/oauth/access_token" {
+            InstagramToken: GET | POST "/api.instagram.com/oauth/access_token" {
                 tokens: [App], fault: None, limit: Params,
                 body: form(login::InstagramCodeForm), answer: json(login::InstagramUserToken),
                 summary: "Instagram Login: exchange a code for a short-lived Instagram user token (form or multipart)",
@@ -704,14 +705,14 @@ macro_rules! routes {
     (
         [$($mode:tt)*]
         graph { $(
-            $g:ident : $gm:ident $gp:literal $(on $gk:ident $(/ $ge:literal)?)? {
+            $g:ident : $gm:ident $(| $gmx:ident)* $gp:literal $(on $gk:ident $(/ $ge:literal)?)? {
                 hosts: [$($gh:ident),*], tokens: [$($gt:ident),*], needs: [$($gn:expr),* $(,)?],
                 fault: $gf:ident, handler: $gshape:ident($gfn:path),
                 params: $gq:ty, answer: $gak:ident $(($gat:ty))?, summary: $gs:literal $(,)?
             }
         )* }
         $( $surface:ident { $(
-            $v:ident : $m:ident $p:literal {
+            $v:ident : $m:ident $(| $mx:ident)* $p:literal {
                 tokens: [$($t:ident),*], fault: $f:ident, limit: $b:ident,
                 $(query: $q:ty,)? $(body: $bk:ident $(($bt:ty))?,)?
                 answer: $ak:ident $(($at:ty))?, $(helper: $h:ident,)? summary: $s:literal $(,)?
@@ -719,20 +720,20 @@ macro_rules! routes {
         )* } )*
     ) => {
         $crate::route::routes! { @$($mode)*;
-            graph { $( $g $gm $gp [$($gk $($ge)?)?] [$($gh),*] [$($gt),*] [$($gn),*] $gf $gshape($gfn) $gs
+            graph { $( $g [$gm $(, $gmx)*] $gp [$($gk $($ge)?)?] [$($gh),*] [$($gt),*] [$($gn),*] $gf $gshape($gfn) $gs
                 { query($gq) answer($gak $(($gat))?) }; )* }
-            $( $surface { $( $v $m $p [$($t),*] $f $b $s [$($h)?]
+            $( $surface { $( $v [$m $(, $mx)*] $p [$($t),*] $f $b $s [$($h)?]
                 { $(query($q))? $(body($bk $(($bt))?))? answer($ak $(($at))?) }; )* } )*
         }
     };
     (@contracts;
-        graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
+        graph { $( $g:ident [$($gm:ident),+] $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
             [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal $gx:tt; )* }
-        upload { $( $u:ident $um:ident $up:literal [$($ut:ident),*] $uf:ident $ub:ident $us:literal [$($uh:ident)?] $ux:tt; )* }
-        login { $( $l:ident $lm:ident $lp:literal [$($lt:ident),*] $lf:ident $lb:ident $ls:literal [$($lh:ident)?] $lx:tt; )* }
-        cdn { $( $c:ident $cm:ident $cp:literal [$($ct:ident),*] $cf:ident $cb:ident $cs:literal [$($ch:ident)?] $cx:tt; )* }
-        control { $( $k:ident $km:ident $kp:literal [$($kt:ident),*] $kf:ident $kb:ident $ks:literal [$($kh:ident)?] $kx:tt; )* }
-        dashboard { $( $d:ident $dm:ident $dp:literal [$($dt:ident),*] $df:ident $db:ident $ds:literal [$($dh:ident)?] $dx:tt; )* }
+        upload { $( $u:ident [$($um:ident),+] $up:literal [$($ut:ident),*] $uf:ident $ub:ident $us:literal [$($uh:ident)?] $ux:tt; )* }
+        login { $( $l:ident [$($lm:ident),+] $lp:literal [$($lt:ident),*] $lf:ident $lb:ident $ls:literal [$($lh:ident)?] $lx:tt; )* }
+        cdn { $( $c:ident [$($cm:ident),+] $cp:literal [$($ct:ident),*] $cf:ident $cb:ident $cs:literal [$($ch:ident)?] $cx:tt; )* }
+        control { $( $k:ident [$($km:ident),+] $kp:literal [$($kt:ident),*] $kf:ident $kb:ident $ks:literal [$($kh:ident)?] $kx:tt; )* }
+        dashboard { $( $d:ident [$($dm:ident),+] $dp:literal [$($dt:ident),*] $df:ident $db:ident $ds:literal [$($dh:ident)?] $dx:tt; )* }
     ) => {
         /// A Graph API route.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -759,7 +760,7 @@ macro_rules! routes {
         pub static ROUTES: &[Spec] = &[
             $( Spec {
                 route: Route::Graph(GraphRoute::$g),
-                method: Method::$gm,
+                methods: &[$(Method::$gm),+],
                 path: $gp,
                 node: $crate::route::routes!(@node $($gk $($ge)?)?),
                 hosts: &[$(Host::$gh),*],
@@ -771,34 +772,34 @@ macro_rules! routes {
                 helper: None,
                 summary: $gs,
             }, )*
-            $( $crate::route::routes!(@row Upload UploadRoute $u $um $up [$($ut),*] $uf $ub $us [$($uh)?]), )*
-            $( $crate::route::routes!(@row Login LoginRoute $l $lm $lp [$($lt),*] $lf $lb $ls [$($lh)?]), )*
-            $( $crate::route::routes!(@row Cdn CdnRoute $c $cm $cp [$($ct),*] $cf $cb $cs [$($ch)?]), )*
-            $( $crate::route::routes!(@row Control ControlRoute $k $km $kp [$($kt),*] $kf $kb $ks [$($kh)?]), )*
-            $( $crate::route::routes!(@row Dashboard DashboardRoute $d $dm $dp [$($dt),*] $df $db $ds [$($dh)?]), )*
+            $( $crate::route::routes!(@row Upload UploadRoute $u [$($um),+] $up [$($ut),*] $uf $ub $us [$($uh)?]), )*
+            $( $crate::route::routes!(@row Login LoginRoute $l [$($lm),+] $lp [$($lt),*] $lf $lb $ls [$($lh)?]), )*
+            $( $crate::route::routes!(@row Cdn CdnRoute $c [$($cm),+] $cp [$($ct),*] $cf $cb $cs [$($ch)?]), )*
+            $( $crate::route::routes!(@row Control ControlRoute $k [$($km),+] $kp [$($kt),*] $kf $kb $ks [$($kh)?]), )*
+            $( $crate::route::routes!(@row Dashboard DashboardRoute $d [$($dm),+] $dp [$($dt),*] $df $db $ds [$($dh)?]), )*
         ];
     };
     (@graph_handlers $then:ident;
-        graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
+        graph { $( $g:ident [$($gm:ident),+] $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
             [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal $gx:tt; )* }
         $($rest:tt)*
     ) => {
         $then! { $( $g => $gshape($gfn); )* }
     };
     (@schemas $then:ident;
-        graph { $( $g:ident $gm:ident $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
+        graph { $( $g:ident [$($gm:ident),+] $gp:literal [$($gk:ident $($ge:literal)?)?] [$($gh:ident),*]
             [$($gt:ident),*] [$($gn:expr),*] $gf:ident $gshape:ident($gfn:path) $gs:literal $gx:tt; )* }
-        $( $surface:ident { $( $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal [$($h:ident)?] $x:tt; )* } )*
+        $( $surface:ident { $( $v:ident [$($m:ident),+] $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal [$($h:ident)?] $x:tt; )* } )*
     ) => {
         $then! {
             $( Graph $g $gx; )*
             $( $( $surface $v $x; )* )*
         }
     };
-    (@row $surface:ident $enum:ident $v:ident $m:ident $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal [$($h:ident)?]) => {
+    (@row $surface:ident $enum:ident $v:ident [$($m:ident),+] $p:literal [$($t:ident),*] $f:ident $b:ident $s:literal [$($h:ident)?]) => {
         Spec {
             route: Route::$surface($enum::$v),
-            method: Method::$m,
+            methods: &[$(Method::$m),+],
             path: $p,
             node: None,
             hosts: &[],
@@ -851,6 +852,15 @@ impl Spec {
 }
 
 impl Spec {
+    /// Its methods as the docs write them: `GET, POST`.
+    pub fn method_list(&self) -> String {
+        self.methods
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Whether the route answers without a user's or the admin's credentials: the token
     /// endpoints (the app's own), the login pages, the CDN, hosted files, the dashboard (which
     /// asks for the key itself).
@@ -960,7 +970,7 @@ pub fn markdown() -> String {
                 let _ = writeln!(
                     out,
                     "| {} | `{}` | {node} | {hosts} | {tokens} | {needs} | {fault} | `{}` | {} |",
-                    spec.method,
+                    spec.method_list(),
                     spec.path,
                     spec.handler.unwrap_or_default().replace(" :: ", "::"),
                     spec.summary
@@ -980,7 +990,9 @@ pub fn markdown() -> String {
                 let _ = writeln!(
                     out,
                     "| {} | `{}` | {tokens} | {middle} | {} |",
-                    spec.method, spec.path, spec.summary
+                    spec.method_list(),
+                    spec.path,
+                    spec.summary
                 );
             }
         }
@@ -1162,7 +1174,7 @@ pub fn resolve_node(method: &Method, kind: NodeKind, edge: Option<&str>) -> Node
         let Some((k, e)) = spec.node else { continue };
         if e == edge {
             edge_known = true;
-            if k == kind && spec.method == *method {
+            if k == kind && spec.methods.contains(method) {
                 return NodeRoute::Found(spec);
             }
         }
@@ -1193,7 +1205,7 @@ static TEMPLATES: std::sync::LazyLock<Vec<Vec<&'static str>>> =
 fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Parsed<'a>> {
     for (spec, template) in ROUTES.iter().zip(TEMPLATES.iter()) {
         // The cheapest tests first; the method rules out most rows.
-        if spec.method != *method
+        if !spec.methods.contains(method)
             || template.len() != segs.len()
             || spec.node.is_some()
             || spec.surface() != surface

@@ -252,6 +252,15 @@ async fn handle_request(app: Arc<App>, request: Request) -> Response {
             let outcome = match Params::from_request(parts.uri.query(), &parts.headers, &bytes) {
                 Ok(params) => {
                     let host = route::host_of(parts.uri.path());
+                    // Graph's `method` parameter (Meta's older SDKs send every call as a POST
+                    // with `method=GET` or `method=DELETE`): the call is routed as that method.
+                    let (method, parsed) = match params.method_override() {
+                        Some(m) if m != method => {
+                            let again = route::parse(&m, parts.uri.path());
+                            (m, again)
+                        }
+                        _ => (method, parsed),
+                    };
                     crate::graph::handle(app.clone(), &method, host, parsed, &parts.headers, params)
                         .await
                 }

@@ -6,6 +6,7 @@ mod common;
 mod control;
 mod faults;
 mod file_db;
+mod graph_core;
 mod ig_audio;
 mod login;
 mod malformed;

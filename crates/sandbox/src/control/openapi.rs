@@ -300,8 +300,11 @@ pub fn document(base_url: &str) -> Value {
         instagram: g.named::<schemas::InstagramOauthError>(),
     };
     let mut paths = Map::new();
-    for spec in ROUTES {
-        let method = spec.method.as_str().to_ascii_lowercase();
+    for (spec, method) in ROUTES
+        .iter()
+        .flat_map(|spec| spec.methods.iter().map(move |m| (spec, m)))
+    {
+        let method = method.as_str().to_ascii_lowercase();
         let c = contract(spec.route, &mut g);
         let mut parameters: Vec<Value> = path_params(spec.path)
             .into_iter()

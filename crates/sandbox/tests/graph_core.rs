@@ -1,0 +1,183 @@
+//! Graph's general machinery, which third-party clients rely on whatever the route: the token
+//! endpoints by GET and by POST (a form, multipart or JSON; client credentials in HTTP Basic as
+//! RFC 6749 2.3.1 has them), and the `method` parameter Meta's older SDKs send every call with.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::common::{admin, seeded_media, Reply};
+use instapub_sandbox::{NewComment, Sandbox};
+use serde_json::{json, Value};
+
+async fn code(sb: &Sandbox, login: &str) -> Value {
+    let user = if login == "facebook" {
+        sb.facebook_user_id()
+    } else {
+        sb.user_id()
+    };
+    admin(
+        sb,
+        reqwest::Method::POST,
+        "/oauth/codes",
+        json!({"login": login, "user_id": user}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_code_exchange_takes_a_post_as_oauth_clients_send_it() {
+    let sb = Sandbox::start().await;
+    let url = format!("{}/v25.0/oauth/access_token", sb.base_url());
+    let http = reqwest::Client::new();
+
+    // A form, credentials in HTTP Basic: what an OAuth 2 library sends by default.
+    let k = code(&sb, "facebook").await;
+    let form = http
+        .post(&url)
+        .basic_auth(sb.app_id(), Some(sb.app_secret()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("redirect_uri", k["redirect_uri"].as_str().unwrap()),
+            ("code", k["code"].as_str().unwrap()),
+        ]);
+    let answer = Reply::read(form.send().await.unwrap()).await;
+    answer.expect_ok();
+    assert!(answer.body["access_token"]
+        .as_str()
+        .unwrap()
+        .starts_with("EAA"));
+    assert_eq!(answer.body["token_type"], "bearer");
+
+    // JSON, credentials in the body.
+    let k = code(&sb, "facebook").await;
+    let json_body = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(
+            json!({
+                "client_id": sb.app_id(),
+                "client_secret": sb.app_secret(),
+                "redirect_uri": k["redirect_uri"],
+                "code": k["code"],
+            })
+            .to_string(),
+        );
+    Reply::read(json_body.send().await.unwrap())
+        .await
+        .expect_ok();
+
+    // Multipart.
+    let k = code(&sb, "facebook").await;
+    let multipart = reqwest::multipart::Form::new()
+        .text("client_id", sb.app_id().to_owned())
+        .text("client_secret", sb.app_secret().to_owned())
+        .text(
+            "redirect_uri",
+            k["redirect_uri"].as_str().unwrap().to_owned(),
+        )
+        .text("code", k["code"].as_str().unwrap().to_owned());
+    Reply::read(http.post(&url).multipart(multipart).send().await.unwrap())
+        .await
+        .expect_ok();
+
+    // A wrong secret in Basic is a wrong secret.
+    let k = code(&sb, "facebook").await;
+    let wrong = http
+        .post(&url)
+        .basic_auth(sb.app_id(), Some("not-the-secret"))
+        .form(&[
+            ("redirect_uri", k["redirect_uri"].as_str().unwrap()),
+            ("code", k["code"].as_str().unwrap()),
+        ]);
+    let refused = Reply::read(wrong.send().await.unwrap()).await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    assert_eq!(refused.body["error"]["type"], "OAuthException");
+}
+
+#[tokio::test]
+async fn api_instagram_com_exchanges_a_code_by_get_too() {
+    let sb = Sandbox::start().await;
+    let k = code(&sb, "instagram").await;
+    let answer = Reply::read(
+        reqwest::Client::new()
+            .get(format!(
+                "{}/oauth/access_token",
+                sb.host_url("api.instagram.com")
+            ))
+            .query(&[
+                ("client_id", sb.app_id()),
+                ("client_secret", sb.app_secret()),
+                ("grant_type", "authorization_code"),
+                ("redirect_uri", k["redirect_uri"].as_str().unwrap()),
+                ("code", k["code"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    answer.expect_ok();
+    assert!(answer.body["access_token"]
+        .as_str()
+        .unwrap()
+        .starts_with("IGAA"));
+}
+
+#[tokio::test]
+async fn the_method_parameter_routes_a_post_as_that_method() {
+    let sb = Sandbox::start().await;
+    let http = reqwest::Client::new();
+    let graph = format!("{}/v25.0", sb.base_url());
+    let media = seeded_media(&sb, sb.user_id(), "IMAGE", "FEED", false).await;
+
+    // A read sent as a POST with method=GET (on a fixed route and on a node).
+    let audio = http
+        .post(format!("{graph}/ig_audio"))
+        .bearer_auth(sb.access_token())
+        .form(&[
+            ("method", "GET"),
+            ("audio_type", "music"),
+            ("user_id", sb.user_id()),
+        ]);
+    let audio = Reply::read(audio.send().await.unwrap()).await;
+    audio.expect_ok();
+    assert!(audio.body["audio"].is_array());
+    let read = http
+        .post(format!("{graph}/{media}"))
+        .query(&[("method", "get"), ("fields", "media_type")])
+        .bearer_auth(sb.access_token());
+    let read = Reply::read(read.send().await.unwrap()).await;
+    read.expect_ok();
+    assert_eq!(read.body, json!({"media_type": "IMAGE", "id": media}));
+
+    // A delete sent as a POST with method=DELETE.
+    let comment = sb
+        .create_comment(NewComment {
+            media_id: Some(media.clone()),
+            text: "bye".into(),
+            ..NewComment::default()
+        })
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let delete = http
+        .post(format!("{graph}/{comment}"))
+        .bearer_auth(sb.access_token())
+        .form(&[("method", "DELETE")]);
+    let deleted = Reply::read(delete.send().await.unwrap()).await;
+    deleted.expect_ok();
+    assert_eq!(deleted.body, json!({"success": true}));
+    let gone = http
+        .get(format!("{graph}/{comment}"))
+        .bearer_auth(sb.access_token());
+    let gone = Reply::read(gone.send().await.unwrap()).await;
+    assert_eq!(gone.status, 400, "{}", gone.text);
+
+    // Without it, a POST to a read-only route is still refused as Graph refuses it.
+    let refused = http
+        .post(format!("{graph}/ig_audio"))
+        .bearer_auth(sb.access_token())
+        .form(&[("audio_type", "music")]);
+    let refused = Reply::read(refused.send().await.unwrap()).await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+}
