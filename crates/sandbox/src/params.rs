@@ -515,7 +515,10 @@ mod tests {
         assert_eq!(p.str("client_secret").as_deref(), Some("s:cret"));
         let p = Params::from_request(Some("client_id=999"), &headers, b"").expect("params");
         assert_eq!(p.str("client_id").as_deref(), Some("999"));
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
         let p = Params::from_request(None, &headers, b"").expect("params");
         assert_eq!(p.str("client_id"), None);
         headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));

@@ -524,6 +524,11 @@ macro_rules! route_table {
                 query: login::AuthorizeParams, answer: html,
                 summary: "Instagram Login's consent page (client_id, redirect_uri, scope, state, response_type=code)",
             }
+            InstagramAuthorizeApiHost: GET "/api.instagram.com/oauth/authorize" {
+                tokens: [Public], fault: None, limit: Params,
+                query: login::AuthorizeParams, answer: redirect,
+                summary: "The older authorize address, which Meta still documents and libraries still default to: a redirect to www.instagram.com's consent page, the query kept",
+            }
             InstagramConsent: POST "/www.instagram.com/oauth/authorize" {
                 tokens: [Public], fault: None, limit: Params,
                 body: form(login::ConsentForm), answer: redirect,

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::common::{admin, seeded_media, Reply};
+use crate::common::{admin, browser, seeded_media, Reply};
 use instapub_sandbox::{NewComment, Sandbox};
 use serde_json::{json, Value};
 
@@ -180,4 +180,45 @@ async fn the_method_parameter_routes_a_post_as_that_method() {
         .form(&[("audio_type", "music")]);
     let refused = Reply::read(refused.send().await.unwrap()).await;
     assert_eq!(refused.status, 400, "{}", refused.text);
+}
+
+#[tokio::test]
+async fn the_older_authorize_address_leads_to_instagrams_consent_page() {
+    let sb = Sandbox::start().await;
+    let query = [
+        ("client_id", sb.app_id()),
+        ("redirect_uri", "http://localhost/callback"),
+        (
+            "scope",
+            "instagram_business_basic,instagram_business_content_publish",
+        ),
+        ("response_type", "code"),
+        ("state", "s 1"),
+    ];
+    let old = format!("{}/oauth/authorize", sb.host_url("api.instagram.com"));
+    let hop = browser().get(&old).query(&query).send().await.unwrap();
+    assert_eq!(hop.status().as_u16(), 302);
+    let location = hop.headers()["location"].to_str().unwrap().to_owned();
+    let page = format!("{}/oauth/authorize?", sb.host_url("www.instagram.com"));
+    assert!(location.starts_with(&page), "{location}");
+    let kept = url::Url::parse(&location).unwrap();
+    let kept: Vec<(String, String)> = kept.query_pairs().into_owned().collect();
+    for (k, v) in query {
+        assert!(
+            kept.contains(&(k.to_owned(), v.to_owned())),
+            "{k} lost: {kept:?}"
+        );
+    }
+    // Followed, it is the consent page itself.
+    let consent = reqwest::get(&location).await.unwrap();
+    assert_eq!(consent.status().as_u16(), 200);
+    assert!(consent.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(consent
+        .text()
+        .await
+        .unwrap()
+        .contains("instagram_business_content_publish"));
 }

@@ -434,6 +434,10 @@ impl Stage {
                         format!("{}/v25.0/dialog/oauth", sb.host_url("www.facebook.com")),
                         "pages_show_list,instagram_basic",
                     ),
+                    LoginRoute::InstagramAuthorizeApiHost => (
+                        format!("{}/oauth/authorize", sb.host_url("api.instagram.com")),
+                        "instagram_business_basic",
+                    ),
                     LoginRoute::InstagramAuthorize | LoginRoute::InstagramConsent => (
                         format!("{}/oauth/authorize", sb.host_url("www.instagram.com")),
                         "instagram_business_basic",

@@ -33,12 +33,35 @@ pub async fn handle(app: Arc<App>, route: LoginRoute, params: Params) -> Respons
     match route {
         LoginRoute::FacebookDialog => dialog(&app, Login::Facebook, &params).await,
         LoginRoute::InstagramAuthorize => dialog(&app, Login::Instagram, &params).await,
+        LoginRoute::InstagramAuthorizeApiHost => to_www_instagram(&app, &params),
         LoginRoute::FacebookConsent => consent(&app, Login::Facebook, &params).await,
         LoginRoute::InstagramConsent => consent(&app, Login::Instagram, &params).await,
         LoginRoute::InstagramToken => instagram_token(&app, &params)
             .await
             .unwrap_or_else(|e| flat_error(&e, profile)),
     }
+}
+
+/// `GET api.instagram.com/oauth/authorize`: the same Authorization Window, at the address
+/// Instagram's consent page has today (the query as it came).
+fn to_www_instagram(app: &App, params: &Params) -> Response {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            params
+                .names()
+                .filter_map(|name| params.str(name).map(|value| (name, value))),
+        )
+        .finish();
+    let location = format!(
+        "{}/{}/oauth/authorize?{query}",
+        app.base_url(),
+        crate::hosts::WWW_INSTAGRAM
+    );
+    let mut r = StatusCode::FOUND.into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
 }
 
 /// A path on a login host nobody serves.
