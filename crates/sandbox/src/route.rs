@@ -1209,11 +1209,11 @@ static TEMPLATES: std::sync::LazyLock<Vec<Vec<&'static str>>> =
 /// A fixed (non-node) route of `surface` matching the segments.
 fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Parsed<'a>> {
     for (spec, template) in ROUTES.iter().zip(TEMPLATES.iter()) {
-        // The cheapest tests first; the method rules out most rows.
-        if !spec.methods.contains(method)
-            || template.len() != segs.len()
+        // The cheapest tests first: the segment count rules out most rows.
+        if template.len() != segs.len()
             || spec.node.is_some()
             || spec.surface() != surface
+            || !spec.methods.contains(method)
             || !template
                 .iter()
                 .zip(segs)
