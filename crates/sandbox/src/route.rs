@@ -411,13 +411,13 @@ macro_rules! route_table {
                 hosts: [Facebook], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::facebook_token),
                 params: graph::FacebookTokenParams, answer: json(graph::AccessToken),
-                summary: "Facebook Login: exchange a code (client_id, client_secret, redirect_uri, code), or a token for a long-lived one (grant_type=fb_exchange_token)",
+                summary: "Facebook Login: exchange a code (client_id, client_secret, redirect_uri, code), a token for a long-lived one (grant_type=fb_exchange_token), or the app's credentials for an app token (grant_type=client_credentials)",
             }
             DebugToken: GET "/debug_token" {
                 hosts: [Facebook], tokens: [App], needs: [], fault: Login,
                 handler: public(oauth::debug_token),
                 params: graph::DebugTokenParams, answer: json(graph::DebugToken),
-                summary: "What a token is: app, type, scopes, expiry, validity (input_token; access_token = app_id|app_secret)",
+                summary: "What a token is: app, type (USER, PAGE, APP), scopes, expiry, validity (input_token; access_token: an app token or a token of the app)",
             }
             IgAccessToken: GET | POST "/access_token" {
                 hosts: [Instagram], tokens: [App], needs: [], fault: Login,

@@ -222,3 +222,54 @@ async fn the_older_authorize_address_leads_to_instagrams_consent_page() {
         .unwrap()
         .contains("instagram_business_content_publish"));
 }
+
+#[tokio::test]
+async fn client_credentials_give_an_app_token_that_debug_token_takes_and_describes() {
+    let sb = Sandbox::start().await;
+    let http = reqwest::Client::new();
+    let graph = format!("{}/v25.0", sb.base_url());
+    let grant = http
+        .post(format!("{graph}/oauth/access_token"))
+        .basic_auth(sb.app_id(), Some(sb.app_secret()))
+        .form(&[("grant_type", "client_credentials")]);
+    let grant = Reply::read(grant.send().await.unwrap()).await;
+    grant.expect_ok();
+    let app_token = grant.body["access_token"].as_str().unwrap().to_owned();
+    assert!(
+        app_token.starts_with(&format!("{}|", sb.app_id())),
+        "{app_token}"
+    );
+    assert!(
+        !app_token.contains(sb.app_secret()),
+        "the token shows the secret"
+    );
+    assert_eq!(grant.body["token_type"], "bearer");
+    assert!(grant.body.get("expires_in").is_none(), "{}", grant.text);
+
+    let debug = |input: String, auth: String| {
+        let req = http
+            .get(format!("{graph}/debug_token"))
+            .query(&[("input_token", input), ("access_token", auth)]);
+        async move { Reply::read(req.send().await.unwrap()).await }
+    };
+    // The app token authenticates debug_token, as `{app-id}|{app-secret}` does...
+    let user = debug(sb.access_token().to_owned(), app_token.clone()).await;
+    user.expect_ok();
+    assert_eq!(user.body["data"]["type"], "USER");
+    // ...and is described as an app's.
+    let described = debug(app_token.clone(), app_token.clone()).await;
+    described.expect_ok();
+    assert_eq!(described.body["data"]["type"], "APP");
+    assert_eq!(described.body["data"]["app_id"], json!(sb.app_id()));
+    assert_eq!(described.body["data"]["is_valid"], true);
+    let plain = format!("{}|{}", sb.app_id(), sb.app_secret());
+    assert_eq!(
+        debug(plain.clone(), plain).await.body["data"]["type"],
+        "APP"
+    );
+
+    // A made-up proof is no app token.
+    let forged = format!("{}|not-the-proof", sb.app_id());
+    let refused = debug(sb.access_token().to_owned(), forged).await;
+    assert_eq!(refused.error().0, 190, "{}", refused.text);
+}

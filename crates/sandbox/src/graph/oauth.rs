@@ -3,8 +3,8 @@
 //! exchange and refresh (`GET graph.instagram.com/access_token`, `/refresh_access_token`).
 //! api.instagram.com's code exchange, with its own error shape, is in `crate::identity::login`.
 //!
-//! They authenticate with the app's credentials (`client_id`/`client_secret`, or an app token
-//! `app_id|app_secret`), not a user token. Codes work once and briefly; expiry follows the
+//! They authenticate with the app's credentials (`client_id`/`client_secret`, or an app token:
+//! `app_id|app_secret` or the one `grant_type=client_credentials` answers), not a user token. Codes work once and briefly; expiry follows the
 //! virtual clock. The checks run in the order Graph's answers suggest: the app, its secret,
 //! then the code or token.
 
@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::error::{graph_ok, required, store_failed, ApiError, ApiResult};
+use crate::identity::credentials::{app_token, is_app_token};
 use crate::identity::grants::{mint, redeem, CodeErrors, LONG_LIVED_S, SHORT_LIVED_S};
 use crate::params::Params;
 use crate::store::{self, Login, LoginToken, MetaApp, TokenKind};
@@ -52,6 +53,13 @@ fn token_answer(t: &LoginToken, life_s: i64) -> Response {
 /// `grant_type=fb_exchange_token` for a long-lived one.
 pub async fn facebook_token(app: &App, params: &Params) -> ApiResult<Response> {
     let meta_app = app_with_secret(app, params).await?;
+    if params.str("grant_type").as_deref() == Some("client_credentials") {
+        // An app access token: it does not expire, so the answer has no `expires_in`.
+        let token = app_token(&meta_app.id, &meta_app.secret);
+        return Ok(graph_ok(
+            &json!({ "access_token": token, "token_type": "bearer" }),
+        ));
+    }
     if params.str("grant_type").as_deref() == Some("fb_exchange_token") {
         let given = need(params, "fb_exchange_token")?;
         let found = app
@@ -135,8 +143,9 @@ fn live(app: &App, t: &LoginToken) -> ApiResult<()> {
 pub async fn debug_token(app: &App, params: &Params) -> ApiResult<Response> {
     let input = need(params, "input_token")?;
     let auth = need(params, "access_token")?;
-    let (app_id, secret) = auth.split_once('|').unwrap_or((&auth, ""));
-    let (app_id, secret, auth) = (app_id.to_owned(), secret.to_owned(), auth.clone());
+    let app_id = auth.split_once('|').map_or("", |(id, _)| id).to_owned();
+    let input_app = input.split_once('|').map_or("", |(id, _)| id).to_owned();
+    let auth = auth.clone();
     let now = app.clock.now_ms();
     let demo = app.demo.account.id.clone();
     let answer = app
@@ -144,7 +153,7 @@ pub async fn debug_token(app: &App, params: &Params) -> ApiResult<Response> {
         .read(move |c| {
             // The caller: an app token of a known app, or a live token of one.
             let caller_app = match store::app(c, &app_id)? {
-                Some(a) if crate::identity::credentials::secret_eq(&secret, &a.secret) => Some(a),
+                Some(a) if is_app_token(&auth, &a.id, &a.secret) => Some(a),
                 _ => match store::login_token(c, &auth)? {
                     Some(t) => store::app(c, &t.app_id)?,
                     None => None,
@@ -153,6 +162,16 @@ pub async fn debug_token(app: &App, params: &Params) -> ApiResult<Response> {
             let Some(caller_app) = caller_app else {
                 return Ok(Err(ApiError::new(Id::InvalidAccessToken)));
             };
+            // An app token of a known app: what it is, as Meta describes one.
+            if let Some(a) = store::app(c, &input_app)?.filter(|a| is_app_token(&input, &a.id, &a.secret)) {
+                return Ok(Ok(json!({ "data": {
+                    "app_id": a.id,
+                    "type": "APP",
+                    "application": a.name,
+                    "is_valid": true,
+                    "scopes": [],
+                }})));
+            }
             let data = match store::login_token(c, &input)? {
                 Some(t) => {
                     let valid = !t.revoked && t.expires_at.is_none_or(|at| now < at);

@@ -148,6 +148,34 @@ pub fn secret_eq(presented: &str, real: &str) -> bool {
     presented.len() == real.len() && bool::from(presented.as_bytes().ct_eq(real.as_bytes()))
 }
 
+/// The app access token `grant_type=client_credentials` answers: `{app-id}|{proof}`, the proof
+/// an HMAC of the app's id keyed by its secret, so it needs no storage and only the secret's
+/// holder can make it (Meta's have the same `id|...` form).
+pub fn app_token(app_id: &str, app_secret: &str) -> String {
+    use base64::Engine as _;
+    use hmac::Mac;
+    let proof = match hmac::Hmac::<sha2::Sha256>::new_from_slice(app_secret.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(b"instapub app access token ");
+            mac.update(app_id.as_bytes());
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        }
+        // HMAC takes a key of any length; this arm is never taken.
+        Err(_) => String::new(),
+    };
+    format!("{app_id}|{proof}")
+}
+
+/// Whether `token` is an app token of this app: `{app-id}|{app-secret}`, or the one
+/// [`app_token`] makes. Both compared in constant time.
+pub fn is_app_token(token: &str, app_id: &str, app_secret: &str) -> bool {
+    let Some((id, rest)) = token.split_once('|') else {
+        return false;
+    };
+    id == app_id
+        && (secret_eq(rest, app_secret) || secret_eq(token, &app_token(app_id, app_secret)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +200,19 @@ mod tests {
         assert!(!secret_eq("sbx_admin_abd", "sbx_admin_abc"));
         assert!(!secret_eq("sbx_admin_ab", "sbx_admin_abc"));
         assert!(!secret_eq("", "x"));
+    }
+
+    #[test]
+    fn app_tokens_are_the_apps_own_and_no_one_elses() {
+        let t = app_token("123", "s3cret");
+        assert!(t.starts_with("123|") && t.len() > 40);
+        assert_eq!(t, app_token("123", "s3cret"));
+        assert_ne!(t, app_token("123", "other"));
+        assert!(is_app_token(&t, "123", "s3cret"));
+        assert!(is_app_token("123|s3cret", "123", "s3cret"));
+        assert!(!is_app_token(&t, "123", "other"));
+        assert!(!is_app_token(&t, "124", "s3cret"));
+        assert!(!is_app_token("123|guess", "123", "s3cret"));
+        assert!(!is_app_token("s3cret", "123", "s3cret"));
     }
 }
