@@ -55,6 +55,7 @@ mod schemas;
 mod server;
 mod store;
 mod upload;
+mod versions;
 
 pub use config::{Config, Db};
 pub use control::scenario::{AccountOut, Applied, CatalogOut, Scenario, ScenarioError};

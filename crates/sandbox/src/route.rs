@@ -1239,6 +1239,27 @@ fn is_fixed_graph_path(first: &str) -> bool {
     })
 }
 
+/// The version segment a Graph path asks for (`/v25.0/me`, `/graph.instagram.com/v22.0/me`),
+/// if it has one; the path it names, from that segment on, for Graph's 2500 when the version is
+/// unknown.
+pub fn graph_version(path: &str) -> Option<(&str, &str)> {
+    // Byte checks first: most paths have no version and fail at the `v`.
+    let mut at = usize::from(path.starts_with('/'));
+    for host in [hosts::GRAPH_FACEBOOK, hosts::GRAPH_INSTAGRAM] {
+        let rest = path.get(at..).unwrap_or("");
+        if rest.starts_with(host) && rest.get(host.len()..).is_some_and(|r| r.starts_with('/')) {
+            at += host.len() + 1;
+            break;
+        }
+    }
+    let rest = path.get(at..).unwrap_or("");
+    if !rest.starts_with('v') {
+        return None;
+    }
+    let segment = rest.split_once('/').map_or(rest, |(s, _)| s);
+    is_version(segment).then(|| (segment, path.get(at.saturating_sub(1)..).unwrap_or(path)))
+}
+
 /// A Graph version segment: `v25.0`, `v26`.
 pub fn is_version(s: &str) -> bool {
     let Some(rest) = s.strip_prefix('v') else {

@@ -261,13 +261,23 @@ async fn handle_request(app: Arc<App>, request: Request) -> Response {
                         }
                         _ => (method, parsed),
                     };
-                    crate::graph::handle(app.clone(), &method, host, parsed, &parts.headers, params)
-                        .await
+                    let version = route::graph_version(parts.uri.path());
+                    crate::graph::handle(
+                        app.clone(),
+                        &method,
+                        host,
+                        parsed,
+                        version,
+                        &parts.headers,
+                        params,
+                    )
+                    .await
                 }
                 Err(e) => crate::graph::Outcome {
                     result: Err(e),
                     usage: None,
                     network: None,
+                    version: None,
                 },
             };
             graph_response(&app, &parts, &bytes, outcome).await
@@ -352,6 +362,14 @@ async fn graph_response(
     let mut response = outcome
         .result
         .unwrap_or_else(|e| e.into_response_with(profile));
+    if let Some(v) = outcome.version {
+        // A constant name: a `&str` would be parsed and checked on every answer.
+        const FACEBOOK_API_VERSION: axum::http::HeaderName =
+            axum::http::HeaderName::from_static("facebook-api-version");
+        response
+            .headers_mut()
+            .insert(FACEBOOK_API_VERSION, HeaderValue::from_static(v));
+    }
     if let Some(usage) = &outcome.usage {
         let headers = response.headers_mut();
         // Meta sends no X-App-Usage with a (#4) throttle.

@@ -370,6 +370,7 @@ const SANDBOX_LAYERS: &[(&str, bool, &[&str])] = &[
         false,
         &[
             "hosts",
+            "versions",
             "route",
             "error",
             "identity::credentials",

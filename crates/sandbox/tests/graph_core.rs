@@ -273,3 +273,51 @@ async fn client_credentials_give_an_app_token_that_debug_token_takes_and_describ
     let refused = debug(sb.access_token().to_owned(), forged).await;
     assert_eq!(refused.error().0, 190, "{}", refused.text);
 }
+
+#[tokio::test]
+async fn every_answer_names_the_version_that_answered() {
+    let sb = Sandbox::start().await;
+    let get = |path: String| {
+        let req = reqwest::Client::new()
+            .get(format!("{}{path}", sb.base_url()))
+            .query(&[("fields", "username")])
+            .bearer_auth(sb.access_token());
+        async move {
+            let r = req.send().await.unwrap();
+            let version = r
+                .headers()
+                .get("facebook-api-version")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (version, Reply::read(r).await)
+        }
+    };
+    let user = sb.user_id();
+    // A live version answers as itself; no version, the default.
+    let (v, ok) = get(format!("/v22.0/{user}")).await;
+    ok.expect_ok();
+    assert_eq!(v.as_deref(), Some("v22.0"));
+    let (v, _) = get(format!("/{user}")).await;
+    assert_eq!(v.as_deref(), Some("v25.0"));
+    // An expired one (v19.0 ended 2026-05-21) by the oldest live one, silently.
+    let (v, ok) = get(format!("/v19.0/{user}")).await;
+    ok.expect_ok();
+    assert_eq!(v.as_deref(), Some("v21.0"));
+    // Errors carry it too.
+    let (v, refused) = get("/v24.0/1".into()).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(v.as_deref(), Some("v24.0"));
+    // A version Graph never had is a path it does not know.
+    let (_, unknown) = get(format!("/v99.0/{user}")).await;
+    unknown.expect_error(400, 2500, None);
+    assert_eq!(
+        unknown.body["error"]["message"],
+        json!(format!("Unknown path components: /v99.0/{user}"))
+    );
+    // The clock moves on: on 2027-06-01 v21.0 and v22.0 have ended too, and v23.0 answers.
+    let target: jiff::Timestamp = "2027-06-01T00:00:00Z".parse().unwrap();
+    let ahead = target.as_second() - sb.now_ms() / 1000;
+    sb.advance_clock(std::time::Duration::from_secs(ahead.max(0) as u64))
+        .await;
+    let (v, _) = get(format!("/v19.0/{user}")).await;
+    assert_eq!(v.as_deref(), Some("v23.0"));
+}

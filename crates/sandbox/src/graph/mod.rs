@@ -52,14 +52,18 @@ pub struct Outcome {
     pub usage: Option<Verdict>,
     /// A network fault to apply to the response on its way out.
     pub network: Option<Network>,
+    /// The version that answered (`crate::versions`), for the `facebook-api-version` header.
+    pub version: Option<&'static str>,
 }
 
 /// Handles one Graph request whose body has been read and parameters merged.
+/// `version` is the path's version segment and the path from it on (`route::graph_version`).
 pub async fn handle(
     app: Arc<App>,
     method: &Method,
     host: Host,
     parsed: Parsed<'_>,
+    version: Option<(&str, &str)>,
     headers: &HeaderMap,
     params: Params,
 ) -> Outcome {
@@ -67,7 +71,17 @@ pub async fn handle(
         result: Err(ApiError::new(Id::ServiceUnavailable)),
         usage: None,
         network: None,
+        version: None,
     };
+    let now = app.clock.now_ms();
+    // A version Graph does not know is a path it does not know, before anything else.
+    let Some(served) = crate::versions::answering(version.map(|(v, _)| v), now) else {
+        let path = version.map_or("", |(_, p)| p);
+        outcome.result =
+            Err(ApiError::new(Id::UnknownPathComponents).with(placeholder::PATH, path));
+        return outcome;
+    };
+    outcome.version = Some(served);
     outcome.result = dispatch(app, method, host, parsed, headers, params, &mut outcome).await;
     outcome
 }
@@ -81,6 +95,8 @@ async fn dispatch(
     params: Params,
     outcome: &mut Outcome,
 ) -> ApiResult<Response> {
+    // The virtual time the caller's token and rate limits are judged at.
+    let now = app.clock.now_ms();
     let method_name = method.as_str().to_ascii_lowercase();
     // The token endpoints authenticate with the app's credentials, not a user token.
     if let Parsed::Fixed { spec, .. } = &parsed {
@@ -113,8 +129,8 @@ async fn dispatch(
         }
     }
     let token = params::access_token(&params, headers);
-    let principal = principal::authenticate(&app, token, host).await?;
-    let verdict = app.usage.record(principal.usage_key(), app.clock.now_ms());
+    let principal = principal::authenticate(&app, token, host, now).await?;
+    let verdict = app.usage.record(principal.usage_key(), now);
     let refused = verdict.refused;
     outcome.usage = Some(verdict);
     if let Some(id) = refused {

@@ -67,7 +67,13 @@ pub struct Caller {
 }
 
 /// Resolves a token on a host.
-pub async fn authenticate(app: &App, token: Option<String>, host: Host) -> ApiResult<Principal> {
+/// `now` is the virtual time the request is answered at.
+pub async fn authenticate(
+    app: &App,
+    token: Option<String>,
+    host: Host,
+    now: i64,
+) -> ApiResult<Principal> {
     let Some(token) = token else {
         return Err(ApiError::new(Id::AccessTokenRequired));
     };
@@ -79,7 +85,6 @@ pub async fn authenticate(app: &App, token: Option<String>, host: Host) -> ApiRe
         .token(&app.store, &token)
         .await
         .map_err(|_| ApiError::new(Id::ServiceUnavailable))?;
-    let now = app.clock.now_ms();
     match found.as_deref() {
         None => Err(ApiError::new(Id::InvalidAccessToken)),
         Some(Resolved::Control {
