@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::common::{admin, browser, consent, facebook_token, fixture, seeded_media, MediaHost};
+use crate::common::{
+    admin, browser, consent, consent_form, facebook_token, fixture, seeded_media, MediaHost,
+};
 use instapub_sandbox::internals::{
     BUSINESS_NODE, COMMENT_NODE, CONTAINER_NODE, FB_USER_NODE, MEDIA_NODE, PAGE_NODE, USER_NODE,
 };
@@ -489,7 +491,7 @@ impl Stage {
                             .text()
                             .await
                             .unwrap();
-                        let form = hidden_inputs(&page_html);
+                        let form = consent_form(&page_html, None, &[], "allow");
                         browser().post(&page).form(&form)
                     }
                     _ => browser().get(&page).query(&query),
@@ -600,33 +602,6 @@ fn route_index(g: GraphRoute) -> usize {
         .iter()
         .position(|s| s.route == Route::Graph(g))
         .unwrap()
-}
-
-/// The hidden fields of a page's form, and its first account with the decision to allow.
-fn hidden_inputs(html: &str) -> Vec<(String, String)> {
-    let mut form = Vec::new();
-    let mut account = None;
-    for tag in html.split('<').filter(|t| t.starts_with("input")) {
-        let attr = |name: &str| -> Option<String> {
-            let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-            let end = tag[start..].find('"')? + start;
-            Some(
-                tag[start..end]
-                    .replace("&amp;", "&")
-                    .replace("&quot;", "\""),
-            )
-        };
-        match (attr("type").as_deref(), attr("name")) {
-            (Some("hidden" | "checkbox"), Some(name)) => {
-                form.push((name, attr("value").unwrap_or_default()))
-            }
-            (Some("radio"), Some(_)) if account.is_none() => account = attr("value"),
-            _ => {}
-        }
-    }
-    form.push(("account".into(), account.unwrap_or_default()));
-    form.push(("decision".into(), "allow".into()));
-    form
 }
 
 /// OpenAPI 3.0's `nullable` in JSON Schema's words, so a validator of JSON Schema reads it.

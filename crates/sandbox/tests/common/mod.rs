@@ -362,27 +362,15 @@ pub fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-/// Fills and submits a consent page the way a person would: every requested scope checked
-/// unless `uncheck` names it, the first account unless `account` picks one.
-pub async fn consent(
-    page_url: &str,
-    query: &[(&str, &str)],
+/// A consent page's form filled as a person would: its hidden fields, every requested scope
+/// checked unless `uncheck` names it, the first account unless `account` picks one, and the
+/// decision.
+pub fn consent_form(
+    html: &str,
     account: Option<&str>,
     uncheck: &[&str],
     decision: &str,
-) -> url::Url {
-    let http = browser();
-    let page = http.get(page_url).query(query).send().await.unwrap();
-    assert_eq!(page.status().as_u16(), 200);
-    assert!(page
-        .headers()
-        .get("content-type")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("text/html"));
-    let html = page.text().await.unwrap();
-    // Read the form: hidden fields, the radio buttons, the checkboxes.
+) -> Vec<(String, String)> {
     let mut form: Vec<(String, String)> = Vec::new();
     let mut first_radio = None;
     for tag in html.split('<').filter(|t| t.starts_with("input")) {
@@ -411,6 +399,30 @@ pub async fn consent(
     let chosen = account.map(str::to_owned).or(first_radio).unwrap();
     form.push(("account".into(), chosen));
     form.push(("decision".into(), decision.into()));
+    form
+}
+
+/// Fills and submits a consent page the way a person would: every requested scope checked
+/// unless `uncheck` names it, the first account unless `account` picks one.
+pub async fn consent(
+    page_url: &str,
+    query: &[(&str, &str)],
+    account: Option<&str>,
+    uncheck: &[&str],
+    decision: &str,
+) -> url::Url {
+    let http = browser();
+    let page = http.get(page_url).query(query).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    let form = consent_form(&html, account, uncheck, decision);
     let answer = http.post(page_url).form(&form).send().await.unwrap();
     assert_eq!(
         answer.status().as_u16(),
