@@ -814,6 +814,30 @@ catalog! {
         evidence: "REAL (Android SDK log and others); also seen during a May 2026 Meta incident for valid ids",
     }
 
+    /// `appsecret_proof` is not the HMAC of the access token under the token's app's secret.
+    InvalidAppsecretProof = graph {
+        code: 100,
+        error_type: ErrorType::GraphMethodException,
+        message: "Invalid appsecret_proof provided in the API argument",
+        summary: "appsecret_proof does not match the access token and the app's secret (wrong secret, another app's, or computed over a different token or appsecret_time).",
+        solution: "Send appsecret_proof = hex HMAC-SHA256 of the access token, keyed by the secret of the app the token belongs to (with appsecret_time: of token|time).",
+        action: fix(&["appsecret_proof"]),
+        evidence: "REAL (facebook/facebook-python-business-sdk#528: HTTP 400, type GraphMethodException, code 100; howdyai/botkit#1455; restfb/restfb#1118)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// The app has "Require App Secret" on and the call carried no `appsecret_proof`.
+    AppsecretProofRequired = graph {
+        code: 100,
+        error_type: ErrorType::GraphMethodException,
+        message: "API calls from the server require an appsecret_proof argument",
+        summary: "The app requires an app secret proof on every server call (its Require App Secret switch is on) and this call had none.",
+        solution: "Send appsecret_proof (hex HMAC-SHA256 of the access token keyed by the app secret) with every call, or turn Require App Secret off.",
+        action: fix(&["appsecret_proof"]),
+        evidence: "REAL (sromku/android-simple-facebook#160: httpResponseCode 400, code 100, GraphMethodException; thephpleague/oauth2-facebook#17; markbates/goth#96)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
     /// No access token was sent.
     AccessTokenRequired = graph {
         code: 104,
@@ -945,6 +969,17 @@ catalog! {
         action: fix(&["fields"]),
         evidence: "GUESS: Graph refuses this, but no capture of its exact text was found",
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// `/me` asked with an app access token, which has no current user.
+    MeNeedsUserToken = graph {
+        code: 2500,
+        message: "An active access token must be used to query information about the current user.",
+        summary: "/me names the token's user, and an app access token has none.",
+        solution: "Call /me with a user, Page or Instagram user token; with an app token, name the node by its id.",
+        action: fix(&["access_token"]),
+        evidence: "REAL (restfb/restfb#1513, OAuthException code 2500 for /me with an app token)",
+        note: Some("Shares code 2500 with UnknownPathComponents, which is the primary entry for classification."),
     }
 
     /// A `fields` entry the node type does not have.

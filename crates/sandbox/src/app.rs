@@ -11,6 +11,7 @@ use crate::runtime::clock::Clock;
 use crate::runtime::faults::Faults;
 use crate::runtime::rate_limit::Usage;
 use crate::runtime::request_log::RequestLog;
+use crate::runtime::switches::Switches;
 use crate::store::blobs::Blobs;
 use crate::store::{self, Account, Store, StoreError, Token};
 
@@ -37,6 +38,8 @@ pub struct App {
     pub usage: Usage,
     /// The token and node lookups, served from memory while nothing is written.
     pub reads: crate::runtime::read_cache::ReadCache,
+    /// Require App Secret and the default version, in memory (`store::settings` keeps them).
+    pub switches: Switches,
     /// The publishing quota's count, for publishes (`store::QuotaIndex`).
     pub quota: store::QuotaIndex,
     /// `http://host:port`, known once the listener is bound.
@@ -54,7 +57,7 @@ pub struct Demo {
     pub token: Token,
     /// The demo app (accepts any redirect URI), Facebook user, and the Page linking that user
     /// to the demo account.
-    pub app: store::MetaApp,
+    pub app: Arc<store::MetaApp>,
     pub fb_user: store::FbUser,
     pub page: store::Page,
 }
@@ -77,7 +80,7 @@ impl App {
         })?;
         let wanted_key = config.admin_key.clone();
         let quota = config.quota_total;
-        let (offset, admin_key, demo) = store
+        let (offset, admin_key, demo, stored_switches) = store
             .write(move |c| {
                 let tx = c.transaction()?;
                 let offset = store::clock_offset(&tx)?;
@@ -132,6 +135,10 @@ impl App {
                         None,
                     )?,
                 };
+                let switches = (
+                    store::require_appsecret_proof(&tx)?,
+                    store::default_version(&tx)?,
+                );
                 tx.commit()?;
                 Ok((
                     offset,
@@ -139,10 +146,11 @@ impl App {
                     Demo {
                         account,
                         token,
-                        app: meta_app,
+                        app: Arc::new(meta_app),
                         fb_user,
                         page,
                     },
+                    switches,
                 ))
             })
             .await?;
@@ -153,6 +161,14 @@ impl App {
             .and_then(|u| u.host_str().map(str::to_owned));
         let mut form_key = [0u8; 32];
         crate::identity::credentials::os_random(&mut form_key);
+        let switches = Switches::default();
+        switches.set_require_appsecret_proof(stored_switches.0);
+        if !switches.set_default_version(stored_switches.1.as_deref()) {
+            tracing::warn!(
+                version = stored_switches.1.as_deref().unwrap_or_default(),
+                "the stored default version is not one the sandbox knows; using its own"
+            );
+        }
         let blobs = Arc::new(blobs);
         let processing = Processing::new(
             store.clone(),
@@ -176,6 +192,7 @@ impl App {
             usage: Usage::default(),
             reads: Default::default(),
             quota: Default::default(),
+            switches,
             base_url: OnceLock::new(),
         }))
     }

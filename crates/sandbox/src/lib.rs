@@ -98,8 +98,8 @@ use control::stage;
 pub mod internals {
     pub use crate::graph::fields::{parse as parse_fields, Field, MAX_DEPTH, MAX_FIELDS};
     pub use crate::graph::view::{
-        NodeType, BUSINESS_NODE, COMMENT_NODE, CONTAINER_NODE, FB_USER_NODE, MEDIA_NODE, PAGE_NODE,
-        USER_NODE,
+        NodeType, APP_NODE, BUSINESS_NODE, COMMENT_NODE, CONTAINER_NODE, FB_USER_NODE, MEDIA_NODE,
+        PAGE_NODE, USER_NODE,
     };
     pub use crate::params::{access_token, parse_relaxed_json, Params};
 }

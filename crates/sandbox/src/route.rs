@@ -485,6 +485,12 @@ macro_rules! route_table {
                 params: graph::EdgeParams, answer: json(Page<graph::FacebookPage>),
                 summary: "The Pages a Business manages for clients",
             }
+            AppRead: GET "/{node-id}" on App {
+                hosts: [Facebook], tokens: [App, FacebookUser, Page, Instagram], needs: [],
+                fault: Accounts, handler: application(accounts::application),
+                params: graph::FieldsParams, answer: json(graph::FacebookApp),
+                summary: "Read an app (id, name, link); an app access token ({app-id}|...) or any user token",
+            }
             IgAudio: GET "/ig_audio" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page],
                 needs: [
@@ -1206,13 +1212,35 @@ fn is_param(seg: &str) -> bool {
 static TEMPLATES: std::sync::LazyLock<Vec<Vec<&'static str>>> =
     std::sync::LazyLock::new(|| ROUTES.iter().map(|s| template(s.path).collect()).collect());
 
+/// The fixed (non-node) rows of each surface, as indexes into [`ROUTES`] and [`TEMPLATES`]:
+/// matching a path looks at its own surface's rows only (the status read's profile showed the
+/// scan of every row as the largest part of routing).
+static FIXED_ROWS: std::sync::LazyLock<[Vec<usize>; 6]> = std::sync::LazyLock::new(|| {
+    let mut rows: [Vec<usize>; 6] = Default::default();
+    for (i, spec) in ROUTES.iter().enumerate() {
+        if spec.node.is_none() {
+            rows[spec.surface() as usize].push(i);
+        }
+    }
+    rows
+});
+
+/// The first segments of Graph's fixed paths (`oauth`, `debug_token`, `ig_audio`).
+static GRAPH_FIXED_FIRST: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut firsts: Vec<&'static str> = FIXED_ROWS[Surface::Graph as usize]
+        .iter()
+        .filter_map(|&i| TEMPLATES[i].first().copied())
+        .collect();
+    firsts.dedup();
+    firsts
+});
+
 /// A fixed (non-node) route of `surface` matching the segments.
 fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Parsed<'a>> {
-    for (spec, template) in ROUTES.iter().zip(TEMPLATES.iter()) {
+    for &i in &FIXED_ROWS[surface as usize] {
+        let (spec, template) = (&ROUTES[i], &TEMPLATES[i]);
         // The cheapest tests first: the segment count rules out most rows.
         if template.len() != segs.len()
-            || spec.node.is_some()
-            || spec.surface() != surface
             || !spec.methods.contains(method)
             || !template
                 .iter()
@@ -1234,9 +1262,7 @@ fn fixed<'a>(method: &Method, segs: &[&'a str], surface: Surface) -> Option<Pars
 
 /// A Graph path whose first segment is a fixed name (`ig_audio`), not a node id.
 fn is_fixed_graph_path(first: &str) -> bool {
-    ROUTES.iter().zip(TEMPLATES.iter()).any(|(s, template)| {
-        s.node.is_none() && matches!(s.route, Route::Graph(_)) && template.first() == Some(&first)
-    })
+    GRAPH_FIXED_FIRST.contains(&first)
 }
 
 /// The version segment a Graph path asks for (`/v25.0/me`, `/graph.instagram.com/v22.0/me`),

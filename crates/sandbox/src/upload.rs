@@ -88,9 +88,10 @@ async fn run(
     let params = Params::from_request(query, &HeaderMap::new(), b"").unwrap_or_default();
     let token = access_token(&params, headers);
     let unauthorized = || CatalogError::new(Id::UploadUnauthorized);
-    let principal = principal::authenticate(app, token, Host::Facebook, app.clock.now_ms())
-        .await
-        .map_err(|_| unauthorized())?;
+    let principal =
+        principal::authenticate(app, token.as_deref(), Host::Facebook, app.clock.now_ms())
+            .await
+            .map_err(|_| unauthorized())?;
     let lookup = id.clone();
     let (container, received) = app
         .store

@@ -7,7 +7,9 @@
 //!   calls "will be defaulted to the next oldest, usable version");
 //! - a version Meta never released (`v99.0`, `v2.80`), or one not released yet, is Graph's 2500
 //!   "Unknown path components";
-//! - a call without a version is answered by the default ([`crate::hosts::GRAPH_VERSION`]).
+//! - a call without a version is answered by the app's default version (the control plane's
+//!   `default_version`, [`crate::runtime::switches`]; else [`crate::hosts::GRAPH_VERSION`]),
+//!   which is judged the same way.
 //!
 //! The version that answered is the `facebook-api-version` header of every Graph answer.
 
@@ -59,10 +61,10 @@ impl Version {
     }
 }
 
-/// The version that answers a call asking for `requested` (none: the default) at `now_ms`;
+/// The version that answers a call asking for `requested` (none: `default`) at `now_ms`;
 /// `None` when Graph would not know the path (a version never or not yet released).
-pub fn answering(requested: Option<&str>, now_ms: i64) -> Option<&'static str> {
-    let asked = requested.unwrap_or(crate::hosts::GRAPH_VERSION);
+pub fn answering(requested: Option<&str>, default: &str, now_ms: i64) -> Option<&'static str> {
+    let asked = requested.unwrap_or(default);
     // Newest first: calls name recent versions.
     let version = VERSIONS.iter().rev().find(|v| v.name == asked)?;
     if version.released_ms > now_ms {
@@ -87,26 +89,42 @@ mod tests {
         day_ms(date)
     }
 
+    fn answering_now(requested: Option<&str>, now: i64) -> Option<&'static str> {
+        answering(requested, crate::hosts::GRAPH_VERSION, now)
+    }
+
+    #[test]
+    fn calls_without_a_version_are_answered_by_the_default_judged_like_any_other() {
+        let now = at("2026-12-04");
+        assert_eq!(answering(None, "v22.0", now), Some("v22.0"));
+        // A default that has since expired answers as the oldest live version.
+        assert_eq!(answering(None, "v20.0", now), Some("v21.0"));
+        assert_eq!(answering(Some("v24.0"), "v22.0", now), Some("v24.0"));
+    }
+
     #[test]
     fn live_versions_answer_as_themselves_and_expired_ones_by_the_oldest_live() {
         let now = at("2026-12-04");
-        assert_eq!(answering(Some("v25.0"), now), Some("v25.0"));
-        assert_eq!(answering(Some("v21.0"), now), Some("v21.0"));
+        assert_eq!(answering_now(Some("v25.0"), now), Some("v25.0"));
+        assert_eq!(answering_now(Some("v21.0"), now), Some("v21.0"));
         // v18 to v20 have expired: the oldest live one answers.
-        assert_eq!(answering(Some("v19.0"), now), Some("v21.0"));
-        assert_eq!(answering(Some("v20.0"), now), Some("v21.0"));
+        assert_eq!(answering_now(Some("v19.0"), now), Some("v21.0"));
+        assert_eq!(answering_now(Some("v20.0"), now), Some("v21.0"));
         // After v21's end, v22 is the oldest live one.
-        assert_eq!(answering(Some("v19.0"), at("2027-02-01")), Some("v22.0"));
-        assert_eq!(answering(None, now), Some(crate::hosts::GRAPH_VERSION));
+        assert_eq!(
+            answering_now(Some("v19.0"), at("2027-02-01")),
+            Some("v22.0")
+        );
+        assert_eq!(answering_now(None, now), Some(crate::hosts::GRAPH_VERSION));
     }
 
     #[test]
     fn versions_never_or_not_yet_released_are_unknown() {
         let now = at("2026-12-04");
-        assert_eq!(answering(Some("v99.0"), now), None);
-        assert_eq!(answering(Some("v2.80"), now), None);
+        assert_eq!(answering_now(Some("v99.0"), now), None);
+        assert_eq!(answering_now(Some("v2.80"), now), None);
         // v26.0 before its release.
-        assert_eq!(answering(Some("v26.0"), at("2026-07-01")), None);
-        assert_eq!(answering(Some("v26.0"), now), Some("v26.0"));
+        assert_eq!(answering_now(Some("v26.0"), at("2026-07-01")), None);
+        assert_eq!(answering_now(Some("v26.0"), now), Some("v26.0"));
     }
 }

@@ -321,3 +321,194 @@ async fn every_answer_names_the_version_that_answered() {
     let (v, _) = get(format!("/v19.0/{user}")).await;
     assert_eq!(v.as_deref(), Some("v23.0"));
 }
+
+/// Hex HMAC-SHA256, as every SDK computes `appsecret_proof`.
+fn hmac_hex(key: &str, message: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(message.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn appsecret_proof_is_checked_when_sent_and_required_when_the_app_says_so() {
+    use instapub_errors::Id;
+    let sb = Sandbox::start().await;
+    let read = |extra: Vec<(&'static str, String)>| {
+        let mut query = vec![("fields", "username".to_owned())];
+        query.extend(extra);
+        let req = reqwest::Client::new()
+            .get(format!("{}/v25.0/{}", sb.base_url(), sb.user_id()))
+            .bearer_auth(sb.access_token())
+            .query(&query);
+        async move { Reply::read(req.send().await.unwrap()).await }
+    };
+    let proof = hmac_hex(sb.app_secret(), sb.access_token());
+    read(vec![("appsecret_proof", proof.clone())])
+        .await
+        .expect_ok();
+    // Upper-case hex is the same proof.
+    read(vec![("appsecret_proof", proof.to_uppercase())])
+        .await
+        .expect_ok();
+    // Another secret's proof, as Meta answers it.
+    let wrong = read(vec![(
+        "appsecret_proof",
+        hmac_hex("not-the-secret", sb.access_token()),
+    )])
+    .await;
+    wrong.expect_error(400, 100, None);
+    assert_eq!(wrong.body["error"]["type"], "GraphMethodException");
+    assert_eq!(
+        wrong.body["error"]["message"],
+        Id::InvalidAppsecretProof.entry().message
+    );
+
+    // A time-bound proof: HMAC of `{token}|{appsecret_time}`, the time near now.
+    let now = sb.now_ms() / 1000;
+    let timed = |time: i64| {
+        vec![
+            (
+                "appsecret_proof",
+                hmac_hex(sb.app_secret(), &format!("{}|{time}", sb.access_token())),
+            ),
+            ("appsecret_time", time.to_string()),
+        ]
+    };
+    read(timed(now)).await.expect_ok();
+    read(timed(now - 3600)).await.expect_error(400, 100, None);
+    // The plain proof with a time the HMAC did not cover.
+    read(vec![
+        ("appsecret_proof", proof.clone()),
+        ("appsecret_time", now.to_string()),
+    ])
+    .await
+    .expect_error(400, 100, None);
+
+    // Require App Secret: no proof, no call; an app token holds the secret and needs none.
+    sb.set_app(instapub_sandbox::AppSettings {
+        require_appsecret_proof: Some(true),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let missing = read(vec![]).await;
+    missing.expect_error(400, 100, None);
+    assert_eq!(
+        missing.body["error"]["message"],
+        Id::AppsecretProofRequired.entry().message
+    );
+    read(vec![("appsecret_proof", proof.clone())])
+        .await
+        .expect_ok();
+    let app_node = reqwest::Client::new()
+        .get(format!("{}/v25.0/{}", sb.base_url(), sb.app_id()))
+        .bearer_auth(format!("{}|{}", sb.app_id(), sb.app_secret()));
+    Reply::read(app_node.send().await.unwrap())
+        .await
+        .expect_ok();
+    // The control plane reports the switch, and a reset turns it off.
+    let state = admin(&sb, reqwest::Method::GET, "/app", Value::Null).await;
+    assert_eq!(state["require_appsecret_proof"], true);
+    sb.reset().await.unwrap();
+    read(vec![]).await.expect_ok();
+}
+
+#[tokio::test]
+async fn app_tokens_read_the_app_node_and_have_no_current_user() {
+    use instapub_errors::Id;
+    let sb = Sandbox::start().await;
+    let http = reqwest::Client::new();
+    let grant = http
+        .get(format!("{}/v25.0/oauth/access_token", sb.base_url()))
+        .query(&[
+            ("client_id", sb.app_id()),
+            ("client_secret", sb.app_secret()),
+            ("grant_type", "client_credentials"),
+        ]);
+    let grant = Reply::read(grant.send().await.unwrap()).await;
+    let app_token = grant.body["access_token"].as_str().unwrap().to_owned();
+    let get = |path: String, token: String| {
+        let req = http
+            .get(format!("{}/v25.0{path}", sb.base_url()))
+            .query(&[("access_token", token)]);
+        async move { Reply::read(req.send().await.unwrap()).await }
+    };
+    let app = get(format!("/{}", sb.app_id()), app_token.clone()).await;
+    app.expect_ok();
+    assert_eq!(app.body["id"], json!(sb.app_id()));
+    assert_eq!(app.body["name"], "instapub demo app");
+    // Any user token reads an app's public fields too; fields it has no value for are left out.
+    let by_user = get(
+        format!("/{}?fields=name,link,category", sb.app_id()),
+        sb.access_token().to_owned(),
+    )
+    .await;
+    by_user.expect_ok();
+    assert!(by_user.body["link"]
+        .as_str()
+        .unwrap()
+        .ends_with(sb.app_id()));
+    assert!(by_user.body.get("category").is_none(), "{}", by_user.text);
+    // `/me` names a user, and an app token has none.
+    let me = get("/me".into(), app_token.clone()).await;
+    me.expect_error(400, 2500, None);
+    assert_eq!(
+        me.body["error"]["message"],
+        Id::MeNeedsUserToken.entry().message
+    );
+    // An Instagram account is not the app's to read.
+    get(format!("/{}", sb.user_id()), app_token.clone())
+        .await
+        .expect_error(400, 100, Some(33));
+    // `{app-id}|{app-secret}` is the same app token; a wrong secret is no token.
+    get("/me".into(), format!("{}|{}", sb.app_id(), sb.app_secret()))
+        .await
+        .expect_error(400, 2500, None);
+    get("/me".into(), format!("{}|guess", sb.app_id()))
+        .await
+        .expect_error(400, 190, None);
+}
+
+#[tokio::test]
+async fn calls_without_a_version_use_the_apps_default_version() {
+    let sb = Sandbox::start().await;
+    let version = || async {
+        let r = reqwest::Client::new()
+            .get(format!("{}/{}", sb.base_url(), sb.user_id()))
+            .bearer_auth(sb.access_token())
+            .send()
+            .await
+            .unwrap();
+        r.headers()["facebook-api-version"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(version().await, "v25.0");
+    let set = admin(
+        &sb,
+        reqwest::Method::PATCH,
+        "/app",
+        json!({"default_version": "v22.0"}),
+    )
+    .await;
+    assert_eq!(set["default_version"], "v22.0", "{set}");
+    assert_eq!(version().await, "v22.0");
+    // A version the sandbox does not know is refused, and nothing changes.
+    let refused = reqwest::Client::new()
+        .patch(format!("{}/_sandbox/app", sb.base_url()))
+        .bearer_auth(sb.admin_key())
+        .header("content-type", "application/json")
+        .body(json!({"default_version": "v99.0"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("v99.0"));
+    assert_eq!(version().await, "v22.0");
+}

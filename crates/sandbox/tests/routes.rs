@@ -8,7 +8,8 @@ use crate::common::{
     admin, browser, consent, consent_form, facebook_token, fixture, seeded_media, MediaHost,
 };
 use instapub_sandbox::internals::{
-    BUSINESS_NODE, COMMENT_NODE, CONTAINER_NODE, FB_USER_NODE, MEDIA_NODE, PAGE_NODE, USER_NODE,
+    APP_NODE, BUSINESS_NODE, COMMENT_NODE, CONTAINER_NODE, FB_USER_NODE, MEDIA_NODE, PAGE_NODE,
+    USER_NODE,
 };
 use instapub_sandbox::routes::{
     answer_schema, CdnRoute, ControlRoute, DashboardRoute, FaultTarget, GraphRoute, Host,
@@ -47,6 +48,8 @@ struct Stage {
     business: String,
     user_token: String,
     page_token: String,
+    /// `{app-id}|{app-secret}`, the app access token anyone holding the secret can write.
+    app_token: String,
 }
 
 impl Stage {
@@ -101,7 +104,9 @@ impl Stage {
             .as_str()
             .unwrap()
             .to_owned();
+        let app_token = format!("{}|{}", sb.app_id(), sb.app_secret());
         Stage {
+            app_token,
             sb,
             _media_host: media_host,
             container,
@@ -134,6 +139,7 @@ impl Stage {
                         self.sb.facebook_user_id()
                     }
                     ("{node-id}", Some(NodeKind::Page)) => self.sb.page_id(),
+                    ("{node-id}", Some(NodeKind::App)) => self.sb.app_id(),
                     ("{business-id}", _) | ("{node-id}", Some(NodeKind::Business)) => {
                         &self.business
                     }
@@ -165,6 +171,8 @@ impl Stage {
             Some(Token::FacebookUser) => Some(self.user_token.as_str()),
             Some(Token::Page) => Some(self.page_token.as_str()),
             Some(Token::Admin) => Some(self.sb.admin_key()),
+            // A route the pipeline authenticates takes an app access token.
+            Some(Token::App) if !spec.is_public() => Some(self.app_token.as_str()),
             _ => None,
         };
         match token {
@@ -417,6 +425,7 @@ impl Stage {
                 GraphRoute::FbUserBusinesses | GraphRoute::BusinessRead => {
                     req.query(&[("fields", all_fields(BUSINESS_NODE.fields))])
                 }
+                GraphRoute::AppRead => req.query(&[("fields", all_fields(APP_NODE.fields))]),
                 GraphRoute::IgAudio => {
                     req.query(&[("audio_type", "music"), ("user_id", sb.user_id())])
                 }
@@ -787,6 +796,7 @@ async fn node_schemas_have_the_node_types_fields() {
         ("FacebookUser", &FB_USER_NODE),
         ("FacebookPage", &PAGE_NODE),
         ("FacebookBusiness", &BUSINESS_NODE),
+        ("FacebookApp", &APP_NODE),
     ] {
         let mut documented: Vec<&str> = doc["components"]["schemas"][schema]["properties"]
             .as_object()

@@ -58,6 +58,10 @@ export interface AppSettings {
   ads_audio_swap_enabled?: boolean | null;
   app_calls_per_hour?: number | null;
   account_calls_per_hour?: number | null;
+  /** Meta's "Require App Secret": Graph calls with a user, Page or Instagram token must carry `appsecret_proof`. */
+  require_appsecret_proof?: boolean | null;
+  /** The Graph version that answers calls without one in the path (`v21.0` ...). */
+  default_version?: string | null;
 }
 
 /** App-wide settings and the media store's use. */
@@ -65,6 +69,10 @@ export interface AppState {
   app_calls_per_hour: number;
   account_calls_per_hour: number;
   ads_audio_swap_enabled: boolean;
+  /** Meta's "Require App Secret" switch. */
+  require_appsecret_proof: boolean;
+  /** The version that answers calls without one. */
+  default_version: string;
   media_store: MediaStore;
 }
 

@@ -471,6 +471,11 @@ pub struct AppSettings {
     pub app_calls_per_hour: Option<u32>,
     #[schemars(range(min = 1))]
     pub account_calls_per_hour: Option<u32>,
+    /// Meta's "Require App Secret": Graph calls with a user, Page or Instagram token must carry
+    /// `appsecret_proof`.
+    pub require_appsecret_proof: Option<bool>,
+    /// The Graph version that answers calls without one in the path (`v21.0` ...).
+    pub default_version: Option<String>,
 }
 
 fn valid_username(u: &str) -> bool {
@@ -915,6 +920,18 @@ pub async fn set_app(app: &App, s: &AppSettings) -> Result<(), StageError> {
     if s.app_calls_per_hour == Some(0) || s.account_calls_per_hour == Some(0) {
         return Err(invalid("call limits must be at least 1 per hour"));
     }
+    if let Some(v) = &s.default_version {
+        if crate::versions::VERSIONS
+            .iter()
+            .all(|known| known.name != v)
+        {
+            let known: Vec<&str> = crate::versions::VERSIONS.iter().map(|v| v.name).collect();
+            return Err(invalid(format!(
+                "default_version {v:?} is not a Graph version the sandbox knows ({})",
+                known.join(", ")
+            )));
+        }
+    }
     let mut limits: rate_limit::Limits = app.usage.limits();
     if let Some(n) = s.app_calls_per_hour {
         limits.app_calls_per_hour = n;
@@ -926,6 +943,19 @@ pub async fn set_app(app: &App, s: &AppSettings) -> Result<(), StageError> {
         app.store
             .write(move |c| store::set_ads_audio_swap_enabled(c, on))
             .await?;
+    }
+    if let Some(on) = s.require_appsecret_proof {
+        app.store
+            .write(move |c| store::set_require_appsecret_proof(c, on))
+            .await?;
+        app.switches.set_require_appsecret_proof(on);
+    }
+    if let Some(v) = s.default_version.clone() {
+        app.store
+            .write(move |c| store::set_default_version(c, Some(&v)))
+            .await?;
+        app.switches
+            .set_default_version(s.default_version.as_deref());
     }
     app.usage.set_limits(limits);
     Ok(())
@@ -981,6 +1011,7 @@ pub async fn reset(app: &App) -> Result<(), store::StoreError> {
     app.log.clear();
     app.faults.clear();
     app.usage.clear();
+    app.switches.clear();
     Ok(())
 }
 
@@ -992,6 +1023,8 @@ pub async fn app_state(app: &App) -> Result<answer::AppState, store::StoreError>
         app_calls_per_hour: limits.app_calls_per_hour,
         account_calls_per_hour: limits.account_calls_per_hour,
         ads_audio_swap_enabled: audio,
+        require_appsecret_proof: app.switches.require_appsecret_proof(),
+        default_version: app.switches.default_version().to_owned(),
         media_store: answer::MediaStore {
             used_bytes: app.blobs.used(),
             max_bytes: app.blobs.cap(),

@@ -13,13 +13,13 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::fields::{self, Field};
-use super::view::{select, Out, View, BUSINESS_NODE, FB_USER_NODE, PAGE_NODE};
+use super::view::{select, Out, View, APP_NODE, BUSINESS_NODE, FB_USER_NODE, PAGE_NODE};
 use crate::app::App;
 use crate::error::{graph_ok, invalid, store_failed, ApiError, ApiResult};
 use crate::hosts;
 use crate::identity::principal::{Principal, Who};
 use crate::params::Params;
-use crate::store::{self, Business, FbUser, LoginToken, Node, Page, TokenKind};
+use crate::store::{self, Business, FbUser, LoginToken, MetaApp, Node, Page, TokenKind};
 use instapub_errors::Id;
 
 /// Pages per page of `/me/accounts` when no limit is given, and at most.
@@ -49,6 +49,8 @@ pub async fn can_read(app: &App, principal: &Principal, node: &Node) -> ApiResul
         }
         (Who::FacebookUser(me), Node::Business(b)) => &b.owner_id == me,
         (Who::Page(mine, _), Node::Page(p)) => mine.id == p.id,
+        // An app's public fields are anyone's to read.
+        (_, Node::App(_)) => true,
         _ => false,
     })
 }
@@ -140,6 +142,32 @@ pub async fn business(fb: &Facebook, b: &Business) -> ApiResult<Response> {
     let b = b.clone();
     fb.render(move |_, _, fields, _| render_business(&b, fields))
         .await
+}
+
+/// `GET /{app-id}`: a Meta app's public fields (id and name by default).
+pub async fn application(fb: &Facebook, a: &MetaApp) -> ApiResult<Response> {
+    let (id, name) = (a.id.clone(), a.name.clone());
+    fb.render(move |_, _, fields, _| {
+        let defaults;
+        let fields = if fields.is_empty() {
+            defaults = [Field::named("name")];
+            &defaults[..]
+        } else {
+            fields
+        };
+        select(&id, fields, &APP_NODE, |f| {
+            Ok(match f.name.as_str() {
+                "name" => Out::Plain(Some(json!(name))),
+                "link" => Out::Plain(Some(json!(format!(
+                    "https://www.facebook.com/games/?app_id={id}"
+                )))),
+                // Fields the sandbox's apps have no value for, which Graph leaves out.
+                "category" | "namespace" | "description" => Out::Plain(None),
+                _ => Out::Unknown,
+            })
+        })
+    })
+    .await
 }
 
 /// `GET /{facebook-user-id}/accounts`: the Pages the user administers, paged.

@@ -75,7 +75,8 @@ pub async fn handle(
     };
     let now = app.clock.now_ms();
     // A version Graph does not know is a path it does not know, before anything else.
-    let Some(served) = crate::versions::answering(version.map(|(v, _)| v), now) else {
+    let default = app.switches.default_version();
+    let Some(served) = crate::versions::answering(version.map(|(v, _)| v), default, now) else {
         let path = version.map_or("", |(_, p)| p);
         outcome.result =
             Err(ApiError::new(Id::UnknownPathComponents).with(placeholder::PATH, path));
@@ -129,7 +130,13 @@ async fn dispatch(
         }
     }
     let token = params::access_token(&params, headers);
-    let principal = principal::authenticate(&app, token, host, now).await?;
+    let principal = principal::authenticate(&app, token.as_deref(), host, now).await?;
+    principal.check_appsecret_proof(
+        token.as_deref().unwrap_or_default(),
+        &params,
+        app.switches.require_appsecret_proof(),
+        now,
+    )?;
     let verdict = app.usage.record(principal.usage_key(), now);
     let refused = verdict.refused;
     outcome.usage = Some(verdict);
@@ -140,7 +147,7 @@ async fn dispatch(
         Parsed::Fixed { spec, .. } => (spec, None),
         Parsed::Node { id, edge } => {
             let node_id = if id == "me" {
-                principal.me().to_owned()
+                principal.me()?.to_owned()
             } else {
                 id.to_owned()
             };
@@ -286,7 +293,7 @@ impl Call {
         Ok((ctx, self.node))
     }
 
-    /// A Facebook user's, Page's or Business's request.
+    /// A Facebook user's, Page's, Business's or app's request.
     fn into_facebook(self) -> ApiResult<(accounts::Facebook, Arc<Node>)> {
         let (Some(principal), Some(node)) = (self.principal, self.node) else {
             return Err(shape_mismatch());
@@ -353,6 +360,13 @@ macro_rules! graph_dispatch {
         let (fb, node) = $call.into_facebook()?;
         match &*node {
             Node::Page(p) => $h(&fb, p).await,
+            _ => Err(shape_mismatch()),
+        }
+    }};
+    (@application $h:path, $call:ident) => {{
+        let (fb, node) = $call.into_facebook()?;
+        match &*node {
+            Node::App(a) => $h(&fb, a).await,
             _ => Err(shape_mismatch()),
         }
     }};

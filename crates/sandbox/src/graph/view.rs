@@ -117,6 +117,14 @@ pub const BUSINESS_NODE: NodeType = NodeType {
     fields: &["id", "name"],
 };
 
+/// A Meta app (Graph's Application node): the fields Meta's reference lists that the sandbox
+/// has values for; the others of the reference are answered as Graph answers unset fields, left
+/// out.
+pub const APP_NODE: NodeType = NodeType {
+    name: "Application",
+    fields: &["id", "name", "link", "category", "namespace", "description"],
+};
+
 impl NodeKind {
     /// The node type of this kind: Graph's name and the fields it has.
     pub fn node_type(self) -> &'static NodeType {
@@ -128,6 +136,7 @@ impl NodeKind {
             NodeKind::FbUser => &FB_USER_NODE,
             NodeKind::Page => &PAGE_NODE,
             NodeKind::Business => &BUSINESS_NODE,
+            NodeKind::App => &APP_NODE,
         }
     }
 }
@@ -211,10 +220,11 @@ impl View<'_> {
             Node::Media(m) => self.media(m, fields),
             Node::Container(k) => container(k, self.now, fields),
             Node::Comment(k) => self.comment(k, fields),
-            // Facebook users, Pages and Businesses are rendered by `super::accounts`.
+            // Facebook users, Pages, Businesses and apps are rendered by `super::accounts`.
             Node::FbUser(u) => Ok(json!({ "id": u.id })),
             Node::Page(p) => Ok(json!({ "id": p.id })),
             Node::Business(b) => Ok(json!({ "id": b.id })),
+            Node::App(a) => Ok(json!({ "id": a.id })),
         }
     }
 

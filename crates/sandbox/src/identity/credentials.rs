@@ -148,6 +148,25 @@ pub fn secret_eq(presented: &str, real: &str) -> bool {
     presented.len() == real.len() && bool::from(presented.as_bytes().ct_eq(real.as_bytes()))
 }
 
+/// Hex HMAC-SHA256 of the concatenated `parts`, keyed by `key` (app secret proofs, webhook
+/// signatures).
+pub fn hmac_hex(key: &str, parts: &[&[u8]]) -> String {
+    use hmac::Mac;
+    use std::fmt::Write as _;
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()) else {
+        // HMAC takes a key of any length; this arm is never taken.
+        return String::new();
+    };
+    for part in parts {
+        mac.update(part);
+    }
+    let mut out = String::with_capacity(64);
+    for b in mac.finalize().into_bytes() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 /// The app access token `grant_type=client_credentials` answers: `{app-id}|{proof}`, the proof
 /// an HMAC of the app's id keyed by its secret, so it needs no storage and only the secret's
 /// holder can make it (Meta's have the same `id|...` form).

@@ -1,6 +1,6 @@
 //! The sandbox's running state beside the store, shared by every surface: the virtual clock,
-//! rate-limit accounting, fault rules, the request log, the in-memory read cache, and `Range`
-//! answers for served bytes.
+//! rate-limit accounting, fault rules, the request log, the in-memory read cache, the app switches
+//! every request consults, and `Range` answers for served bytes.
 
 pub mod clock;
 pub mod faults;
@@ -8,3 +8,4 @@ pub mod ranged;
 pub mod rate_limit;
 pub mod read_cache;
 pub mod request_log;
+pub mod switches;

@@ -11,30 +11,35 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::store::{self, Account, LoginToken, Node, Store, StoreError, Who};
+use crate::store::{self, Account, LoginToken, MetaApp, Node, Store, StoreError, Who};
 
 /// Entries kept at most; past it the cache starts over (random tokens cannot grow it).
 const CAPACITY: usize = 10_000;
 
 type Entries<T> = Mutex<HashMap<String, (u64, Option<Arc<T>>)>>;
 
-/// An access token as requests use it.
+/// An access token as requests use it, with the app it belongs to (whose secret signs its
+/// `appsecret_proof`).
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // always behind an `Arc`
 pub enum Resolved {
-    /// A control-plane token, bound to one account.
+    /// A control-plane token, bound to one account; the demo app's.
     Control {
         permissions: Arc<[String]>,
         /// Virtual-clock ms; `None` never expires.
         expires_at: Option<i64>,
         account: Account,
+        app: Arc<MetaApp>,
     },
     /// A token a login flow minted, and who it speaks for.
     Login {
         login: LoginToken,
         permissions: Arc<[String]>,
         who: Who,
+        app: Arc<MetaApp>,
     },
+    /// An app access token: `{app-id}|{app-secret}` or the one `client_credentials` answers.
+    App { app: Arc<MetaApp> },
 }
 
 /// See the module docs.
@@ -63,37 +68,22 @@ fn put<T>(map: &Entries<T>, key: &str, generation: u64, value: Option<Arc<T>>) {
 impl ReadCache {
     /// What an access token is: a control-plane token, a login token, or neither (a bad
     /// token, remembered as such too).
+    /// `demo_app` is the app control-plane tokens belong to.
     pub async fn token(
         &self,
         store: &Store,
         token: &str,
+        demo_app: &Arc<MetaApp>,
     ) -> Result<Option<Arc<Resolved>>, StoreError> {
         let generation = store.generation();
         if let Some(hit) = get(&self.tokens, token, generation) {
             return Ok(hit);
         }
         let t = token.to_owned();
-        let control = store
-            .lookup(move |c| store::token_with_account(c, &t))
+        let demo = Arc::clone(demo_app);
+        let found = store
+            .lookup(move |c| resolve(c, &t, Arc::clone(&demo)))
             .await?;
-        let found = match control {
-            Some((token, account)) => Some(Resolved::Control {
-                permissions: token.permissions.into(),
-                expires_at: token.expires_at,
-                account,
-            }),
-            None => {
-                let t = token.to_owned();
-                store
-                    .lookup(move |c| store::login_principal(c, &t))
-                    .await?
-                    .map(|(login, who)| Resolved::Login {
-                        permissions: login.scopes.as_slice().into(),
-                        login,
-                        who,
-                    })
-            }
-        };
         let found = found.map(Arc::new);
         put(&self.tokens, token, generation, found.clone());
         Ok(found)
@@ -113,4 +103,40 @@ impl ReadCache {
         put(&self.nodes, id, generation, found.clone());
         Ok(found)
     }
+}
+
+/// What a token is, read from the store (the cache's miss path).
+fn resolve(
+    c: &rusqlite::Connection,
+    token: &str,
+    demo_app: Arc<MetaApp>,
+) -> Result<Option<Resolved>, StoreError> {
+    if let Some((token, account)) = store::token_with_account(c, token)? {
+        return Ok(Some(Resolved::Control {
+            permissions: token.permissions.into(),
+            expires_at: token.expires_at,
+            account,
+            app: demo_app,
+        }));
+    }
+    if let Some((login, who)) = store::login_principal(c, token)? {
+        let Some(app) = store::app(c, &login.app_id)? else {
+            return Ok(None);
+        };
+        return Ok(Some(Resolved::Login {
+            permissions: login.scopes.as_slice().into(),
+            login,
+            who,
+            app: Arc::new(app),
+        }));
+    }
+    // `{app-id}|...`: an app token when the app exists and the rest is its secret or proof.
+    if let Some((id, _)) = token.split_once('|') {
+        if let Some(app) = store::app(c, id)? {
+            if crate::identity::credentials::is_app_token(token, &app.id, &app.secret) {
+                return Ok(Some(Resolved::App { app: Arc::new(app) }));
+            }
+        }
+    }
+    Ok(None)
 }

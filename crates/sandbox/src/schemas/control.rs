@@ -84,6 +84,10 @@ pub struct AppState {
     pub app_calls_per_hour: u32,
     pub account_calls_per_hour: u32,
     pub ads_audio_swap_enabled: bool,
+    /// Meta's "Require App Secret" switch.
+    pub require_appsecret_proof: bool,
+    /// The version that answers calls without one.
+    pub default_version: String,
     pub media_store: MediaStore,
 }
 

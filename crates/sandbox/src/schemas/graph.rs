@@ -454,6 +454,17 @@ pub struct FacebookBusiness {
     pub name: Option<String>,
 }
 
+/// A Meta app (Graph's Application node).
+#[derive(Debug, JsonSchema)]
+pub struct FacebookApp {
+    pub id: String,
+    pub name: Option<String>,
+    pub link: Option<String>,
+    pub category: Option<String>,
+    pub namespace: Option<String>,
+    pub description: Option<String>,
+}
+
 /// One scope of `GET /{facebook-user-id}/permissions`.
 #[derive(Debug, JsonSchema)]
 pub struct PermissionStatus {

@@ -485,6 +485,8 @@ pub enum Who {
     FacebookUser(String),
     /// A Facebook Page (Page token), and the Instagram account linked to it.
     Page(Page, Option<Account>),
+    /// An app itself (an app access token, `{app-id}|...`; no stored row): its id.
+    App(String),
 }
 
 /// A token a login flow minted, and who it speaks for (none when that is gone).

@@ -50,8 +50,9 @@ pub use media::{
 pub use nodes::{node, Node, NodeKind};
 pub use quota::QuotaIndex;
 pub use settings::{
-    admin_key, ads_audio_swap_enabled, clock_offset, scenario_applied, set_admin_key,
-    set_ads_audio_swap_enabled, set_clock_offset, set_scenario_applied,
+    admin_key, ads_audio_swap_enabled, clock_offset, default_version, require_appsecret_proof,
+    scenario_applied, set_admin_key, set_ads_audio_swap_enabled, set_clock_offset,
+    set_default_version, set_require_appsecret_proof, set_scenario_applied,
 };
 pub use shop::{catalogs, insert_catalog, Catalog, NewProduct, Product};
 

@@ -9,6 +9,8 @@ const ADMIN_KEY: &str = "admin_key";
 const CLOCK_OFFSET: &str = "clock_offset_ms";
 const ADS_AUDIO_SWAP: &str = "ads_audio_swap_enabled";
 const SCENARIO_APPLIED: &str = "scenario_applied";
+const REQUIRE_APPSECRET_PROOF: &str = "require_appsecret_proof";
+const DEFAULT_VERSION: &str = "default_graph_version";
 
 pub fn admin_key(c: &Connection) -> StoreResult<Option<String>> {
     meta_get(c, ADMIN_KEY)
@@ -38,6 +40,30 @@ pub fn set_ads_audio_swap_enabled(c: &Connection, on: bool) -> StoreResult<()> {
     meta_set(c, ADS_AUDIO_SWAP, if on { "1" } else { "0" })
 }
 
+/// Meta's "Require App Secret" switch: calls with a user token must carry `appsecret_proof`.
+pub fn require_appsecret_proof(c: &Connection) -> StoreResult<bool> {
+    Ok(meta_get(c, REQUIRE_APPSECRET_PROOF)?.as_deref() == Some("1"))
+}
+
+pub fn set_require_appsecret_proof(c: &Connection, on: bool) -> StoreResult<()> {
+    meta_set(c, REQUIRE_APPSECRET_PROOF, if on { "1" } else { "0" })
+}
+
+/// The app's default Graph version (`None`: the sandbox's).
+pub fn default_version(c: &Connection) -> StoreResult<Option<String>> {
+    meta_get(c, DEFAULT_VERSION)
+}
+
+pub fn set_default_version(c: &Connection, version: Option<&str>) -> StoreResult<()> {
+    match version {
+        Some(v) => meta_set(c, DEFAULT_VERSION, v),
+        None => {
+            c.execute("DELETE FROM meta WHERE key = ?1", [DEFAULT_VERSION])?;
+            Ok(())
+        }
+    }
+}
+
 pub fn scenario_applied(c: &Connection) -> StoreResult<bool> {
     Ok(meta_get(c, SCENARIO_APPLIED)?.is_some())
 }
@@ -48,6 +74,8 @@ pub fn set_scenario_applied(c: &Connection) -> StoreResult<()> {
 
 /// Forgets the settings a reset undoes (app switches and the clock).
 pub fn clear_for_reset(c: &Connection) -> StoreResult<()> {
-    c.execute("DELETE FROM meta WHERE key = ?1", [ADS_AUDIO_SWAP])?;
+    for key in [ADS_AUDIO_SWAP, REQUIRE_APPSECRET_PROOF, DEFAULT_VERSION] {
+        c.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+    }
     set_clock_offset(c, 0)
 }

@@ -78,12 +78,16 @@ class AppSettings(TypedDict, total=False):
     ads_audio_swap_enabled: Optional[bool]
     app_calls_per_hour: Optional[int]
     account_calls_per_hour: Optional[int]
+    require_appsecret_proof: Optional[bool]
+    default_version: Optional[str]
 
 
 class _AppStateRequired(TypedDict):
     app_calls_per_hour: int
     account_calls_per_hour: int
     ads_audio_swap_enabled: bool
+    require_appsecret_proof: bool
+    default_version: str
     media_store: "MediaStore"
 
 
