@@ -82,6 +82,30 @@ try:
     insights = list(IGMedia(media["id"]).get_insights(params={"metric": ["likes", "comments", "reach"]}))
     assert [(i["name"], i["values"][0]["value"]) for i in insights] == [("likes", 0), ("comments", 3), ("reach", 0)], insights
     print("read side: media, comments, replies, hide, delete, insights")
+
+    # The SDK's own batch API: one POST /v25.0/ with batch=[...], the token in the query; each
+    # answer goes to its request's callback, a failure with Graph's error for that call alone.
+    answers, failures = [], []
+    batch = api.new_batch()
+    IGUser(user).api_get(fields=["username"], batch=batch,
+                         success=lambda r: answers.append(r.json()), failure=failures.append)
+    IGMedia(media["id"]).api_get(fields=["caption"], batch=batch,
+                                 success=lambda r: answers.append(r.json()), failure=failures.append)
+    IGMedia("1234").api_get(fields=["caption"], batch=batch,
+                            success=lambda r: answers.append(r.json()), failure=failures.append)
+    ig.create_media(params={"image_url": photo, "caption": "from a batch"}, batch=batch,
+                    success=lambda r: answers.append(r.json()), failure=failures.append)
+    left = batch.execute()
+    assert left is None, "the SDK was asked to resend operations"
+    assert [sorted(a) for a in answers[:2]] == [["id", "username"], ["caption", "id"]], answers
+    assert answers[1]["caption"] == "from the official SDK", answers
+    assert "id" in answers[2], answers
+    assert len(failures) == 1, failures
+    error = failures[0].error()
+    assert error.api_error_code() == 100 and error.api_error_subcode() == 33, error
+    made = json.loads(urllib.request.urlopen(f"{base}/v25.0/{answers[2]['id']}?fields=status_code&access_token={token}").read())
+    assert made["status_code"] in ("IN_PROGRESS", "FINISHED"), made
+    print("batch: 3 answers and 1 failure, each to its callback")
     print("ok")
 finally:
     p.terminate()

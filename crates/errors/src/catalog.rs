@@ -982,6 +982,61 @@ catalog! {
         note: Some("Shares code 2500 with UnknownPathComponents, which is the primary entry for classification."),
     }
 
+    /// `?ids=` named more nodes than one call may read.
+    TooManyIds = graph {
+        code: 100,
+        message: "(#100) Too many IDs. Maximum: {maximum}. Provided: {provided}.",
+        summary: "A multi-id read (?ids=) named more than 50 ids.",
+        solution: "Read at most 50 ids per call; split the list, or send a batch request.",
+        action: fix(&["ids"]),
+        evidence: "REAL text (a client library's test of Graph's answer, snarfed/webutil tests/test_util.py); the limit of 50 since v2.2 (restfb/restfb#157, citing Meta's upgrade guide)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// `?ids=` named an id Graph cannot find: the whole read fails.
+    AliasesNotFound = graph {
+        code: 803,
+        message: "(#803) Some of the aliases you requested do not exist: {ids}",
+        summary: "A multi-id read (?ids=) named ids that do not exist or the token cannot see; no partial answer is given.",
+        solution: "Drop or correct the ids the message lists, or read them one by one to keep the others.",
+        action: fix(&["ids"]),
+        evidence: "REAL (mobolic/facebook-sdk#315 and #271, nov/fb_graph's spec: OAuthException code 803)",
+    }
+
+    /// A feature Meta removed from the version the call asked for.
+    DeprecatedForVersion = graph {
+        code: 12,
+        message: "(#12) {feature} is deprecated for versions {version} and higher",
+        summary: "The call uses something the requested Graph version no longer has (root ?ids= reads from v26.0).",
+        solution: "Ask an older version in the path, or do it the newer way (one GET per node, or a batch request).",
+        action: fix(&["version"]),
+        evidence: "REAL form (restfb/restfb#997: '(#12) singular statuses API is deprecated for versions v2.4 and higher', code 12); root ids= removed in v26.0 (restfb/restfb#1692); the feature's wording here is a GUESS",
+    }
+
+    /// A batch request with more operations than Graph runs in one.
+    BatchTooLarge = graph {
+        code: 100,
+        error_type: ErrorType::GraphBatchException,
+        message: "Too many requests in batch message. Maximum batch size is {maximum}",
+        summary: "A batch request (POST / with batch=[...]) held more than 50 operations.",
+        solution: "Send at most 50 operations per batch; split larger sets into several batches.",
+        action: fix(&["batch"]),
+        evidence: "message and type REAL (jgorset/facepy tests/test_graph_api.py, Graph's answer as a client library records it); the limit of 50 is Meta's (developers.facebook.com/docs/graph-api/batch-requests); code GUESS (the recorded body has none)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A batch operation depends on a name no earlier operation has.
+    BatchUnresolvedDependency = graph {
+        code: 100,
+        error_type: ErrorType::GraphBatchException,
+        message: "Request {position} cannot depend on an unresolved request with name {param}. Requests can only depend on preceding requests",
+        summary: "A batch operation's depends_on or {result=name:...} reference names no earlier operation.",
+        solution: "Give the operation depended on a name, and put it before the operations that use it.",
+        action: fix(&["batch"]),
+        evidence: "message and type REAL (arsduo/koala's batch spec records Graph's answer, with doubled spaces we leave out); code GUESS",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
     /// A `fields` entry the node type does not have.
     NonexistingField = graph {
         code: 100,

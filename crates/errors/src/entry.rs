@@ -11,8 +11,11 @@ use serde::Serialize;
 pub enum ErrorType {
     /// Used by nearly every Graph error, including throttling and parameter errors.
     OAuthException,
-    /// Used for "object does not exist / unsupported request" (code 100, subcode 33).
+    /// Used for "object does not exist / unsupported request" (code 100, subcode 33), and for
+    /// app secret proofs.
     GraphMethodException,
+    /// A batch request refused as a whole (too many operations, a dependency on nothing).
+    GraphBatchException,
 }
 
 impl ErrorType {
@@ -21,6 +24,7 @@ impl ErrorType {
         match self {
             ErrorType::OAuthException => "OAuthException",
             ErrorType::GraphMethodException => "GraphMethodException",
+            ErrorType::GraphBatchException => "GraphBatchException",
         }
     }
 }

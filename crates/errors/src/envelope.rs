@@ -49,6 +49,11 @@ pub mod placeholder {
     pub const METRIC: &str = "metric";
     pub const PERIOD: &str = "period";
     pub const HOST: &str = "host";
+    pub const IDS: &str = "ids";
+    pub const MAXIMUM: &str = "maximum";
+    pub const PROVIDED: &str = "provided";
+    pub const FEATURE: &str = "feature";
+    pub const VERSION: &str = "version";
 
     /// Every placeholder the catalog may use.
     pub const ALL: &[&str] = &[
@@ -85,6 +90,11 @@ pub mod placeholder {
         METRIC,
         PERIOD,
         HOST,
+        IDS,
+        MAXIMUM,
+        PROVIDED,
+        FEATURE,
+        VERSION,
     ];
 }
 

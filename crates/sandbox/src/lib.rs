@@ -96,6 +96,7 @@ use control::stage;
 /// Internals exposed for the fuzz targets and property tests; not a stable API.
 #[doc(hidden)]
 pub mod internals {
+    pub use crate::graph::batch::{Plan as BatchPlan, MAX_OPERATIONS};
     pub use crate::graph::fields::{parse as parse_fields, Field, MAX_DEPTH, MAX_FIELDS};
     pub use crate::graph::view::{
         NodeType, APP_NODE, BUSINESS_NODE, COMMENT_NODE, CONTAINER_NODE, FB_USER_NODE, MEDIA_NODE,

@@ -276,6 +276,19 @@ impl Params {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.map.keys().map(String::as_str)
     }
+
+    /// Sets a parameter, replacing any value it had.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.map
+            .insert(name.to_owned(), Value::String(value.to_owned()));
+    }
+
+    /// Removes a parameter, giving its value as text.
+    pub fn take(&mut self, name: &str) -> Option<String> {
+        let text = self.str(name);
+        self.map.remove(name);
+        text
+    }
 }
 
 /// Most parts a multipart body may have (Graph calls send a handful).

@@ -485,6 +485,18 @@ macro_rules! route_table {
                 params: graph::EdgeParams, answer: json(Page<graph::FacebookPage>),
                 summary: "The Pages a Business manages for clients",
             }
+            Ids: GET "/" {
+                hosts: [Facebook, Instagram], tokens: [Public], needs: [], fault: None,
+                handler: calls(ids::read),
+                params: graph::IdsParams, answer: json(graph::NodesById),
+                summary: "Several nodes at once (ids=a,b with fields), keyed by id; each id is read, authenticated and counted as GET /{id} would be",
+            }
+            Batch: POST "/" {
+                hosts: [Facebook, Instagram], tokens: [Public], needs: [], fault: None,
+                handler: calls(batch::run),
+                params: graph::BatchParams, answer: json(Vec<Option<graph::BatchAnswer>>),
+                summary: "A batch of up to 50 operations (batch=[{method, relative_url, body, name, depends_on, omit_response_on_success}]), each a call of its own with its access_token or the batch's",
+            }
             AppRead: GET "/{node-id}" on App {
                 hosts: [Facebook], tokens: [App, FacebookUser, Page, Instagram], needs: [],
                 fault: Accounts, handler: application(accounts::application),
@@ -1402,7 +1414,7 @@ mod tests {
             }
         );
         assert_eq!(
-            parse(&Method::GET, "//"),
+            parse(&Method::DELETE, "//"),
             Parsed::Unknown(Miss::EmptyGraphPath)
         );
         assert_eq!(

@@ -13,11 +13,10 @@ use bytes::Bytes;
 use instapub_errors::{placeholder, Id, Profile};
 
 use crate::app::App;
-use crate::error::{human_size, Answered, ApiError};
+use crate::error::{human_size, ApiError};
 use crate::params::Params;
 use crate::route::{self, Miss, Parsed, Route, Spec, Surface};
 use crate::runtime::faults::Network;
-use crate::runtime::request_log::Exchange;
 
 use crate::refusals::{HYPER_MAX_HEADERS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES};
 const HYPER_MAX_BUF: usize = 1024 * 1024;
@@ -273,12 +272,7 @@ async fn handle_request(app: Arc<App>, request: Request) -> Response {
                     )
                     .await
                 }
-                Err(e) => crate::graph::Outcome {
-                    result: Err(e),
-                    usage: None,
-                    network: None,
-                    version: None,
-                },
+                Err(e) => crate::graph::Outcome::error(e),
             };
             graph_response(&app, &parts, &bytes, outcome).await
         }
@@ -350,40 +344,16 @@ async fn upload(
     }
 }
 
-/// A Graph answer with its usage headers, logged, with any network fault applied.
+/// A Graph answer with its usage and version headers, logged, with any network fault applied.
 async fn graph_response(
     app: &App,
     parts: &axum::http::request::Parts,
     bytes: &Bytes,
     outcome: crate::graph::Outcome,
 ) -> Response {
-    let profile = app.config.profile;
-    let refused_by_app = matches!(&outcome.result, Err(e) if e.id() == Id::AppRateLimit);
-    let mut response = outcome
-        .result
-        .unwrap_or_else(|e| e.into_response_with(profile));
-    if let Some(v) = outcome.version {
-        // A constant name: a `&str` would be parsed and checked on every answer.
-        const FACEBOOK_API_VERSION: axum::http::HeaderName =
-            axum::http::HeaderName::from_static("facebook-api-version");
-        response
-            .headers_mut()
-            .insert(FACEBOOK_API_VERSION, HeaderValue::from_static(v));
-    }
-    if let Some(usage) = &outcome.usage {
-        let headers = response.headers_mut();
-        // Meta sends no X-App-Usage with a (#4) throttle.
-        if !refused_by_app {
-            if let Ok(v) = HeaderValue::from_str(&usage.app_usage) {
-                headers.insert("x-app-usage", v);
-            }
-        }
-        if let Ok(v) = HeaderValue::from_str(&usage.buc_usage) {
-            headers.insert("x-business-use-case-usage", v);
-        }
-    }
+    let (response, network) = outcome.into_response(app.config.profile);
     let (head, body) = log(app, parts, bytes, response).await;
-    match outcome.network {
+    match network {
         None => Response::from_parts(head, Body::from(body)),
         Some(fault) => broken(head, body, fault),
     }
@@ -519,24 +489,15 @@ async fn log(
     body: &Bytes,
     response: Response,
 ) -> (axum::http::response::Parts, Bytes) {
-    let (mut head, resp_body) = response.into_parts();
-    // Graph answers are small JSON documents; a limit guards against surprises.
-    let bytes = axum::body::to_bytes(resp_body, 4 * 1024 * 1024)
-        .await
-        .unwrap_or_default();
-    // Only the log reads this; take it rather than copy its text.
-    let answered = head.extensions.remove::<Answered>();
-    app.log.record(Exchange {
-        at: app.clock.now_s(),
-        method: &parts.method,
-        uri: &parts.uri,
+    crate::runtime::request_log::record_response(
+        &app.log,
+        app.clock.now_s(),
+        &parts.method,
+        &parts.uri,
         body,
-        status: head.status.as_u16(),
-        response: &bytes,
-        codes: answered.as_ref().map(|a| (a.code, a.subcode)),
-        detail: answered.and_then(|a| a.detail),
-    });
-    (head, bytes)
+        response,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -81,6 +81,13 @@ pub fn answering(requested: Option<&str>, default: &str, now_ms: i64) -> Option<
         .or(Some(version.name))
 }
 
+/// Whether `version` is `since` or newer, by the table's order (`false` for a name it does not
+/// have).
+pub fn at_least(version: &str, since: &str) -> bool {
+    let position = |name: &str| VERSIONS.iter().position(|v| v.name == name);
+    matches!((position(version), position(since)), (Some(v), Some(s)) if v >= s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +123,14 @@ mod tests {
             Some("v22.0")
         );
         assert_eq!(answering_now(None, now), Some(crate::hosts::GRAPH_VERSION));
+    }
+
+    #[test]
+    fn versions_compare_by_the_tables_order() {
+        assert!(at_least("v26.0", "v26.0"));
+        assert!(at_least("v26.0", "v25.0"));
+        assert!(!at_least("v25.0", "v26.0"));
+        assert!(!at_least("v99.0", "v25.0"));
     }
 
     #[test]

@@ -512,3 +512,325 @@ async fn calls_without_a_version_use_the_apps_default_version() {
     assert!(refused.text().await.unwrap().contains("v99.0"));
     assert_eq!(version().await, "v22.0");
 }
+
+#[tokio::test]
+async fn ids_reads_several_nodes_each_counted_as_its_own_call() {
+    let sb = Sandbox::start().await;
+    let media = seeded_media(&sb, sb.user_id(), "IMAGE", "FEED", false).await;
+    let get = |query: Vec<(&'static str, String)>| {
+        let req = reqwest::Client::new()
+            .get(format!("{}/v25.0/", sb.base_url()))
+            .bearer_auth(sb.access_token())
+            .query(&query);
+        async move { Reply::read(req.send().await.unwrap()).await }
+    };
+    let both = get(vec![
+        ("ids", format!("{},{media},me", sb.user_id())),
+        ("fields", "id".into()),
+    ])
+    .await;
+    both.expect_ok();
+    let keys: Vec<&String> = both.body.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 3, "{}", both.text);
+    assert_eq!(both.body[sb.user_id()]["id"], json!(sb.user_id()));
+    assert_eq!(both.body[&media]["id"], json!(media));
+    // `me` is keyed as asked, and names the token's account.
+    assert_eq!(both.body["me"]["id"], json!(sb.user_id()));
+    // Fields apply to every node: a field one node type lacks fails the whole call.
+    get(vec![
+        ("ids", format!("{},{media}", sb.user_id())),
+        ("fields", "followers_count".into()),
+    ])
+    .await
+    .expect_error(400, 100, None);
+    // A JSON array says the same.
+    get(vec![("ids", json!([sb.user_id(), media]).to_string())])
+        .await
+        .expect_ok();
+    // Ids that do not exist fail the call (no partial answer), all of them named.
+    let missing = get(vec![("ids", format!("{},1234,5678", sb.user_id()))]).await;
+    missing.expect_error(400, 803, None);
+    assert_eq!(
+        missing.body["error"]["message"],
+        "(#803) Some of the aliases you requested do not exist: 1234,5678"
+    );
+    // Too many ids.
+    let many = (0..54).map(|_| sb.user_id()).collect::<Vec<_>>().join(",");
+    let too_many = get(vec![("ids", many)]).await;
+    too_many.expect_error(400, 100, None);
+    assert_eq!(
+        too_many.body["error"]["message"],
+        "(#100) Too many IDs. Maximum: 50. Provided: 54."
+    );
+    // v26.0 removed root ids= reads.
+    let removed = reqwest::Client::new()
+        .get(format!("{}/v26.0/", sb.base_url()))
+        .bearer_auth(sb.access_token())
+        .query(&[("ids", sb.user_id())]);
+    Reply::read(removed.send().await.unwrap())
+        .await
+        .expect_error(400, 12, None);
+    // Without ids, the root names no node.
+    get(vec![]).await.expect_error(400, 100, Some(33));
+
+    // Each id is a call against the account's limit: three ids spend a limit of three.
+    let fresh = Sandbox::start().await;
+    fresh
+        .set_app(instapub_sandbox::AppSettings {
+            account_calls_per_hour: Some(3),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let ids = |list: String| {
+        let req = reqwest::Client::new()
+            .get(format!("{}/v25.0/", fresh.base_url()))
+            .bearer_auth(fresh.access_token())
+            .query(&[("ids", list)]);
+        async move { Reply::read(req.send().await.unwrap()).await }
+    };
+    ids(format!("{0},{0},{0}", fresh.user_id()))
+        .await
+        .expect_ok();
+    let over = ids(fresh.user_id().to_owned()).await;
+    assert_eq!(over.error().0, 80002, "{}", over.text);
+}
+
+#[tokio::test]
+async fn me_is_the_tokens_own_node_for_every_kind_of_token() {
+    let sb = Sandbox::start().await;
+    let user_token = crate::common::facebook_token(&sb).await;
+    let me = |token: String, fields: &'static str| {
+        let req = reqwest::Client::new()
+            .get(format!("{}/v25.0/me", sb.base_url()))
+            .query(&[("access_token", token.as_str()), ("fields", fields)]);
+        async move { Reply::read(req.send().await.unwrap()).await }
+    };
+    // An Instagram account's token: the IG user.
+    let ig = me(sb.access_token().to_owned(), "username").await;
+    ig.expect_ok();
+    assert_eq!(ig.body["id"], json!(sb.user_id()));
+    assert!(ig.body["username"].is_string());
+    // A Facebook user token: the Facebook user.
+    let fb = me(user_token.clone(), "name").await;
+    fb.expect_ok();
+    assert_eq!(fb.body["id"], json!(sb.facebook_user_id()));
+    // A Page token: the Page.
+    let accounts = reqwest::Client::new()
+        .get(format!("{}/v25.0/me/accounts", sb.base_url()))
+        .query(&[("access_token", user_token)]);
+    let accounts = Reply::read(accounts.send().await.unwrap()).await;
+    let page_token = accounts.body["data"][0]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = me(page_token, "name").await;
+    page.expect_ok();
+    assert_eq!(page.body["id"], json!(sb.page_id()));
+}
+
+/// A batch request's answer, each operation's body parsed.
+async fn batch(sb: &Sandbox, form: Vec<(&str, String)>) -> (Reply, Vec<Value>) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/v25.0/", sb.base_url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let reply = Reply::read(r).await;
+    let bodies = reply
+        .body
+        .as_array()
+        .map(|ops| {
+            ops.iter()
+                .map(|op| match op["body"].as_str() {
+                    Some(text) => serde_json::from_str(text).unwrap(),
+                    None => Value::Null,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (reply, bodies)
+}
+
+#[tokio::test]
+async fn a_batch_runs_each_operation_as_a_call_of_its_own() {
+    let sb = Sandbox::start().await;
+    let media = seeded_media(&sb, sb.user_id(), "IMAGE", "FEED", false).await;
+    let user = sb.user_id().to_owned();
+    let (reply, bodies) = batch(
+        &sb,
+        vec![
+            ("access_token", sb.access_token().to_owned()),
+            (
+                "batch",
+                json!([
+                    {"method": "GET", "relative_url": format!("{user}?fields=username")},
+                    {"method": "GET", "relative_url": "v25.0/1234?fields=id"},
+                    {"method": "POST", "relative_url": format!("{media}/comments"), "body": "message=from+a+batch"},
+                    {"method": "GET", "relative_url": format!("{user}?fields=id"), "omit_response_on_success": true},
+                ])
+                .to_string(),
+            ),
+        ],
+    )
+    .await;
+    reply.expect_ok();
+    let ops = reply.body.as_array().unwrap();
+    assert_eq!(ops.len(), 4, "{}", reply.text);
+    // Each answer is the call's own: code, headers, body as a JSON string.
+    assert_eq!(ops[0]["code"], 200);
+    assert!(bodies[0]["username"].is_string(), "{}", reply.text);
+    let headers = ops[0]["headers"].as_array().unwrap();
+    assert!(headers
+        .iter()
+        .any(|h| h["name"] == "facebook-api-version" && h["value"] == "v25.0"));
+    // A failing operation fails alone, with Graph's envelope.
+    assert_eq!(ops[1]["code"], 400);
+    assert_eq!(bodies[1]["error"]["error_subcode"], 33);
+    // A write through the batch happened.
+    assert_eq!(ops[2]["code"], 200, "{}", reply.text);
+    let read = reqwest::Client::new()
+        .get(format!("{}/v25.0/{media}/comments", sb.base_url()))
+        .query(&[("fields", "text")])
+        .bearer_auth(sb.access_token());
+    let read = Reply::read(read.send().await.unwrap()).await;
+    assert_eq!(read.body["data"][0]["id"], bodies[2]["id"], "{}", read.text);
+    assert_eq!(read.body["data"][0]["text"], "from a batch");
+    // Asked to be omitted on success: null.
+    assert!(ops[3].is_null());
+    // Each operation is in the request log as a call of its own.
+    let log = admin(&sb, reqwest::Method::GET, "/requests", Value::Null).await;
+    let entries = log["data"].as_array().unwrap();
+    let one = entries
+        .iter()
+        .find(|e| e["path"] == "/v25.0/1234")
+        .unwrap_or_else(|| panic!("{log}"));
+    assert_eq!(
+        (one["status"].clone(), one["error_subcode"].clone()),
+        (json!(400), json!(33))
+    );
+    assert!(entries
+        .iter()
+        .any(|e| e["path"] == "/v25.0/" && e["method"] == "POST"));
+
+    // include_headers=false leaves the headers out.
+    let (plain, _) = batch(
+        &sb,
+        vec![
+            ("access_token", sb.access_token().to_owned()),
+            ("include_headers", "false".into()),
+            (
+                "batch",
+                json!([{"method": "GET", "relative_url": user}]).to_string(),
+            ),
+        ],
+    )
+    .await;
+    assert!(plain.body[0].get("headers").is_none(), "{}", plain.text);
+}
+
+#[tokio::test]
+async fn batch_operations_use_earlier_answers_and_their_own_tokens() {
+    let sb = Sandbox::start().await;
+    let media = seeded_media(&sb, sb.user_id(), "IMAGE", "FEED", false).await;
+    let user = sb.user_id().to_owned();
+    let user_token = crate::common::facebook_token(&sb).await;
+    let (reply, bodies) = batch(
+        &sb,
+        vec![
+            ("access_token", sb.access_token().to_owned()),
+            (
+                "batch",
+                json!([
+                    // Referred to by the next: omitted by default.
+                    {"method": "GET", "name": "list", "relative_url": format!("{user}/media?fields=id")},
+                    {"method": "GET", "relative_url": "?ids={result=list:$.data.*.id}&fields=id"},
+                    // Its own token: a Facebook user's.
+                    {"method": "GET", "relative_url": format!("me?fields=name&access_token={user_token}")},
+                    // Depends on an operation that fails: not run.
+                    {"method": "GET", "name": "bad", "relative_url": "1234"},
+                    {"method": "GET", "depends_on": "bad", "relative_url": user},
+                    // Referred to, and asked to be kept.
+                    {"method": "GET", "name": "me", "relative_url": "me?fields=id", "omit_response_on_success": false},
+                    {"method": "GET", "relative_url": "{result=me:$.id}?fields=username"},
+                ])
+                .to_string(),
+            ),
+        ],
+    )
+    .await;
+    reply.expect_ok();
+    let ops = reply.body.as_array().unwrap();
+    assert!(ops[0].is_null(), "{}", reply.text);
+    assert_eq!(bodies[1][&media]["id"], json!(media), "{}", reply.text);
+    assert_eq!(bodies[2]["id"], json!(sb.facebook_user_id()));
+    assert_eq!(ops[3]["code"], 400);
+    assert!(ops[4].is_null());
+    assert_eq!(bodies[5]["id"], json!(user));
+    assert!(bodies[6]["username"].is_string(), "{}", reply.text);
+
+    // A name no earlier operation has refuses the whole batch.
+    let (unresolved, _) = batch(
+        &sb,
+        vec![
+            ("access_token", sb.access_token().to_owned()),
+            (
+                "batch",
+                json!([{"method": "GET", "relative_url": "{result=later:$.id}"},
+                       {"method": "GET", "name": "later", "relative_url": "me"}])
+                .to_string(),
+            ),
+        ],
+    )
+    .await;
+    unresolved.expect_error(400, 100, None);
+    assert_eq!(unresolved.body["error"]["type"], "GraphBatchException");
+    // More than 50 operations are refused whole.
+    let many: Vec<Value> = (0..51)
+        .map(|_| json!({"method": "GET", "relative_url": "me"}))
+        .collect();
+    let (too_many, _) = batch(
+        &sb,
+        vec![
+            ("access_token", sb.access_token().to_owned()),
+            ("batch", Value::Array(many).to_string()),
+        ],
+    )
+    .await;
+    too_many.expect_error(400, 100, None);
+    assert_eq!(
+        too_many.body["error"]["message"],
+        "Too many requests in batch message. Maximum batch size is 50"
+    );
+    // Each operation counts against the account's calls: a limit of two and a batch of three.
+    sb.set_app(instapub_sandbox::AppSettings {
+        account_calls_per_hour: Some(2),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    sb.reset().await.unwrap();
+    sb.set_app(instapub_sandbox::AppSettings {
+        account_calls_per_hour: Some(2),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (limited, bodies) = batch(
+        &sb,
+        vec![
+            ("access_token", sb.access_token().to_owned()),
+            (
+                "batch",
+                json!([{"method": "GET", "relative_url": "me"},
+                       {"method": "GET", "relative_url": "me"},
+                       {"method": "GET", "relative_url": "me"}])
+                .to_string(),
+            ),
+        ],
+    )
+    .await;
+    limited.expect_ok();
+    assert_eq!(bodies[2]["error"]["code"], 80002, "{}", limited.text);
+}

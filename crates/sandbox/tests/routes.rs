@@ -425,6 +425,23 @@ impl Stage {
                 GraphRoute::FbUserBusinesses | GraphRoute::BusinessRead => {
                     req.query(&[("fields", all_fields(BUSINESS_NODE.fields))])
                 }
+                GraphRoute::Ids => req
+                    .query(&[
+                        ("ids", format!("{},{}", sb.user_id(), self.media)),
+                        ("fields", "id".into()),
+                    ])
+                    .bearer_auth(sb.access_token()),
+                GraphRoute::Batch => req.form(&[
+                    ("access_token", sb.access_token().to_owned()),
+                    (
+                        "batch",
+                        json!([
+                            {"method": "GET", "relative_url": format!("{}?fields=username", sb.user_id())},
+                            {"method": "GET", "relative_url": "1"},
+                        ])
+                        .to_string(),
+                    ),
+                ]),
                 GraphRoute::AppRead => req.query(&[("fields", all_fields(APP_NODE.fields))]),
                 GraphRoute::IgAudio => {
                     req.query(&[("audio_type", "music"), ("user_id", sb.user_id())])

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, Method};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::response::Response;
 use instapub_errors::{placeholder, Id};
 
@@ -28,11 +28,13 @@ use crate::runtime::rate_limit::Verdict;
 use crate::store::{self, Account, Node};
 
 pub mod accounts;
+pub mod batch;
 pub mod catalogs;
 pub mod comments;
 pub mod create_media;
 pub mod ctx;
 pub mod fields;
+pub mod ids;
 pub mod ig_audio;
 pub mod insights;
 pub mod manage_media;
@@ -54,6 +56,92 @@ pub struct Outcome {
     pub network: Option<Network>,
     /// The version that answered (`crate::versions`), for the `facebook-api-version` header.
     pub version: Option<&'static str>,
+}
+
+/// How the request came: what a handler that makes Graph calls of its own (a batch's
+/// operations, the nodes of `?ids=`) hands on to them.
+#[derive(Clone, Copy)]
+pub struct Sent<'a> {
+    pub host: Host,
+    pub headers: &'a HeaderMap,
+    /// The path's version segment and the path from it on (`route::graph_version`).
+    pub version: Option<(&'a str, &'a str)>,
+    /// The version answering ([`crate::versions::answering`]).
+    pub served: &'static str,
+}
+
+/// One Graph call made inside another, by `method` on `target` (a path with its query, as a
+/// batch's `relative_url`): routed (the `method` parameter too), authenticated, counted,
+/// faulted and answered like a call of its own. A path without a version segment is asked of
+/// the outer call's version.
+pub fn inner<'a>(
+    app: Arc<App>,
+    method: Method,
+    path: &'a str,
+    sent: Sent<'a>,
+    params: Params,
+) -> futures_util::future::BoxFuture<'a, Outcome> {
+    Box::pin(async move {
+        let method = params.method_override().unwrap_or(method);
+        let parsed = route::parse(&method, path);
+        // The Graph API's own paths only: no control plane, login pages or upload host.
+        if parsed.surface() != route::Surface::Graph {
+            return Outcome::error(unknown_path(path));
+        }
+        let version = route::graph_version(path).or(sent.version);
+        handle(
+            app,
+            &method,
+            sent.host,
+            parsed,
+            version,
+            sent.headers,
+            params,
+        )
+        .await
+    })
+}
+
+impl Outcome {
+    /// An answer that is an error from the start.
+    pub fn error(e: ApiError) -> Outcome {
+        Outcome {
+            result: Err(e),
+            usage: None,
+            network: None,
+            version: None,
+        }
+    }
+
+    /// The answer as sent: an error rendered as its envelope, the version and usage headers
+    /// added; the network fault, if any, for the server to apply.
+    pub fn into_response(self, profile: instapub_errors::Profile) -> (Response, Option<Network>) {
+        let refused_by_app = matches!(&self.result, Err(e) if e.id() == Id::AppRateLimit);
+        let mut response = self
+            .result
+            .unwrap_or_else(|e| e.into_response_with(profile));
+        if let Some(v) = self.version {
+            // A constant name: a `&str` would be parsed and checked on every answer.
+            const FACEBOOK_API_VERSION: HeaderName =
+                HeaderName::from_static("facebook-api-version");
+            response
+                .headers_mut()
+                .insert(FACEBOOK_API_VERSION, HeaderValue::from_static(v));
+        }
+        if let Some(usage) = &self.usage {
+            let headers = response.headers_mut();
+            // Meta sends no X-App-Usage with a (#4) throttle.
+            if !refused_by_app {
+                if let Ok(v) = HeaderValue::from_str(&usage.app_usage) {
+                    headers.insert("x-app-usage", v);
+                }
+            }
+            if let Ok(v) = HeaderValue::from_str(&usage.buc_usage) {
+                headers.insert("x-business-use-case-usage", v);
+            }
+        }
+        (response, self.network)
+    }
 }
 
 /// Handles one Graph request whose body has been read and parameters merged.
@@ -83,19 +171,25 @@ pub async fn handle(
         return outcome;
     };
     outcome.version = Some(served);
-    outcome.result = dispatch(app, method, host, parsed, headers, params, &mut outcome).await;
+    let sent = Sent {
+        host,
+        headers,
+        version,
+        served,
+    };
+    outcome.result = dispatch(app, method, sent, parsed, params, &mut outcome).await;
     outcome
 }
 
 async fn dispatch(
     app: Arc<App>,
     method: &Method,
-    host: Host,
+    sent: Sent<'_>,
     parsed: Parsed<'_>,
-    headers: &HeaderMap,
     params: Params,
     outcome: &mut Outcome,
 ) -> ApiResult<Response> {
+    let (host, headers) = (sent.host, sent.headers);
     // The virtual time the caller's token and rate limits are judged at.
     let now = app.clock.now_ms();
     let method_name = method.as_str().to_ascii_lowercase();
@@ -120,6 +214,7 @@ async fn dispatch(
             )
             .await?;
             let call = Call {
+                sent,
                 app,
                 params,
                 principal: None,
@@ -222,6 +317,7 @@ async fn dispatch(
     )
     .await?;
     let call = Call {
+        sent,
         app,
         params,
         principal: Some(principal),
@@ -271,7 +367,8 @@ async fn apply_contract(
 }
 
 /// What a handler may be given; its row's handler shape says which parts it gets.
-struct Call {
+struct Call<'a> {
+    sent: Sent<'a>,
     app: Arc<App>,
     params: Params,
     principal: Option<Principal>,
@@ -279,7 +376,7 @@ struct Call {
     node: Option<Arc<Node>>,
 }
 
-impl Call {
+impl Call<'_> {
     /// The caller acting for the Instagram account the path names.
     fn into_ig(self) -> ApiResult<(Ctx, Option<Arc<Node>>)> {
         let (Some(principal), Some(account)) = (self.principal, self.account) else {
@@ -320,13 +417,14 @@ fn shape_mismatch() -> ApiError {
 macro_rules! graph_dispatch {
     ($( $route:ident => $shape:ident($handler:path); )*) => {
         /// Calls the route's handler with what its shape gives.
-        async fn run(route: GraphRoute, call: Call) -> ApiResult<Response> {
+        async fn run(route: GraphRoute, call: Call<'_>) -> ApiResult<Response> {
             match route {
                 $( GraphRoute::$route => graph_dispatch!(@$shape $handler, call), )*
             }
         }
     };
     (@public $h:path, $call:ident) => { $h(&$call.app, &$call.params).await };
+    (@calls $h:path, $call:ident) => { $h(&$call.app, $call.params, $call.sent).await };
     (@account $h:path, $call:ident) => {{
         let (ctx, _) = $call.into_ig()?;
         $h(&ctx).await

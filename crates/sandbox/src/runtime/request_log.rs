@@ -57,6 +57,37 @@ pub struct Exchange<'a> {
     pub detail: Option<String>,
 }
 
+/// Reads a finished response whole, records it with its request in `log` and gives it back in
+/// pieces: what every surface's answer goes through on its way out (and each operation of a
+/// batch, which is logged as a call of its own).
+pub async fn record_response(
+    log: &RequestLog,
+    at: i64,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    body: &Bytes,
+    response: axum::response::Response,
+) -> (axum::http::response::Parts, Bytes) {
+    let (mut head, resp_body) = response.into_parts();
+    // Graph answers are small JSON documents; a limit guards against surprises.
+    let bytes = axum::body::to_bytes(resp_body, 4 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    // Only the log reads this; take it rather than copy its text.
+    let answered = head.extensions.remove::<crate::error::Answered>();
+    log.record(Exchange {
+        at,
+        method,
+        uri,
+        body,
+        status: head.status.as_u16(),
+        response: &bytes,
+        codes: answered.as_ref().map(|a| (a.code, a.subcode)),
+        detail: answered.and_then(|a| a.detail),
+    });
+    (head, bytes)
+}
+
 /// What the log keeps of an exchange: the raw pieces, bounded. Turning them into a [`Logged`]
 /// (text, masked secrets, error codes parsed back) waits until somebody reads the log, so a
 /// request pays for a copy of its path and short body and nothing else (issue 18's profile

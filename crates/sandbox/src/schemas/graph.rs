@@ -25,6 +25,45 @@ pub struct FieldsParams {
     pub fields: Option<String>,
 }
 
+/// A multi-node read: the ids, and the fields of each node.
+#[derive(Debug, JsonSchema)]
+pub struct IdsParams {
+    /// Comma-separated node ids (at most 50), `me` among them if wanted.
+    pub ids: String,
+    pub fields: Option<String>,
+}
+
+/// Nodes keyed by the ids asked for, each as `GET /{id}` answers it.
+#[derive(Debug, JsonSchema)]
+#[schemars(transparent)]
+pub struct NodesById(pub std::collections::BTreeMap<String, serde_json::Value>);
+
+/// A batch request's parameters.
+#[derive(Debug, JsonSchema)]
+pub struct BatchParams {
+    /// A JSON array of operations: `{method, relative_url, body, name, depends_on,
+    /// omit_response_on_success}`.
+    pub batch: String,
+    /// `false` leaves each answer's `headers` out.
+    pub include_headers: Option<bool>,
+}
+
+/// One operation's answer (`null` when omitted or not run).
+#[derive(Debug, JsonSchema)]
+pub struct BatchAnswer {
+    pub code: u16,
+    pub headers: Option<Vec<BatchHeader>>,
+    /// The operation's answer as a JSON string.
+    pub body: String,
+}
+
+/// A header of a batch operation's answer.
+#[derive(Debug, JsonSchema)]
+pub struct BatchHeader {
+    pub name: String,
+    pub value: String,
+}
+
 /// An edge's parameters: the fields of each item, and cursor paging.
 #[derive(Debug, JsonSchema)]
 pub struct EdgeParams {
