@@ -11,7 +11,7 @@ use std::path::Path;
 use instapub_errors::classify::entries_with_code;
 use instapub_errors::{
     classify, fbtrace_id, lookup_subcode, parse_code_number, parse_status_text, CatalogError,
-    Classification, Entry, GraphError, Id, Match, Profile, Source,
+    Classification, Entry, GraphError, Host, Id, Match, OnInstagram, Profile, Source,
 };
 use serde::Serialize;
 
@@ -33,6 +33,11 @@ pub struct Args {
     /// Which wire variant to show where documentation and real traffic differ.
     #[arg(long, value_enum, default_value = "documented")]
     profile: ProfileArg,
+    /// The Graph host whose dialect to show: graph.facebook.com, or graph.instagram.com
+    /// (Instagram Login's host: IGApiException and no "(#code) " prefix for generic errors).
+    /// An envelope of type IGApiException is read as graph.instagram.com's.
+    #[arg(long)]
+    host: Option<Host>,
 }
 
 /// How the input was read.
@@ -67,12 +72,14 @@ struct Report {
     /// example trace id), and its HTTP status.
     example_envelope: Option<String>,
     example_status: Option<u16>,
+    /// The host the example is rendered as.
+    host: Host,
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
     let (text, from) = read_input(&args.input)?;
     let profile = Profile::from(args.profile);
-    let report = explain(&text, from, profile)?;
+    let report = explain(&text, from, profile, args.host)?;
     if args.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| Failure::usage(format!("cannot serialize the report: {e}")))?;
@@ -134,7 +141,12 @@ fn parse_pair(s: &str) -> Option<(i64, i64)> {
     ))
 }
 
-fn explain(text: &str, from_file: bool, profile: Profile) -> Result<Report, Failure> {
+fn explain(
+    text: &str,
+    from_file: bool,
+    profile: Profile,
+    host: Option<Host>,
+) -> Result<Report, Failure> {
     let t = text.trim();
     let mut received = None;
     let mut with_code = Vec::new();
@@ -168,13 +180,21 @@ fn explain(text: &str, from_file: bool, profile: Profile) -> Result<Report, Fail
         )));
     };
     let entry = classification.entry();
+    let from_instagram = received
+        .as_ref()
+        .is_some_and(|g: &GraphError| g.error_type.as_deref() == Some("IGApiException"));
+    let host = host.unwrap_or(if from_instagram {
+        Host::Instagram
+    } else {
+        Host::Facebook
+    });
     // A subcode the catalog lacks is unknown, even when its code has a generic entry.
     let subcode_unknown = classification.subcode.is_some() && classification.matched == Match::Code;
     let known = (entry.is_some() && !subcode_unknown) || !with_code.is_empty();
     let example = entry.map(|e| {
         // A fixed, realistic-looking trace id per entry, so the output is reproducible.
         let seed = (e.id as u128 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
-        CatalogError::new(e.id).render(profile, fbtrace_id(seed, e.id as u8))
+        CatalogError::new(e.id).render_on(profile, host, fbtrace_id(seed, e.id as u8))
     });
     Ok(Report {
         input: text.to_owned(),
@@ -188,6 +208,7 @@ fn explain(text: &str, from_file: bool, profile: Profile) -> Result<Report, Fail
         received,
         example_envelope: example.as_ref().map(|env| env.to_json()),
         example_status: example.as_ref().map(|env| env.status),
+        host,
     })
 }
 
@@ -365,13 +386,29 @@ fn human(r: &Report, profile: Profile) -> String {
             &format!("{}\n{}", diff.join("; "), o.evidence),
         );
     }
+    if r.host == Host::Instagram {
+        let how = match e.on_instagram {
+            OnInstagram::Dialect => format!(
+                "type IGApiException, the message without Graph's \"(#code) \" prefix\n{}",
+                instapub_errors::entry::INSTAGRAM_DIALECT_EVIDENCE
+            ),
+            OnInstagram::AsFacebook { evidence } => {
+                format!("as graph.facebook.com answers it\n{evidence}")
+            }
+            OnInstagram::Seen { evidence, .. } => {
+                format!("type IGApiException, as traffic showed this host answer it\n{evidence}")
+            }
+        };
+        out.section("On graph.instagram.com", &how);
+    }
     if let Some(g) = &r.received {
         received(&mut out, g);
     } else if let (Some(env), Some(status)) = (&r.example_envelope, r.example_status) {
         out.section(
             &format!(
-                "Envelope: HTTP {status} ({} profile, placeholders unfilled)",
-                profile_name(profile)
+                "Envelope: HTTP {status} ({} profile, {}, placeholders unfilled)",
+                profile_name(profile),
+                r.host.name()
             ),
             env,
         );

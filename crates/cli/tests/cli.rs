@@ -90,6 +90,55 @@ fn explain_reads_api_instagram_com_errors() {
     assert!(stdout(&o).contains("AuthCodeUsed"), "{}", stdout(&o));
 }
 
+/// The example envelope of an explain report, parsed.
+fn example_envelope(report: &serde_json::Value) -> serde_json::Value {
+    let text = report["example_envelope"]
+        .as_str()
+        .expect("an example envelope");
+    serde_json::from_str(text).expect("the example envelope is JSON")
+}
+
+#[test]
+fn explain_shows_graph_instagram_coms_dialect() {
+    // A generic error: IGApiException, no "(#100) " prefix, and where that was seen.
+    let o = instapub(&[
+        "explain",
+        "ParameterRequired",
+        "--host",
+        "graph.instagram.com",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let report = json(&o);
+    assert_eq!(report["host"], "graph.instagram.com");
+    let envelope = example_envelope(&report);
+    assert_eq!(envelope["error"]["type"], "IGApiException");
+    assert_eq!(
+        envelope["error"]["message"],
+        "The parameter {param} is required"
+    );
+    let text = stdout(&instapub(&[
+        "explain",
+        "ParameterRequired",
+        "--host",
+        "graph.instagram.com",
+    ]));
+    assert!(text.contains("On graph.instagram.com"), "{text}");
+    assert!(text.contains("restfb/restfb#1558"), "{text}");
+    // A publishing error reads the same on both hosts.
+    let o = instapub(&["explain", "2207027", "--host", "instagram", "--json"]);
+    let envelope = example_envelope(&json(&o));
+    assert_eq!(envelope["error"]["type"], "OAuthException");
+    // An IGApiException body is read as that host's without being told.
+    let body = r#"{"error":{"message":"Unknown path components: /impressions/day","type":"IGApiException","code":2500,"fbtrace_id":"A7OjVVCXwSdfpIERKqntSKo"}}"#;
+    let report = json(&instapub(&["explain", body, "--json"]));
+    assert_eq!(report["host"], "graph.instagram.com");
+    assert_eq!(report["entry"]["id"], "UnknownPathComponents");
+    // A host nobody has is a usage error.
+    let o = instapub(&["explain", "100", "--host", "graph.example.com"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
 #[test]
 fn explain_reads_files_and_stdin() {
     let body = r#"{"error":{"message":"Only photo or video can be accepted as media type.","type":"OAuthException","code":9004,"error_subcode":2207052,"is_transient":false,"error_user_title":"Error","error_user_msg":"No se pudo","fbtrace_id":"AlpttEYXJ6vKWCf1NCKRVks"}}"#;

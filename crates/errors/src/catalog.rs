@@ -19,7 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::entry::{Action, ErrorType, Observed, Profile, Source};
+use crate::entry::{Action, ErrorType, Host, Observed, OnInstagram, Profile, Source};
 use crate::template::placeholder_names;
 
 /// One error the Graph API can return, with everything a program and a person need to know
@@ -57,6 +57,8 @@ pub struct Entry {
     pub note: Option<&'static str>,
     /// Differences seen in real traffic; emitted under [`Profile::Observed`].
     pub observed: Option<Observed>,
+    /// How graph.instagram.com answers it (the host dimension, applied when rendering).
+    pub on_instagram: OnInstagram,
 }
 
 impl Entry {
@@ -83,6 +85,46 @@ impl Entry {
     /// The user message template under a profile.
     pub fn user_msg_for(&self, profile: Profile) -> Option<&'static str> {
         self.pick(profile, |o| o.user_msg).or(self.user_msg)
+    }
+
+    /// The `type` on a host.
+    pub fn error_type_on(&self, host: Host) -> ErrorType {
+        match (host, self.on_instagram) {
+            (Host::Facebook, _) | (Host::Instagram, OnInstagram::AsFacebook { .. }) => {
+                self.error_type
+            }
+            (Host::Instagram, _) => ErrorType::IGApiException,
+        }
+    }
+
+    /// The developer message template under a profile, on a host: graph.instagram.com's
+    /// dialect drops Graph's `(#code) ` prefix, or says what traffic showed it say.
+    pub fn message_on(&self, profile: Profile, host: Host) -> &'static str {
+        match (host, self.on_instagram) {
+            (Host::Facebook, _) | (Host::Instagram, OnInstagram::AsFacebook { .. }) => {
+                self.message_for(profile)
+            }
+            (
+                Host::Instagram,
+                OnInstagram::Seen {
+                    message: Some(m), ..
+                },
+            ) => m,
+            (Host::Instagram, _) => without_code_prefix(self.message_for(profile)),
+        }
+    }
+
+    /// The HTTP status under a profile, on a host.
+    pub fn status_on(&self, profile: Profile, host: Host) -> u16 {
+        match (host, self.on_instagram) {
+            (
+                Host::Instagram,
+                OnInstagram::Seen {
+                    status: Some(s), ..
+                },
+            ) => s,
+            _ => self.status_for(profile),
+        }
     }
 
     fn pick<T>(&self, profile: Profile, f: impl Fn(&Observed) -> Option<T>) -> Option<T> {
@@ -856,6 +898,9 @@ catalog! {
         solution: "Use a valid user token for this host (a Facebook token on graph.facebook.com, an Instagram token on graph.instagram.com); obtain a new one if needed.",
         action: Action::RefreshToken,
         evidence: "REAL (fbtrace AeO8Snks5_RnxxCSoDsgD9P, 2026-07-01 production log)",
+        on_instagram: OnInstagram::AsFacebook {
+            evidence: "REAL: a Facebook-style token (EAA...) on graph.instagram.com got this very body, type OAuthException (reference/real-envelopes.md section 0)",
+        },
     }
 
     /// The session was invalidated (password change or security reasons).
@@ -1654,6 +1699,27 @@ catalog! {
     }
 }
 
+/// A message without Graph's leading `(#123) `.
+const fn without_code_prefix(message: &'static str) -> &'static str {
+    let b = message.as_bytes();
+    if b.len() < 4 || b[0] != b'(' || b[1] != b'#' {
+        return message;
+    }
+    let mut i = 2;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i + 1 < b.len() && i > 2 && b[i] == b')' && b[i + 1] == b' ' {
+        let (_, rest) = message.split_at(i + 2);
+        rest
+    } else {
+        message
+    }
+}
+
+/// Where the publishing errors were seen keeping Graph's envelope on graph.instagram.com.
+const PUBLISHING_ON_INSTAGRAM: &str = "REAL: 9007/2207027 as type OAuthException with its user title and message from graph.instagram.com (searlsco/posse_party, test/support/vcr_cassettes/instagram_shot.yml)";
+
 // Family templates: the wire shape an entry starts from. Fields an entry must always set
 // (code, message, summary, solution, evidence) are left empty here; a test rejects any entry
 // that forgets one.
@@ -1678,6 +1744,9 @@ const fn publishing(id: Id) -> Entry {
         meta_solution: None,
         note: None,
         observed: None,
+        on_instagram: OnInstagram::AsFacebook {
+            evidence: PUBLISHING_ON_INSTAGRAM,
+        },
     }
 }
 
@@ -1685,6 +1754,7 @@ const fn graph(id: Id) -> Entry {
     Entry {
         is_transient: None,
         source: Source::GraphDocs,
+        on_instagram: OnInstagram::Dialect,
         ..publishing(id)
     }
 }
@@ -1694,6 +1764,7 @@ const fn throttle(id: Id) -> Entry {
         is_transient: Some(true),
         transient_first: true,
         source: Source::GraphDocs,
+        on_instagram: OnInstagram::Dialect,
         ..publishing(id)
     }
 }

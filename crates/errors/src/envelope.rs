@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::template::{placeholder_names, render_template};
 
 use crate::catalog::{Entry, Id};
-use crate::entry::Profile;
+use crate::entry::{Host, Profile};
 
 /// Placeholder names used in the catalog's templates, as constants so callers don't retype them.
 pub mod placeholder {
@@ -151,14 +151,26 @@ impl CatalogError {
             .map(|t| render_template(t, &self.params))
     }
 
-    /// The full wire envelope under `profile`, with the given `fbtrace_id`.
+    /// The full wire envelope under `profile`, as graph.facebook.com answers, with the given
+    /// `fbtrace_id`.
     pub fn render(&self, profile: Profile, fbtrace_id: impl Into<String>) -> Envelope {
+        self.render_on(profile, Host::Facebook, fbtrace_id)
+    }
+
+    /// The full wire envelope under `profile` as `host` answers it (graph.instagram.com's
+    /// dialect: [`crate::OnInstagram`]).
+    pub fn render_on(
+        &self,
+        profile: Profile,
+        host: Host,
+        fbtrace_id: impl Into<String>,
+    ) -> Envelope {
         let e = self.entry();
         let fill = |t: &str| render_template(t, &self.params);
         Envelope {
-            status: e.status_for(profile),
-            message: fill(e.message_for(profile)),
-            error_type: e.error_type.as_str().to_owned(),
+            status: e.status_on(profile, host),
+            message: fill(e.message_on(profile, host)),
+            error_type: e.error_type_on(host).as_str().to_owned(),
             code: e.code_for(profile),
             error_subcode: e.subcode,
             is_transient: e.is_transient,

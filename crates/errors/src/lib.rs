@@ -34,6 +34,6 @@ pub mod template;
 pub use catalog::{Entry, Id, ENTRIES};
 pub use classify::{classify, lookup, lookup_subcode, Classification, Family, Match};
 pub use container::ContainerStatus;
-pub use entry::{Action, ErrorType, Observed, Profile, Source};
+pub use entry::{Action, ErrorType, Host, Observed, OnInstagram, Profile, Source};
 pub use envelope::{fbtrace_id, placeholder, CatalogError, Envelope};
 pub use parse::{parse_code_number, parse_status_text, GraphError, ParseError};

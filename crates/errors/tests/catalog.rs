@@ -435,3 +435,48 @@ fn www_authenticate_names_the_rfc_6750_error_and_keeps_a_safe_message() {
     assert!(header.contains(&"x".repeat(100)), "{header}");
     assert!(header.len() <= 200 + 48, "{}", header.len());
 }
+
+#[test]
+fn graph_instagram_com_speaks_its_dialect_for_generic_errors_only() {
+    use instapub_errors::{ErrorType, Host, OnInstagram, Profile};
+    for e in ENTRIES {
+        let facebook = e.message_on(Profile::Documented, Host::Facebook);
+        let instagram = e.message_on(Profile::Documented, Host::Instagram);
+        assert_eq!(facebook, e.message, "{}", e.id);
+        match e.on_instagram {
+            OnInstagram::Dialect => {
+                assert_eq!(e.error_type_on(Host::Instagram), ErrorType::IGApiException);
+                assert!(!instagram.starts_with("(#"), "{}: {instagram}", e.id);
+                // Only the prefix goes: the rest of the text is Graph's.
+                assert!(facebook.ends_with(instagram), "{}", e.id);
+            }
+            OnInstagram::AsFacebook { evidence } => {
+                assert!(!evidence.is_empty(), "{} says where it was seen", e.id);
+                assert_eq!(instagram, facebook, "{}", e.id);
+                assert_eq!(e.error_type_on(Host::Instagram), e.error_type, "{}", e.id);
+            }
+            OnInstagram::Seen { evidence, .. } => {
+                assert!(!evidence.is_empty(), "{} says where it was seen", e.id);
+                assert_eq!(e.error_type_on(Host::Instagram), ErrorType::IGApiException);
+            }
+        }
+        // The publishing subcodes keep Graph's envelope on both hosts.
+        if e.subcode
+            .is_some_and(|s| (2_207_000..2_208_000).contains(&s))
+        {
+            assert!(
+                matches!(e.on_instagram, OnInstagram::AsFacebook { .. }),
+                "{}",
+                e.id
+            );
+        }
+    }
+    // What traffic showed, as rendered.
+    let body = CatalogError::new(Id::ParameterRequired)
+        .with(instapub_errors::placeholder::PARAM, "video_url")
+        .render_on(Profile::Documented, Host::Instagram, "A")
+        .to_json();
+    assert!(body.starts_with(
+        r#"{"error":{"message":"The parameter video_url is required","type":"IGApiException","code":100,"#
+    ), "{body}");
+}

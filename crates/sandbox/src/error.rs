@@ -31,9 +31,14 @@ impl ApiError {
         self.0.id
     }
 
-    /// The full response under `profile`.
+    /// The full response under `profile`, as graph.facebook.com answers.
     pub fn into_response_with(self, profile: Profile) -> Response {
-        let envelope = self.0.render(profile, new_trace_id());
+        self.into_response_on(profile, instapub_errors::Host::Facebook)
+    }
+
+    /// The full response under `profile` in `host`'s dialect.
+    pub fn into_response_on(self, profile: Profile, host: instapub_errors::Host) -> Response {
+        let envelope = self.0.render_on(profile, host, new_trace_id());
         let status = StatusCode::from_u16(envelope.status).unwrap_or(StatusCode::BAD_REQUEST);
         let mut response = (status, json_body(envelope.to_json())).into_response();
         response.extensions_mut().insert(Answered {

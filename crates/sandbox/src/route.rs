@@ -1024,12 +1024,9 @@ pub fn markdown() -> String {
 }
 
 /// Which Graph host a request addresses: `{base}/graph.instagram.com/...` is Instagram's,
-/// everything else (`{base}/...`, `{base}/graph.facebook.com/...`) Facebook's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Host {
-    Facebook,
-    Instagram,
-}
+/// everything else (`{base}/...`, `{base}/graph.facebook.com/...`) Facebook's. The catalog's
+/// own host, whose dialect its errors are rendered in.
+pub use instapub_errors::Host;
 
 /// The Graph host of a path.
 pub fn host_of(path: &str) -> Host {

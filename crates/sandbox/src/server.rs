@@ -272,7 +272,7 @@ async fn handle_request(app: Arc<App>, request: Request) -> Response {
                     )
                     .await
                 }
-                Err(e) => crate::graph::Outcome::error(e),
+                Err(e) => crate::graph::Outcome::error(e, route::host_of(parts.uri.path())),
             };
             graph_response(&app, &parts, &bytes, outcome).await
         }

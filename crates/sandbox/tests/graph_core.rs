@@ -834,3 +834,95 @@ async fn batch_operations_use_earlier_answers_and_their_own_tokens() {
     limited.expect_ok();
     assert_eq!(bodies[2]["error"]["code"], 80002, "{}", limited.text);
 }
+
+/// A short-lived Instagram Login token of the demo account.
+async fn instagram_token(sb: &Sandbox) -> String {
+    let k = code(sb, "instagram").await;
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}/oauth/access_token",
+            sb.host_url("api.instagram.com")
+        ))
+        .form(&[
+            ("client_id", sb.app_id()),
+            ("client_secret", sb.app_secret()),
+            ("grant_type", "authorization_code"),
+            ("redirect_uri", k["redirect_uri"].as_str().unwrap()),
+            ("code", k["code"].as_str().unwrap()),
+        ]);
+    let answer = Reply::read(answer.send().await.unwrap()).await;
+    answer.body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn graph_instagram_com_answers_generic_errors_in_its_own_dialect() {
+    use crate::common::{fixture, MediaHost};
+    let host = MediaHost::start(vec![("photo.jpg", fixture("jpeg_square.jpg"))]).await;
+    let sb = Sandbox::start().await;
+    let token = instagram_token(&sb).await;
+    let ig = format!("{}/v25.0", sb.host_url("graph.instagram.com"));
+    let http = reqwest::Client::new();
+    let call =
+        |req: reqwest::RequestBuilder| async move { Reply::read(req.send().await.unwrap()).await };
+
+    // A generic error: IGApiException, and no "(#100) " before the text.
+    let field = call(
+        http.get(format!("{ig}/{}", sb.user_id()))
+            .query(&[("fields", "nope"), ("access_token", &token)]),
+    )
+    .await;
+    field.expect_error(400, 100, None);
+    assert_eq!(field.body["error"]["type"], "IGApiException");
+    assert_eq!(
+        field.body["error"]["message"],
+        "Tried accessing nonexisting field (nope) on node type (ShadowIGUser)"
+    );
+    // The same call on graph.facebook.com, in Graph's own words.
+    let on_facebook = call(
+        http.get(format!("{}/v25.0/{}", sb.base_url(), sb.user_id()))
+            .query(&[("fields", "nope")])
+            .bearer_auth(sb.access_token()),
+    )
+    .await;
+    assert_eq!(on_facebook.body["error"]["type"], "OAuthException");
+    assert!(on_facebook.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("(#100) "));
+    let missing = call(
+        http.post(format!("{ig}/{}/media", sb.user_id()))
+            .form(&[("access_token", token.as_str())]),
+    )
+    .await;
+    assert_eq!(
+        missing.body["error"]["type"], "IGApiException",
+        "{}",
+        missing.text
+    );
+    assert!(!missing.text.contains("(#100)"), "{}", missing.text);
+
+    // A publishing error keeps Graph's envelope on this host too.
+    let made = call(http.post(format!("{ig}/{}/media", sb.user_id())).form(&[
+        ("image_url", host.url("photo.jpg")),
+        ("access_token", token.clone()),
+    ]))
+    .await;
+    made.expect_ok();
+    let publish = || {
+        http.post(format!("{ig}/{}/media_publish", sb.user_id()))
+            .form(&[("creation_id", made.id()), ("access_token", token.clone())])
+    };
+    call(publish()).await.expect_ok();
+    let again = call(publish()).await;
+    again.expect_error(400, 24, Some(2207008));
+    assert_eq!(again.body["error"]["type"], "OAuthException");
+
+    // A Facebook-style token here gets graph.facebook.com's 190, as traffic showed.
+    let foreign = call(
+        http.get(format!("{ig}/me"))
+            .query(&[("access_token", crate::common::facebook_token(&sb).await)]),
+    )
+    .await;
+    foreign.expect_error(400, 190, None);
+    assert_eq!(foreign.body["error"]["type"], "OAuthException");
+}

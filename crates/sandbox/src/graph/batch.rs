@@ -195,7 +195,10 @@ pub async fn run(app: &Arc<App>, params: Params, sent: Sent<'_>) -> ApiResult<Re
         );
         let outcome = if path == "/" && op_params.has("batch") {
             // A batch inside a batch is refused, not run.
-            super::Outcome::error(invalid("relative_url", "an object or edge, not a batch"))
+            super::Outcome::error(
+                invalid("relative_url", "an object or edge, not a batch"),
+                sent.host,
+            )
         } else {
             inner(Arc::clone(app), method.clone(), &path, sent, op_params).await
         };

@@ -56,6 +56,8 @@ pub struct Outcome {
     pub network: Option<Network>,
     /// The version that answered (`crate::versions`), for the `facebook-api-version` header.
     pub version: Option<&'static str>,
+    /// The host whose dialect an error is answered in.
+    pub host: Host,
 }
 
 /// How the request came: what a handler that makes Graph calls of its own (a batch's
@@ -86,7 +88,7 @@ pub fn inner<'a>(
         let parsed = route::parse(&method, path);
         // The Graph API's own paths only: no control plane, login pages or upload host.
         if parsed.surface() != route::Surface::Graph {
-            return Outcome::error(unknown_path(path));
+            return Outcome::error(unknown_path(path), sent.host);
         }
         let version = route::graph_version(path).or(sent.version);
         handle(
@@ -104,12 +106,13 @@ pub fn inner<'a>(
 
 impl Outcome {
     /// An answer that is an error from the start.
-    pub fn error(e: ApiError) -> Outcome {
+    pub fn error(e: ApiError, host: Host) -> Outcome {
         Outcome {
             result: Err(e),
             usage: None,
             network: None,
             version: None,
+            host,
         }
     }
 
@@ -119,7 +122,7 @@ impl Outcome {
         let refused_by_app = matches!(&self.result, Err(e) if e.id() == Id::AppRateLimit);
         let mut response = self
             .result
-            .unwrap_or_else(|e| e.into_response_with(profile));
+            .unwrap_or_else(|e| e.into_response_on(profile, self.host));
         if let Some(v) = self.version {
             // A constant name: a `&str` would be parsed and checked on every answer.
             const FACEBOOK_API_VERSION: HeaderName =
@@ -155,12 +158,7 @@ pub async fn handle(
     headers: &HeaderMap,
     params: Params,
 ) -> Outcome {
-    let mut outcome = Outcome {
-        result: Err(ApiError::new(Id::ServiceUnavailable)),
-        usage: None,
-        network: None,
-        version: None,
-    };
+    let mut outcome = Outcome::error(ApiError::new(Id::ServiceUnavailable), host);
     let now = app.clock.now_ms();
     // A version Graph does not know is a path it does not know, before anything else.
     let default = app.switches.default_version();
