@@ -926,3 +926,102 @@ async fn graph_instagram_com_answers_generic_errors_in_its_own_dialect() {
     foreign.expect_error(400, 190, None);
     assert_eq!(foreign.body["error"]["type"], "OAuthException");
 }
+
+/// A Facebook user token with exactly these scopes.
+async fn facebook_token_with(sb: &Sandbox, scopes: &[&str]) -> String {
+    let k = admin(
+        sb,
+        reqwest::Method::POST,
+        "/oauth/codes",
+        json!({"login": "facebook", "user_id": sb.facebook_user_id(), "scopes": scopes}),
+    )
+    .await;
+    let answer = reqwest::Client::new()
+        .get(format!("{}/v25.0/oauth/access_token", sb.base_url()))
+        .query(&[
+            ("client_id", sb.app_id()),
+            ("client_secret", sb.app_secret()),
+            ("redirect_uri", k["redirect_uri"].as_str().unwrap()),
+            ("code", k["code"].as_str().unwrap()),
+        ]);
+    let answer = Reply::read(answer.send().await.unwrap()).await;
+    answer.body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn nodes_answer_the_fields_metas_reference_lists() {
+    let sb = Sandbox::start().await;
+    let http = reqwest::Client::new();
+    let get = |path: String, token: String, fields: &'static str| {
+        let req = http
+            .get(format!("{}/v25.0/{path}", sb.base_url()))
+            .query(&[("fields", fields), ("access_token", token.as_str())]);
+        async move {
+            let r = Reply::read(req.send().await.unwrap()).await;
+            r.expect_ok();
+            r.body
+        }
+    };
+    // The Facebook user: the name in its parts; email only with the email permission.
+    let fields = "first_name,last_name,middle_name,short_name,name_format,email";
+    let with_email =
+        facebook_token_with(&sb, &["public_profile", "email", "pages_show_list"]).await;
+    let me = get("me".into(), with_email, fields).await;
+    assert_eq!(
+        (&me["first_name"], &me["middle_name"], &me["last_name"]),
+        (&json!("instapub"), &json!("Demo"), &json!("User")),
+        "{me}"
+    );
+    assert_eq!(me["short_name"], "instapub");
+    assert_eq!(me["name_format"], "{first} {last}");
+    assert!(
+        me["email"].as_str().unwrap().ends_with("@example.com"),
+        "{me}"
+    );
+    let without = facebook_token_with(&sb, &["public_profile", "pages_show_list"]).await;
+    let me = get("me".into(), without.clone(), fields).await;
+    assert!(me.get("email").is_none(), "left out, not refused: {me}");
+    assert_eq!(me["first_name"], "instapub");
+    // picture modifiers in Graph's shape.
+    let large = get("me".into(), without.clone(), "picture.type(large)").await;
+    assert_eq!(large["picture"]["data"]["width"], 200);
+    let sized = get("me".into(), without.clone(), "picture.width(320)").await;
+    assert_eq!(
+        (
+            &sized["picture"]["data"]["width"],
+            &sized["picture"]["data"]["height"]
+        ),
+        (&json!(320), &json!(320))
+    );
+    // The Page.
+    let page = get(
+        sb.page_id().to_owned(),
+        without,
+        "username,category,category_list,link,fan_count,followers_count,about",
+    )
+    .await;
+    assert_eq!(page["username"], "instapubdemopage", "{page}");
+    assert_eq!(page["category_list"][0]["name"], page["category"]);
+    assert!(page["link"].as_str().unwrap().ends_with(sb.page_id()));
+    assert_eq!(page["fan_count"], 0);
+    assert!(page.get("about").is_none());
+    // IG media, comments and containers.
+    let media = seeded_media(&sb, sb.user_id(), "IMAGE", "FEED", false).await;
+    let m = get(media.clone(), sb.access_token().into(), "ig_id").await;
+    assert!(m["ig_id"].as_str().unwrap().len() >= 15, "{m}");
+    let comment = sb
+        .create_comment(NewComment {
+            media_id: Some(media.clone()),
+            text: "hello".into(),
+            ..NewComment::default()
+        })
+        .await
+        .unwrap();
+    let k = get(
+        comment[0].id.clone(),
+        sb.access_token().into(),
+        "legacy_instagram_comment_id",
+    )
+    .await;
+    assert!(k["legacy_instagram_comment_id"].is_string(), "{k}");
+}

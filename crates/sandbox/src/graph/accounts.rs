@@ -75,6 +75,7 @@ impl Facebook {
             now: self.app.clock.now_ms(),
             login: self.principal.login.clone(),
             token_param: self.params.str("access_token"),
+            permissions: Arc::clone(&self.principal.permissions),
         };
         let value = self
             .app
@@ -119,9 +120,26 @@ pub async fn permissions(fb: &Facebook, _u: &FbUser) -> ApiResult<Response> {
 pub async fn user(fb: &Facebook, u: &FbUser) -> ApiResult<Response> {
     let u = u.clone();
     fb.render(move |_, env, fields, _| {
+        let names = Names::of(&u.name);
         select(&u.id, fields, &FB_USER_NODE, |f| {
             Ok(match f.name.as_str() {
                 "name" => Out::Plain(Some(json!(u.name))),
+                "first_name" => Out::Plain(Some(json!(names.first))),
+                "last_name" => Out::Plain(names.last.map(|l| json!(l))),
+                "middle_name" => Out::Plain(names.middle.as_ref().map(|m| json!(m))),
+                "short_name" => Out::Plain(Some(json!(names.first))),
+                "name_format" => Out::Plain(Some(json!(if names.last.is_some() {
+                    "{first} {last}"
+                } else {
+                    "{first}"
+                }))),
+                // Only with the `email` permission; Graph leaves the field out otherwise.
+                "email" => Out::Plain(
+                    env.permissions
+                        .iter()
+                        .any(|p| p == "email")
+                        .then(|| json!(names.email(&u.id))),
+                ),
                 "picture" => Out::Expanded(Some(picture(&env.base, &u.id, f))),
                 _ => Out::Unknown,
             })
@@ -262,12 +280,19 @@ struct Env {
     login: Option<LoginToken>,
     /// The token, when it came as a parameter (paging URLs repeat it).
     token_param: Option<String>,
+    /// The token's permissions: a field that needs one it lacks is left out.
+    permissions: Arc<[String]>,
 }
 
 fn render_business(b: &Business, fields: &[Field]) -> ApiResult<Value> {
     select(&b.id, fields, &BUSINESS_NODE, |f| {
         Ok(match f.name.as_str() {
             "name" => Out::Plain(Some(json!(b.name))),
+            "link" => Out::Plain(Some(json!(format!(
+                "https://business.facebook.com/latest/home?business_id={}",
+                b.id
+            )))),
+            "verification_status" => Out::Plain(Some(json!("not_verified"))),
             _ => Out::Unknown,
         })
     })
@@ -292,7 +317,15 @@ fn render_page(
     select(&p.id, fields, &PAGE_NODE, |f| {
         Ok(match f.name.as_str() {
             "name" => Out::Plain(Some(json!(p.name))),
-            "category" => Out::Plain(Some(json!("Brand"))),
+            "username" => Out::Plain(Some(json!(page_username(&p.name)))),
+            "category" => Out::Plain(Some(json!(PAGE_CATEGORY.1))),
+            "category_list" => Out::Plain(Some(
+                json!([{ "id": PAGE_CATEGORY.0, "name": PAGE_CATEGORY.1 }]),
+            )),
+            "link" => Out::Plain(Some(json!(format!("https://www.facebook.com/{}", p.id)))),
+            // The sandbox's Pages have no fans of their own and no about text (left out).
+            "fan_count" | "followers_count" => Out::Plain(Some(json!(0))),
+            "about" => Out::Plain(None),
             "tasks" => Out::Plain(Some(json!([
                 "ADVERTISE",
                 "ANALYZE",
@@ -372,13 +405,87 @@ fn page_token(
 
 /// `picture` as Graph gives it: `{"data": {height, is_silhouette, url, width}}`;
 /// `picture.type(large)` is 200 pixels, the default 50.
+/// `picture` of a user or Page, as Graph answers it: `type(small|square|normal|album|large)`
+/// picks a size (50, 50, 100, 50, 200 pixels), `width(n)` and `height(n)` ask for one (the
+/// picture is square, so either gives both; Graph serves at most 720), `redirect(false)` is
+/// the shape Graph answers to API calls anyway.
 fn picture(base: &str, id: &str, f: &Field) -> Value {
-    let size = match f.modifier("type") {
-        Some("large") => 200,
-        Some("normal") => 100,
-        _ => 50,
+    let asked = |name| {
+        f.modifier(name)
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|n| *n > 0)
     };
+    let size = match (asked("width"), asked("height")) {
+        (Some(w), Some(h)) => w.max(h),
+        (Some(n), None) | (None, Some(n)) => n,
+        (None, None) => match f.modifier("type") {
+            Some("large") => 200,
+            Some("normal") => 100,
+            _ => 50,
+        },
+    }
+    .min(720);
     json!({ "data": { "height": size, "is_silhouette": false, "url": hosts::avatar_url(base, id), "width": size } })
+}
+
+/// The category every sandbox Page is in: `(id, name)` of Meta's category list.
+const PAGE_CATEGORY: (&str, &str) = ("1605186416478696", "Brand");
+
+/// A Page's `@username`: its name's letters and digits, lowercase.
+fn page_username(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A Facebook user's name in the parts Graph reports: the first word, the last, and what lies
+/// between (the sandbox's users have one `name`).
+struct Names<'a> {
+    first: &'a str,
+    middle: Option<String>,
+    last: Option<&'a str>,
+}
+
+impl<'a> Names<'a> {
+    fn of(name: &'a str) -> Names<'a> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        match words.as_slice() {
+            [] => Names {
+                first: name,
+                middle: None,
+                last: None,
+            },
+            [only] => Names {
+                first: only,
+                middle: None,
+                last: None,
+            },
+            [first, between @ .., last] => Names {
+                first,
+                middle: (!between.is_empty()).then(|| between.join(" ")),
+                last: Some(last),
+            },
+        }
+    }
+
+    /// The sandbox user's address: their name at `example.com` (a domain that is never
+    /// anyone's), made unique by the id.
+    fn email(&self, id: &str) -> String {
+        let local: String = self
+            .first
+            .chars()
+            .chain(
+                self.last
+                    .into_iter()
+                    .flat_map(|l| ".".chars().chain(l.chars())),
+            )
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let suffix = &id[id.len().saturating_sub(4)..];
+        format!("{local}.{suffix}@example.com")
+    }
 }
 
 fn encode(id: &str) -> String {

@@ -21,6 +21,7 @@ use crate::hosts::{self, GRAPH_VERSION};
 use crate::store::{
     self, Account, Comment, Container, Media, Node, NodeKind, PageFrom, StoreError,
 };
+use instapub_errors::ContainerStatus;
 
 /// A node type as Graph names it in errors, and the fields it has: any other name is Graph's
 /// 100 "nonexisting field". The getters below answer exactly these (a test holds them to it).
@@ -52,6 +53,7 @@ pub const MEDIA_NODE: NodeType = NodeType {
     name: "ShadowIGMedia",
     fields: &[
         "id",
+        "ig_id",
         "media_type",
         "media_product_type",
         "caption",
@@ -73,7 +75,7 @@ pub const MEDIA_NODE: NodeType = NodeType {
 };
 pub const CONTAINER_NODE: NodeType = NodeType {
     name: "ShadowIGMediaBuilder",
-    fields: &["id", "status_code", "status"],
+    fields: &["id", "status_code", "status", "copyright_check_status"],
 };
 pub const COMMENT_NODE: NodeType = NodeType {
     name: "IGComment",
@@ -89,13 +91,26 @@ pub const COMMENT_NODE: NodeType = NodeType {
         "user",
         "media",
         "replies",
+        "legacy_instagram_comment_id",
     ],
 };
 
-/// A Facebook user (read with Facebook Login).
+/// A Facebook user (read with Facebook Login), with the fields of Meta's User reference that
+/// Facebook Login apps read; `email` only with the `email` permission (left out otherwise, as
+/// Graph leaves it out).
 pub const FB_USER_NODE: NodeType = NodeType {
     name: "User",
-    fields: &["id", "name", "picture"],
+    fields: &[
+        "id",
+        "name",
+        "first_name",
+        "last_name",
+        "middle_name",
+        "short_name",
+        "name_format",
+        "email",
+        "picture",
+    ],
 };
 /// A Facebook Page.
 pub const PAGE_NODE: NodeType = NodeType {
@@ -103,9 +118,15 @@ pub const PAGE_NODE: NodeType = NodeType {
     fields: &[
         "id",
         "name",
+        "username",
         "category",
-        "tasks",
+        "category_list",
+        "link",
         "picture",
+        "fan_count",
+        "followers_count",
+        "about",
+        "tasks",
         "access_token",
         "instagram_business_account",
         "connected_instagram_account",
@@ -114,7 +135,7 @@ pub const PAGE_NODE: NodeType = NodeType {
 /// A Business.
 pub const BUSINESS_NODE: NodeType = NodeType {
     name: "Business",
-    fields: &["id", "name"],
+    fields: &["id", "name", "link", "verification_status"],
 };
 
 /// A Meta app (Graph's Application node): the fields Meta's reference lists that the sandbox
@@ -310,6 +331,8 @@ impl View<'_> {
                 }
                 "owner" => Out::Expanded(Some(self.user_ref(&m.account_id, f)?)),
                 "like_count" => Out::Plain(Some(json!(m.like_count))),
+                // Instagram's own id of the post, a string (the user's ig_id is a number).
+                "ig_id" => Out::Plain(Some(json!(legacy_id(&m.id)))),
                 "comments_count" => {
                     let n: i64 = q(store::comments_count(self.c, &m.id))?;
                     Out::Plain(Some(json!(n)))
@@ -379,6 +402,7 @@ impl View<'_> {
                 "like_count" => Out::Plain(Some(json!(k.like_count))),
                 "hidden" => Out::Plain(Some(json!(k.hidden))),
                 "parent_id" => Out::Plain(k.parent_id.as_ref().map(|p| json!(p))),
+                "legacy_instagram_comment_id" => Out::Plain(Some(json!(legacy_id(&k.id)))),
                 // Only the app user's own comments name their IG user.
                 "user" => {
                     Out::Plain((k.from_id == k.account_id).then(|| json!({ "id": k.from_id })))
@@ -578,9 +602,27 @@ pub fn container(k: &Container, now: i64, fields: &[Field]) -> ApiResult<Value> 
         Ok(match f.name.as_str() {
             "status_code" => Out::Plain(Some(json!(status.code()))),
             "status" => Out::Plain(Some(json!(status.text()))),
+            // The sandbox finds no copyrighted material: the check runs while the container
+            // processes and ends with no match (none for a container that failed or expired).
+            "copyright_check_status" => Out::Plain(match status {
+                ContainerStatus::InProgress => {
+                    Some(json!({"status": "in_progress", "matches_found": false}))
+                }
+                ContainerStatus::Finished | ContainerStatus::Published => {
+                    Some(json!({"status": "completed", "matches_found": false}))
+                }
+                ContainerStatus::Error(_) | ContainerStatus::Expired => None,
+            }),
             _ => Out::Unknown,
         })
     })
+}
+
+/// Instagram's own id of a node the Graph API names by another (a media's `ig_id`, a comment's
+/// `legacy_instagram_comment_id`): a number of Instagram's length, derived from the Graph id.
+fn legacy_id(graph_id: &str) -> String {
+    let n = graph_id.parse::<u64>().unwrap_or(0) % 1_000_000_000_000;
+    format!("3{n:018}")
 }
 
 /// Builds `{field: value, ..., "id": id}` from a getter.

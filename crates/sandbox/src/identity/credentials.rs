@@ -31,8 +31,11 @@ pub const DEMO_PERMISSIONS_BEFORE_READ_SIDE: &[&str] = &[
     "instagram_shopping_tag_products",
 ];
 
-/// The scopes of Facebook Login for Business the sandbox knows.
+/// The scopes of Facebook Login for Business the sandbox knows (`public_profile` and `email`
+/// for the user's own fields).
 pub const FACEBOOK_SCOPES: &[&str] = &[
+    "public_profile",
+    "email",
     "instagram_basic",
     "instagram_content_publish",
     "pages_show_list",

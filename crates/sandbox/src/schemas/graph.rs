@@ -259,12 +259,23 @@ pub struct IgContainer {
     pub status_code: Option<String>,
     /// What went wrong, as `Error: ...` text with the subcode.
     pub status: Option<String>,
+    pub copyright_check_status: Option<CopyrightCheck>,
+}
+
+/// A container's copyright check.
+#[derive(Debug, JsonSchema)]
+pub struct CopyrightCheck {
+    /// `in_progress` or `completed`.
+    pub status: String,
+    pub matches_found: bool,
 }
 
 /// A published media object (`ShadowIGMedia`).
 #[derive(Debug, JsonSchema)]
 pub struct IgMedia {
     pub id: String,
+    /// Instagram's own id of the post.
+    pub ig_id: Option<String>,
     pub media_type: Option<String>,
     pub media_product_type: Option<String>,
     pub caption: Option<String>,
@@ -298,6 +309,7 @@ pub struct IgComment {
     pub user: Option<NodeRef>,
     pub media: Option<CommentMedia>,
     pub replies: Option<Page<IgComment>>,
+    pub legacy_instagram_comment_id: Option<String>,
 }
 
 /// Who wrote a comment.
@@ -455,6 +467,13 @@ pub struct TokenError {
 pub struct FacebookUser {
     pub id: String,
     pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub middle_name: Option<String>,
+    pub short_name: Option<String>,
+    pub name_format: Option<String>,
+    /// Only with the `email` permission.
+    pub email: Option<String>,
     pub picture: Option<Picture>,
 }
 
@@ -477,7 +496,13 @@ pub struct PictureData {
 pub struct FacebookPage {
     pub id: String,
     pub name: Option<String>,
+    pub username: Option<String>,
     pub category: Option<String>,
+    pub category_list: Option<Vec<PageCategory>>,
+    pub link: Option<String>,
+    pub fan_count: Option<i64>,
+    pub followers_count: Option<i64>,
+    pub about: Option<String>,
     pub tasks: Option<Vec<String>>,
     pub picture: Option<Picture>,
     /// A Page token, asked for with a user token.
@@ -486,11 +511,20 @@ pub struct FacebookPage {
     pub connected_instagram_account: Option<NodeRef>,
 }
 
+/// One of a Page's categories.
+#[derive(Debug, JsonSchema)]
+pub struct PageCategory {
+    pub id: String,
+    pub name: String,
+}
+
 /// A Business.
 #[derive(Debug, JsonSchema)]
 pub struct FacebookBusiness {
     pub id: String,
     pub name: Option<String>,
+    pub link: Option<String>,
+    pub verification_status: Option<String>,
 }
 
 /// A Meta app (Graph's Application node).
