@@ -349,7 +349,11 @@ async fn facebook_login_for_business_the_whole_sequence() {
     // postiz asks for `username` on Pages, a field of Meta's Page reference: answered.
     let asked = Reply::read(reqwest::get(&url).await.unwrap()).await;
     asked.expect_ok();
-    assert!(asked.body["data"][0]["username"].is_string(), "{}", asked.text);
+    assert!(
+        asked.body["data"][0]["username"].is_string(),
+        "{}",
+        asked.text
+    );
     url = url.replace(",username", "");
     let mut pages = Vec::new();
     loop {

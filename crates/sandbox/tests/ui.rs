@@ -360,6 +360,38 @@ async fn the_dashboard_shows_what_the_integration_did() {
     .await
     .expect_error(400, 25, Some(2_207_050));
 
+    // The app settings: Require App Secret from the form, and Graph asks for the proof.
+    client.goto(&sb.dashboard_url()).await.unwrap();
+    client
+        .find(Locator::Css(
+            "form[data-control='PATCH /app'] input[name=require_appsecret_proof]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(
+            "form[data-control='PATCH /app'] button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "#notice", "Done").await;
+    shot(&client, "6b-app-settings").await;
+    g.get(&format!("/{user}"), &[("fields", "username")])
+        .await
+        .expect_error(400, 100, None);
+    sb.set_app(instapub_sandbox::AppSettings {
+        require_appsecret_proof: Some(false),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+
     // At a phone's width.
     client.set_window_size(390, 844).await.unwrap();
     client.goto(&sb.dashboard_url()).await.unwrap();

@@ -4,7 +4,8 @@
 //!
 //! ```json5
 //! {
-//!   app: { ads_audio_swap_enabled: true, account_calls_per_hour: 200 },
+//!   app: { ads_audio_swap_enabled: true, account_calls_per_hour: 200,
+//!          require_appsecret_proof: true, default_version: "v24.0" },
 //!   accounts: [{ username: "shop.one", quota_total: 5, access_token: "EAAshop",
 //!                name: "Shop One", followers_count: 1200, insights: { reach: 300 } }],
 //!   tokens: [{ user: "shop.one", access_token: "EAAbasic", permissions: ["instagram_basic"] }],

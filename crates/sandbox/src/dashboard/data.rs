@@ -23,6 +23,14 @@ pub struct PhoneData {
     /// Calls in the last hour: the app's and this account's, and their limits.
     pub calls: (usize, usize),
     pub limits: crate::runtime::rate_limit::Limits,
+    pub switches: AppSwitches,
+}
+
+/// The app settings the dashboard shows and changes (`PATCH /_sandbox/app`).
+#[derive(Default)]
+pub struct AppSwitches {
+    pub require_appsecret_proof: bool,
+    pub default_version: &'static str,
 }
 
 /// A post and what surrounds it.

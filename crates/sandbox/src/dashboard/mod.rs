@@ -29,7 +29,7 @@ use crate::store::{self, Media};
 mod data;
 mod pages;
 
-pub use data::{Chrome, PhoneData, PostData};
+pub use data::{AppSwitches, Chrome, PhoneData, PostData};
 
 /// Posts per page of the grid.
 const GRID_PAGE: u32 = 24;
@@ -196,6 +196,7 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
                     quota_usage: 0,
                     calls: (0, 0),
                     limits: crate::runtime::rate_limit::Limits::default(),
+                    switches: Default::default(),
                 });
             };
             let profile = store::profile(c, &account.id)?;
@@ -235,6 +236,7 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
                 quota_usage,
                 calls: (0, 0),
                 limits: crate::runtime::rate_limit::Limits::default(),
+                switches: Default::default(),
             })
         })
         .await;
@@ -252,6 +254,7 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
             quota_usage: 0,
             calls: (0, 0),
             limits: crate::runtime::rate_limit::Limits::default(),
+            switches: Default::default(),
         }
     });
     // Rate-limit usage is in memory, beside the store.
@@ -260,6 +263,10 @@ async fn phone_data(app: &Arc<App>, q: &HashMap<String, String>) -> PhoneData {
         data.calls = app.usage.counts(&a.id, app.clock.now_ms());
     }
     data.limits = app.usage.limits();
+    data.switches = AppSwitches {
+        require_appsecret_proof: app.switches.require_appsecret_proof(),
+        default_version: app.switches.default_version(),
+    };
     data
 }
 

@@ -165,6 +165,20 @@ fn account_controls(a: &crate::store::Account, data: &PhoneData) -> Markup {
                 button type="button" data-oauth-user=(a.id) { "Mint an Instagram Login code" }
                 button type="button" data-reset="1" { "Reset the sandbox" }
             }
+            form.inline data-control="PATCH /app" data-reload="1" aria-label="App settings" style="margin-top:1rem" {
+                label.check title="Meta's Require App Secret: Graph calls with a user, Page or Instagram token must carry appsecret_proof" {
+                    input type="checkbox" name="require_appsecret_proof" checked[data.switches.require_appsecret_proof];
+                    " Require App Secret"
+                }
+                label { "Default Graph version "
+                    select name="default_version" {
+                        @for v in crate::versions::VERSIONS.iter() {
+                            option value=(v.name) selected[v.name == data.switches.default_version] { (v.name) }
+                        }
+                    }
+                }
+                button type="submit" { "Save app settings" }
+            }
             form.inline data-control="POST /accounts" data-reload="1" aria-label="New account" style="margin-top:1rem" {
                 label { "New account" input name="username" required placeholder="username" pattern="[A-Za-z0-9_.]{1,30}"; }
                 button type="submit" { "Create" }
