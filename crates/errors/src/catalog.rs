@@ -766,6 +766,11 @@ catalog! {
         solution: "Retry the same request with exponential backoff and jitter.",
         action: retry(4, 2_000, 60_000),
         evidence: "REAL x4 (IG /media and media_publish during outages; fbtrace AXgtZxIYulREP10R9zhI_dx), HTTP 500, is_transient before code",
+        on_instagram: OnInstagram::Seen {
+            message: Some("Service temporarily unavailable"),
+            status: None,
+            evidence: "REAL: graph.instagram.com's body for code 2, IGApiException with is_transient (a public test fixture named as a real capture; reference/real-envelopes.md section 0)",
+        },
     }
 
     /// App-level throttling.
@@ -854,6 +859,11 @@ catalog! {
         solution: "Check the id (an IG user id, not a Page id; a container of this account) and that the token belongs to that account.",
         action: fix(&["id"]),
         evidence: "REAL (Android SDK log and others); also seen during a May 2026 Meta incident for valid ids",
+        on_instagram: OnInstagram::Seen {
+            message: Some("Unsupported {method} request. Object with ID '{node-id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation"),
+            status: None,
+            evidence: "REAL: IGApiException 100/33 without Graph's closing pointer to its documentation (jstolpe/blog_code#4 for a get; a curl transcript against graph.instagram.com/v25.0 for a delete)",
+        },
     }
 
     /// `appsecret_proof` is not the HMAC of the access token under the token's app's secret.
@@ -1003,6 +1013,11 @@ catalog! {
         action: fix(&["fields"]),
         evidence: "REAL form (public code: 'Syntax error \"Expected name.\" at character 0: *****', 'Syntax error \"Expected \"(\" instead of \",\".\" at character 35: ...', code 2500); other reasons follow the same pattern (GUESS)",
         note: Some("Shares code 2500 with UnknownPathComponents, which is the primary entry for classification."),
+        on_instagram: OnInstagram::Seen {
+            message: None,
+            status: Some(500),
+            evidence: "REAL: IGApiException 2500 'Syntax error \"Expected \"(\" instead of \",\".\" at character 75: ...' answered with HTTP 500 (Dymantic/laravel-instagram-feed#23)",
+        },
     }
 
     /// Subfields asked of a field that is a plain value.
@@ -1486,6 +1501,11 @@ catalog! {
         action: fix(&["access_token", "grant_type"]),
         evidence: "REAL message for a refresh with an unsupported token (stevenschobert/instafeed.js#654, 2025)",
         note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+        on_instagram: OnInstagram::Seen {
+            message: None,
+            status: None,
+            evidence: "REAL: 'Unsupported request - method type: get' as IGApiException code 100 (in2code-de/instagram#25 and #41, gitroomhq/postiz-app#638)",
+        },
     }
 
     /// api.instagram.com: the code is unknown or used.

@@ -901,6 +901,20 @@ async fn graph_instagram_com_answers_generic_errors_in_its_own_dialect() {
     );
     assert!(!missing.text.contains("(#100)"), "{}", missing.text);
 
+    // Where traffic showed this host's own text: a node nobody has, without Graph's pointer
+    // to its documentation.
+    let nobody = call(
+        http.get(format!("{ig}/1234"))
+            .query(&[("access_token", &token)]),
+    )
+    .await;
+    nobody.expect_error(400, 100, Some(33));
+    assert_eq!(nobody.body["error"]["type"], "IGApiException");
+    assert_eq!(
+        nobody.body["error"]["message"],
+        "Unsupported get request. Object with ID '1234' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
+    );
+
     // A publishing error keeps Graph's envelope on this host too.
     let made = call(http.post(format!("{ig}/{}/media", sb.user_id())).form(&[
         ("image_url", host.url("photo.jpg")),
