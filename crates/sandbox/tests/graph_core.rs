@@ -1039,3 +1039,34 @@ async fn nodes_answer_the_fields_metas_reference_lists() {
     .await;
     assert!(k["legacy_instagram_comment_id"].is_string(), "{k}");
 }
+
+#[tokio::test]
+async fn a_scenario_file_sets_require_app_secret_and_the_default_version() {
+    let scenario = r#"{app: {require_appsecret_proof: true, default_version: "v22.0"}}"#;
+    let sb = Sandbox::builder()
+        .scenario(instapub_sandbox::Scenario::parse(scenario).unwrap())
+        .start()
+        .await
+        .unwrap();
+    let read = |proof: Option<String>| {
+        let mut req = reqwest::Client::new()
+            .get(format!("{}/{}", sb.base_url(), sb.user_id()))
+            .bearer_auth(sb.access_token());
+        if let Some(p) = proof {
+            req = req.query(&[("appsecret_proof", p)]);
+        }
+        async move {
+            let r = req.send().await.unwrap();
+            let version = r.headers()["facebook-api-version"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            (version, Reply::read(r).await)
+        }
+    };
+    let (_, refused) = read(None).await;
+    refused.expect_error(400, 100, None);
+    let (version, ok) = read(Some(hmac_hex(sb.app_secret(), sb.access_token()))).await;
+    ok.expect_ok();
+    assert_eq!(version, "v22.0");
+}
