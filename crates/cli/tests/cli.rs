@@ -49,12 +49,12 @@ fn explain_accepts_every_input_form() {
         ("BuilderNotFound", "name", "BuilderNotFound"),
         (
             "Error: Media upload has failed with error code 2207026",
-            "status_text",
+            "paste",
             "UnsupportedVideoFormat",
         ),
         (
             r#"{"error":{"message":"x","type":"OAuthException","code":4,"error_subcode":2207051}}"#,
-            "envelope",
+            "paste",
             "SpamRestricted",
         ),
     ];
@@ -62,10 +62,12 @@ fn explain_accepts_every_input_form() {
         let o = instapub(&["explain", input, "--json"]);
         assert_eq!(o.status.code(), Some(0), "{input}");
         let v = json(&o);
+        assert_eq!(v["schema"], "instapub.explain/1");
         assert_eq!(v["read_as"], *read_as, "{input}");
-        assert_eq!(v["entry"]["id"], *id, "{input}");
+        let f = &v["findings"][0];
+        assert_eq!(f["entry"]["id"], *id, "{input}");
         assert_eq!(v["known"], true);
-        assert!(v["action"].as_str().is_some_and(|a| !a.is_empty()));
+        assert!(f["action"].as_str().is_some_and(|a| !a.is_empty()));
     }
 }
 
@@ -79,10 +81,11 @@ fn explain_reads_api_instagram_com_errors() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let v = json(&o);
-    assert_eq!(v["read_as"], "envelope");
-    assert_eq!(v["entry"]["id"], "InstagramCodeNotFound");
+    assert_eq!(v["read_as"], "paste");
+    assert_eq!(v["findings"][0]["shape"], "instagram_flat");
+    assert_eq!(v["findings"][0]["entry"]["id"], "InstagramCodeNotFound");
     assert_eq!(
-        v["received"]["message"],
+        v["findings"][0]["received"]["message"],
         "Matching code was not found or was already used"
     );
     let o = instapub(&["explain", "100/36009"]);
@@ -92,7 +95,7 @@ fn explain_reads_api_instagram_com_errors() {
 
 /// The example envelope of an explain report, parsed.
 fn example_envelope(report: &serde_json::Value) -> serde_json::Value {
-    let text = report["example_envelope"]
+    let text = report["findings"][0]["example_envelope"]
         .as_str()
         .expect("an example envelope");
     serde_json::from_str(text).expect("the example envelope is JSON")
@@ -110,7 +113,7 @@ fn explain_shows_graph_instagram_coms_dialect() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     let report = json(&o);
-    assert_eq!(report["host"], "graph.instagram.com");
+    assert_eq!(report["findings"][0]["host"], "graph.instagram.com");
     let envelope = example_envelope(&report);
     assert_eq!(envelope["error"]["type"], "IGApiException");
     assert_eq!(
@@ -132,8 +135,11 @@ fn explain_shows_graph_instagram_coms_dialect() {
     // An IGApiException body is read as that host's without being told.
     let body = r#"{"error":{"message":"Unknown path components: /impressions/day","type":"IGApiException","code":2500,"fbtrace_id":"A7OjVVCXwSdfpIERKqntSKo"}}"#;
     let report = json(&instapub(&["explain", body, "--json"]));
-    assert_eq!(report["host"], "graph.instagram.com");
-    assert_eq!(report["entry"]["id"], "UnknownPathComponents");
+    assert_eq!(report["findings"][0]["host"], "graph.instagram.com");
+    assert_eq!(
+        report["findings"][0]["entry"]["id"],
+        "UnknownPathComponents"
+    );
     // A host nobody has is a usage error.
     let o = instapub(&["explain", "100", "--host", "graph.example.com"]);
     assert_eq!(o.status.code(), Some(2));
@@ -169,9 +175,10 @@ fn explain_reads_files_and_stdin() {
     let o = child.wait_with_output().expect("finishes");
     assert_eq!(o.status.code(), Some(0));
     let v = json(&o);
-    assert_eq!(v["read_as"], "envelope");
-    assert_eq!(v["received"]["fbtrace_id"], "AlpttEYXJ6vKWCf1NCKRVks");
-    assert_eq!(v["classification"]["match"], "exact");
+    assert_eq!(v["read_as"], "paste");
+    let f = &v["findings"][0];
+    assert_eq!(f["received"]["fbtrace_id"], "AlpttEYXJ6vKWCf1NCKRVks");
+    assert_eq!(f["classification"]["match"], "exact");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -190,7 +197,7 @@ fn explain_is_honest_about_unknown_codes() {
     assert_eq!(o.status.code(), Some(1));
     let v = json(&o);
     assert_eq!(v["known"], false);
-    assert_eq!(v["classification"]["match"], "unknown");
+    assert_eq!(v["findings"][0]["classification"]["match"], "unknown");
     // Unknown subcode with a known code: the code's generic entry, flagged as such, and
     // exit 1 (issue 16: the subcode is not in the catalog).
     let o = instapub(&["explain", "190/459"]);
@@ -280,4 +287,114 @@ fn docs_codes_md_is_current() {
         committed == o.stdout,
         "docs/CODES.md is stale: run `INSTAPUB_BLESS=1 cargo test -p instapub --test cli docs_codes_md_is_current`"
     );
+}
+
+/// Two log lines a user pastes: a Node SDK's exception and a Python repr.
+const TWO_LOG_LINES: &str = concat!(
+    r#"2026-09-12 08:14:03 ERROR publish failed: StatusCodeError: 400 - {"error":{"message":"User access is restricted","type":"OAuthException","code":25,"error_subcode":2207050,"is_transient":false,"error_user_title":"User is restricted","error_user_msg":"The Instagram account is restricted.","fbtrace_id":"AdHA39nXVwnOZT5aiIGyzDv"}}"#,
+    "\n",
+    r#"2026-09-12 08:15:41 WARN insights: {'error': {'message': 'Invalid parameter', 'type': 'OAuthException', 'code': 100, 'error_data': {'blame_field_specs': [['']]}, 'error_subcode': 2108006, 'is_transient': False, 'error_user_title': 'Media posted before business account conversion', 'error_user_msg': "The media was posted before the most recent time that the user's account was converted to a business account from a personal account.", 'fbtrace_id': 'AsEo4TGbJgj894OcT7XaCFL'}}"#,
+    "\n"
+);
+
+#[test]
+fn explain_reads_every_error_in_a_pasted_log() {
+    let o = instapub(&["explain", TWO_LOG_LINES, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v = json(&o);
+    assert_eq!(v["read_as"], "paste");
+    let f = v["findings"].as_array().expect("findings");
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0]["entry"]["id"], "AccountRestricted");
+    assert_eq!(f[0]["http_status"]["value"], 400);
+    assert_eq!(f[0]["http_status"]["from"], "StatusCodeError: 400");
+    assert_eq!(f[1]["entry"]["id"], "MediaPostedBeforeConversion");
+    assert_eq!(f[1]["format"], "python_repr");
+    let text = stdout(&instapub(&["explain", TWO_LOG_LINES]));
+    assert!(text.starts_with("Found 2 errors in the paste."), "{text}");
+    assert!(text.contains("── 2 of 2"), "{text}");
+}
+
+#[test]
+fn explain_says_what_a_cut_took_and_what_a_localised_text_means() {
+    // Guzzle cuts bodies at 120 bytes (Dymantic/laravel-instagram-feed#60).
+    let cut = "resulted in a `403 Forbidden` response:\n{\"error\":{\"message\":\"Application does not have permission for this action\",\"type\":\"IGApiException\",\"code\":10,\"fbtrace_id (truncated...)";
+    let o = instapub(&["explain", cut, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let f = &json(&o)["findings"][0];
+    assert_eq!(f["cut"], true);
+    assert_eq!(f["entry"]["id"], "PermissionDenied");
+    assert_eq!(f["http_status"]["value"], 403);
+    assert!(f["lost_to_cut"]
+        .as_array()
+        .expect("lost")
+        .contains(&serde_json::json!("error_subcode")));
+    let text = stdout(&instapub(&["explain", cut]));
+    assert!(text.contains("A subcode may have been lost"), "{text}");
+    // Spanish user texts around an English message (gitroomhq/postiz-app#1129).
+    let localised = r#"{"error":{"message":"Only photo or video can be accepted as media type.","type":"OAuthException","code":9004,"error_subcode":2207052,"is_transient":false,"error_user_title":"Se ha producido un error al descargar el contenido multimedia. El URI de este contenido no cumple nuestros requisitos.","error_user_msg":"No se ha podido recuperar el contenido multimedia de este URI: https:\/\/postiz.kerigma.tv\/a.jpg.Consulta la secci\u00f3n de limitaciones de nuestro documento de desarrollo para obtener m\u00e1s informaci\u00f3n.","fbtrace_id":"AlpttEYXJ6vKWCf1NCKRVks"}}"#;
+    let f = &json(&instapub(&["explain", localised, "--json"]))["findings"][0];
+    let fields: Vec<&str> = f["localised"]
+        .as_array()
+        .expect("localised")
+        .iter()
+        .filter_map(|l| l["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["error_user_title", "error_user_msg"]);
+    assert_eq!(
+        f["localised"][0]["catalog"],
+        instapub_errors::Id::MediaFetchFailed
+            .entry()
+            .user_title
+            .expect("a title")
+    );
+    let text = stdout(&instapub(&["explain", localised]));
+    assert!(text.contains("error_user_title was localised"), "{text}");
+    // A localised message, and a (#551) that differs from the code (a Chinese developer's
+    // notes, find_string id 15416556506).
+    let chinese = r#"{"error":{"message":"(#551) 用户暂时收不到消息。","type":"OAuthException","code":200,"error_subcode":1545041,"fbtrace_id":"AxTByfgzd8fqNieOe1cQIz2"}}"#;
+    let f = &json(&instapub(&["explain", chinese, "--json"]))["findings"][0];
+    assert_eq!(f["entry"]["id"], "RecipientUnavailable");
+    assert_eq!(f["classification"]["match"], "subcode");
+    assert_eq!(f["code_in_message"], 551);
+    assert_eq!(f["localised"][0]["field"], "message");
+    assert_eq!(
+        f["localised"][0]["catalog"],
+        "(#551) This person isn't available right now."
+    );
+}
+
+#[test]
+fn explain_json_keys_are_all_documented() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/explain-json.md"
+    ))
+    .expect("docs/explain-json.md");
+    let pastes: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../../errors/tests/fixtures/pastes.json"))
+            .expect("fixtures");
+    let mut inputs: Vec<String> = pastes
+        .iter()
+        .map(|p| p["paste"].as_str().expect("paste").to_owned())
+        .collect();
+    inputs.extend(["2207027", "24", "190/459", "NotReady"].map(String::from));
+    for input in &inputs {
+        let v = json(&instapub(&["explain", input, "--json"]));
+        let mut keys: Vec<&str> = v
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for f in v["findings"].as_array().expect("findings") {
+            keys.extend(f.as_object().expect("finding").keys().map(String::as_str));
+        }
+        for key in keys {
+            assert!(
+                doc.contains(&format!("| `{key}` |")),
+                "`{key}` is not documented"
+            );
+        }
+    }
 }

@@ -59,6 +59,8 @@ pub struct Entry {
     pub observed: Option<Observed>,
     /// How graph.instagram.com answers it (the host dimension, applied when rendering).
     pub on_instagram: OnInstagram,
+    /// The `error_data` object Meta puts after `code`, as JSON text, when it sends one.
+    pub error_data: Option<&'static str>,
 }
 
 impl Entry {
@@ -1042,6 +1044,17 @@ catalog! {
         note: Some("Shares code 2500 with UnknownPathComponents, which is the primary entry for classification."),
     }
 
+    /// Subscribing a webhook callback: Meta's verification request (a GET with `hub.mode`,
+    /// `hub.challenge`, `hub.verify_token`) did not get the challenge back.
+    CallbackVerificationFailed = graph {
+        code: 2200,
+        message: "(#2200) Callback verification failed with the following errors: {reason}",
+        summary: "Subscribing a webhook: the callback URL did not answer Meta's verification GET with HTTP 200 and the hub.challenge value (it failed, timed out, or answered something else).",
+        solution: "Make the callback answer GET ?hub.mode=subscribe&hub.verify_token=...&hub.challenge=N with status 200 and the bare challenge as the body, after checking that hub.verify_token is the verify_token you subscribed with; then subscribe again.",
+        action: fix(&["callback_url", "verify_token"]),
+        evidence: "REAL (fbsamples/original-coast-clothing#84: '(#2200) Callback verification failed with the following errors: HTTP Status Code = 404; HTTP Message = Not Found', OAuthException code 2200); the reasons for a timeout and a wrong challenge follow the App Dashboard's texts (netguru/messenger-ruby#54), GUESS on this endpoint",
+    }
+
     /// `?ids=` named more nodes than one call may read.
     TooManyIds = graph {
         code: 100,
@@ -1104,8 +1117,8 @@ catalog! {
         summary: "fields= names a field this kind of object does not have.",
         solution: "Ask only for fields the node type has (see the reference page of the node).",
         action: fix(&["fields"]),
-        evidence: "Graph's widely reported form; no IG-specific capture",
-        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+        evidence: "Graph's widely reported form",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification. graph.instagram.com was also seen to answer without the node type: 'Tried accessing nonexisting field (business_discovery)' (a project's stored error, find_string id 56487307333, 2026-06-15)."),
     }
 
     // ---------------------------------------------------------------------------------------
@@ -1717,6 +1730,198 @@ catalog! {
         source: Source::Observed,
         evidence: "message and title REAL (an engineer's probe notes); user message GUESS",
     }
+
+    // ---------------------------------------------------------------------------------------
+    // Met by real integrations and pasted in their public issue threads (schedulers, inbox
+    // tools, analytics connectors, SDKs); each evidence names the thread and its date, and
+    // tests/fixtures/real-envelopes.json holds the body.
+    // ---------------------------------------------------------------------------------------
+
+    /// Insights of a post published before the account became a professional account.
+    MediaPostedBeforeConversion = publishing {
+        code: 100, subcode: Some(2108006),
+        message: "Invalid parameter",
+        error_data: Some(r#"{"blame_field_specs":[[""]]}"#),
+        user_title: Some("Media posted before business account conversion"),
+        user_msg: Some("The media was posted before the most recent time that the user's account was converted to a business account from a personal account."),
+        summary: "Insights were asked for a post published before the account last converted to a professional account; Instagram keeps none for it.",
+        solution: "Skip insights for media older than the account's conversion; the error is permanent for that post.",
+        action: Action::NotAvailable,
+        source: Source::Observed,
+        evidence: "REAL (airbytehq/airbyte#1814, 2021-03-24, fbtrace AsEo4TGbJgj894OcT7XaCFL; keboola/ex-facebook-graph-api#35, 2018-01-31, title capitalised)",
+    }
+
+    /// Instagram messaging: a reply outside the 24-hour window.
+    MessageOutsideWindow = graph {
+        status: 403,
+        code: 10, subcode: Some(2534022),
+        message: "(#10) This message is sent outside of allowed window.",
+        summary: "An Instagram message was sent more than 24 hours after the person last messaged the account (the messaging window is closed).",
+        solution: "Reply within 24 hours of the person's last message, or send with the HUMAN_AGENT tag (7 days, needs its permission); otherwise wait for them to write again.",
+        action: Action::NotAvailable,
+        source: Source::Observed,
+        evidence: "REAL (ComposioHQ/composio#3604, 2026-06-18, fbtrace A9C5BFZGYCvRghcFEHTjgpC, and #3974, 2026-07-28: IGApiException, HTTP 403 on graph.instagram.com); the graph.facebook.com form with the (#10) prefix is GUESS",
+        on_instagram: OnInstagram::Seen {
+            message: None,
+            status: Some(403),
+            evidence: "REAL: ComposioHQ/composio#3604 (2026-06-18)",
+        },
+    }
+
+    /// Instagram messaging: the app is not the thread's owner (handover protocol).
+    NotThreadOwner = graph {
+        code: 100, subcode: Some(2534037),
+        message: "(#100) The action is invalid since it's not the thread owner.",
+        summary: "The conversation's thread control belongs to another app (the handover protocol), so this app cannot act in it.",
+        solution: "Take or request thread control (take_thread_control / request_thread_control) before replying, or let the owning app answer.",
+        action: fix(&[]),
+        source: Source::Observed,
+        evidence: "REAL (chatwoot/chatwoot#6550, 2023-02-26, fbtrace AOYftbNgo3flFdB6Eg96SnX, logged as a Ruby hash)",
+    }
+
+    /// Messaging: the recipient id is not a person who wrote to the account.
+    NoMatchingUser = graph {
+        code: 100,
+        message: "(#100) No matching user found",
+        summary: "The message's recipient id names nobody this Page or account can message (a wrong or app-scoped id, or a person who never wrote).",
+        solution: "Use the sender id from the webhook or conversation the person started; ids are scoped per app and per Page or account.",
+        action: fix(&["recipient"]),
+        source: Source::Observed,
+        evidence: "REAL (fbsamples/messenger-platform-samples#11, 2016-07-19, fbtrace C/BwuLFOao8; howdyai/botkit#312, 2016-07-07)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// A method the endpoint (or the token's kind) does not support.
+    UnsupportedRequestMethod = graph {
+        code: 100,
+        message: "Unsupported request - method type: {method}",
+        summary: "The endpoint does not take this HTTP method for this token: a POST to a read-only edge, or a call with a token of the wrong product (a Basic Display token after its retirement).",
+        solution: "Check the HTTP method and path against the reference, and that the token comes from the login this host serves.",
+        action: fix(&[]),
+        source: Source::Observed,
+        evidence: "REAL (Msameim181/n8n-nodes-instagram-integrations#1, 2025-10-16, fbtrace AH1bB4U-p13sirSqsMpl4ss, IGApiException; chatwoot/chatwoot#14932, 2026-07-05)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification. \"method type: get\" is TokenKindUnsupported, listed first."),
+        on_instagram: OnInstagram::Seen {
+            message: None,
+            status: None,
+            evidence: "REAL: Msameim181/n8n-nodes-instagram-integrations#1 (2025-10-16)",
+        },
+    }
+
+    /// The Instagram account is not a business account.
+    NotInstagramBusiness = graph {
+        code: 10,
+        message: "(#10) The user is not an Instagram Business",
+        summary: "The call needs an Instagram professional (business or creator) account linked to a Page, and this one is personal or not linked.",
+        solution: "Have the owner switch to a professional account and link it to a Facebook Page, then log in again.",
+        action: Action::UserMustActInApp,
+        source: Source::Observed,
+        evidence: "REAL (a social publisher's test fixture copied from production, found by find_string id 17128167204, undated, fbtrace A0KEsOD0sm8GOzzjLAIOHNN)",
+        note: Some("Shares code 10 without subcode with PermissionDenied, which is the primary entry for classification."),
+    }
+
+    /// The app only accepts calls from listed server addresses.
+    UnauthorizedSourceIp = graph {
+        code: 5,
+        message: "(#5) Unauthorized source IP address",
+        summary: "The app's Server IP Allowlist (advanced settings) does not include the address this call came from.",
+        solution: "Add the server's outgoing address to the app's allowlist, or call from an allowed address.",
+        action: fix(&[]),
+        source: Source::Observed,
+        evidence: "REAL (arsduo/koala#607, 2017-04-23: type OAuthException, code 5, x-fb-trace-id Dpoe+vZ6aMC, HTTP 400, as Koala prints it)",
+    }
+
+    /// Meta could not read the app's settings.
+    AppValidationFailed = graph {
+        code: 101,
+        message: "Error validating application. Cannot get application info due to a system error.",
+        summary: "Meta failed on its side while checking the app (a system error, not a wrong id).",
+        solution: "Retry later; if it persists, check Meta's status page.",
+        action: retry(3, 2_000, 60_000),
+        source: Source::Observed,
+        evidence: "REAL (sns-sdks/python-facebook#271, 2024-10-20, fbtrace A0IOBZ89Nm1tCYi7Xw2GuGJ, as FacebookError(...) prints it)",
+        note: Some("Shares code 101 with AppIdInvalid, which is the primary entry for classification; the message tells them apart."),
+    }
+
+    /// Messaging: the person cannot receive messages now.
+    RecipientUnavailable = graph {
+        code: 551, subcode: Some(1545041),
+        message: "(#551) This person isn't available right now.",
+        summary: "The recipient cannot be messaged at the moment: they blocked the account, deactivated, restricted messages, or are otherwise unreachable.",
+        solution: "Do not retry; mark the conversation as unreachable and stop sending to this recipient until they write again.",
+        action: Action::NotAvailable,
+        source: Source::Observed,
+        evidence: "REAL (microsoft/botframework-sdk#4556, 2018-05-04, fbtrace G3GRmtpZiq6; a Chinese developer's notes with the body as received, find_string id 15416556506, about 2023-12 by its timestamps, where a localised twin carries code 200)",
+    }
+
+    /// Messenger Platform (Instagram messaging through a Page): the 24-hour window is closed.
+    MessengerOutsideWindow = graph {
+        code: 10, subcode: Some(2018278),
+        message: "(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview",
+        summary: "A message through the Messenger Platform (Instagram messaging with Facebook Login) was sent more than 24 hours after the person last wrote.",
+        solution: "Reply within 24 hours of the person's last message, or with a message tag the policy allows (HUMAN_AGENT); otherwise wait for them to write again.",
+        action: Action::NotAvailable,
+        source: Source::Observed,
+        evidence: "REAL (a Chinese developer's notes with the body as received, find_string id 15416556506, about 2023-12 by its timestamps, fbtrace AxIIVeNpuf3y2jeXdufRcEX; botpress/botpress#4890, 2021-04-24, HTTP 400)",
+    }
+
+    /// Messaging: an attachment could not be uploaded.
+    UploadAttachmentFailed = graph {
+        code: 100, subcode: Some(2018047),
+        message: "(#100) Upload attachment failure.",
+        summary: "The message's attachment could not be fetched or read (the URL's Content-Type or size was not accepted).",
+        solution: "Serve the attachment from a public URL with its real Content-Type and a supported format and size.",
+        action: fix(&["attachment"]),
+        source: Source::Observed,
+        evidence: "REAL (a Chinese developer's notes with the body as received, find_string id 15416556506, about 2023-12 by its timestamps, fbtrace AN1pzAEZj4AwdT5gygdvNXL)",
+    }
+
+    /// The app's API access was deactivated.
+    ApiAccessDeactivated = graph {
+        code: 200,
+        message: "API access deactivated. To reactivate, go to the app dashboard.",
+        summary: "Meta deactivated the app's API access (an unused or restricted app, or one failing its data use checkup); every call fails until it is reactivated.",
+        solution: "Open the app dashboard, complete what it asks (data use checkup, verification) and reactivate API access.",
+        action: Action::NotAvailable,
+        source: Source::Observed,
+        evidence: "REAL (trufflesecurity/trufflehog#1921, 2023-10-27, HTTP 400, fbtrace A2sAXBbvp26YTYeYuyB3-yv; msigley/WP-Instagram-API#6, 2022-09-07, seen with HTTP 200)",
+        note: Some("Shares code 200 with AdsManagementMissing, which is the primary entry for classification; the message tells them apart."),
+    }
+
+    /// A Page read that needs an app token or an app secret proof.
+    PagePublicMetadataAccess = graph {
+        code: 100,
+        message: "(#100) Page Public Metadata Access requires either app secret proof or an app token",
+        summary: "Reading a Page the token's user does not manage needs the Page Public Metadata Access feature, called with an app token or an appsecret_proof.",
+        solution: "Read Pages and their Instagram accounts with a token of someone who manages them, or send appsecret_proof (the app needs the feature approved).",
+        action: fix(&["appsecret_proof", "access_token"]),
+        source: Source::Observed,
+        evidence: "REAL (oorestisime/gatsby-source-instagram#145, 2020-04-29, fbtrace Ai90-u47JI4T4pGEG8aCkwq; #155, 2020-06-03)",
+        note: Some("Shares code 100 without subcode with ParameterRequired, which is the primary entry for classification."),
+    }
+
+    /// The app lacks a capability Meta grants (not a user permission).
+    AppCapabilityMissing = graph {
+        code: 3,
+        message: "(#3) Application does not have the capability to make this API call.",
+        summary: "The app has not been granted the capability this call needs (a product not added, an access level or feature not approved), whatever the token's permissions.",
+        solution: "Add the product (Instagram, Webhooks) to the app and get the feature or access level approved in App Review.",
+        action: Action::NotAvailable,
+        source: Source::Observed,
+        evidence: "REAL (a Facebook tool's README quoting the body, find_string id 15397121271, fbtrace ASH_Yz0HolgEJQkXE3igaVH; brightbeanxyz/brightbean-studio#146, 2026-08-11: code 3 with HTTP 400 on POST /{ig-user-id}/subscribed_apps)",
+    }
+
+    /// api.instagram.com's authorize or token call with scopes it does not know.
+    InstagramInvalidScope = graph {
+        code: 400,
+        message: "Invalid scope field(s): {fields}",
+        summary: "The login asked for scopes Instagram does not have (the retired basic, user_profile and user_media scopes, or Facebook permission names).",
+        solution: "Ask for Instagram Login's scopes (instagram_business_basic, instagram_business_content_publish, ...), comma-separated.",
+        action: fix(&["scope"]),
+        source: Source::Observed,
+        evidence: "REAL (ilektrojohn/creepy#107, 2020-09-14, and beaulebens/keyring-social-importers#38, 2021-06-18: 'Invalid scope field(s): basic'; miled/wordpress-social-login#338, 2019-12-04: empty list)",
+        note: Some("Shares code 400 with InstagramCodeNotFound, which is the primary entry for classification. Rendered in api.instagram.com's flat shape."),
+    }
 }
 
 /// A message without Graph's leading `(#123) `.
@@ -1767,6 +1972,7 @@ const fn publishing(id: Id) -> Entry {
         on_instagram: OnInstagram::AsFacebook {
             evidence: PUBLISHING_ON_INSTAGRAM,
         },
+        error_data: None,
     }
 }
 

@@ -172,6 +172,7 @@ impl CatalogError {
             message: fill(e.message_on(profile, host)),
             error_type: e.error_type_on(host).as_str().to_owned(),
             code: e.code_for(profile),
+            error_data: e.error_data.and_then(|d| serde_json::from_str(d).ok()),
             error_subcode: e.subcode,
             is_transient: e.is_transient,
             transient_first: e.transient_first,
@@ -201,6 +202,8 @@ pub struct Envelope {
     pub message: String,
     pub error_type: String,
     pub code: i64,
+    /// `error_data`, written after `code` when present.
+    pub error_data: Option<serde_json::Value>,
     pub error_subcode: Option<i64>,
     pub is_transient: Option<bool>,
     /// Put `is_transient` right after `type` (throttle and outage bodies).
@@ -254,19 +257,18 @@ impl Envelope {
     /// api.instagram.com's flat error shape (its token exchange and authorize errors):
     /// `{"error_type":"OAuthException","code":400,"error_message":"..."}`, `code` being the HTTP
     /// status.
+    ///
+    /// Written as Python's `json.dumps` writes it, with a space after `:` and `,`: every real
+    /// capture of this host's errors is spaced (`{"error_type": "OAuthException", "code": 400,
+    /// "error_message": "Invalid scope field(s): basic"}`, ilektrojohn/creepy#107 and others).
     pub fn to_instagram_oauth_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Flat<'a> {
-            error_type: &'a str,
-            code: u16,
-            error_message: &'a str,
-        }
-        serde_json::to_string(&Flat {
-            error_type: &self.error_type,
-            code: self.status,
-            error_message: &self.message,
-        })
-        .unwrap_or_default()
+        let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
+        format!(
+            "{{\"error_type\": {}, \"code\": {}, \"error_message\": {}}}",
+            text(&self.error_type),
+            self.status,
+            text(&self.message)
+        )
     }
 
     /// The resumable-upload (rupload) failure shape, as Meta documents it:
@@ -330,6 +332,9 @@ impl Serialize for Inner<'_> {
             }
         }
         m.serialize_entry("code", &e.code)?;
+        if let Some(d) = &e.error_data {
+            m.serialize_entry("error_data", d)?;
+        }
         if let Some(sc) = e.error_subcode {
             m.serialize_entry("error_subcode", &sc)?;
         }
@@ -367,27 +372,58 @@ impl serde_json::ser::Formatter for GraphFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        // Most text (every error message the catalog writes) needs no escape at all.
-        if !fragment.bytes().any(|b| b == b'/' || !b.is_ascii()) {
-            return writer.write_all(fragment.as_bytes());
+        write_escaped(writer, fragment, b"/")
+    }
+}
+
+/// serde_json formatter for webhook bodies, which Meta signs as "an escaped unicode version
+/// of the payload, with lowercase hex digits": what [`GraphFormatter`] writes, and `@` as
+/// `\u0040` too (seen in Graph answers and behind signature failures on messages holding an
+/// `@`). A receiver that re-serialises the JSON before checking the signature fails on any of
+/// these, as it does in production.
+pub struct WebhookFormatter;
+
+impl serde_json::ser::Formatter for WebhookFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        write_escaped(writer, fragment, b"/@")
+    }
+}
+
+/// Writes `fragment` with `/` as `\/`, the other ASCII bytes of `extra` as `\u00XX` and
+/// non-ASCII as `\uXXXX` (lowercase hex).
+fn write_escaped<W: ?Sized + io::Write>(
+    writer: &mut W,
+    fragment: &str,
+    extra: &[u8],
+) -> io::Result<()> {
+    // Most text (every error message the catalog writes) needs no escape at all.
+    if !fragment
+        .bytes()
+        .any(|b| extra.contains(&b) || !b.is_ascii())
+    {
+        return writer.write_all(fragment.as_bytes());
+    }
+    let mut start = 0;
+    for (i, c) in fragment.char_indices() {
+        if c.is_ascii() && !extra.contains(&(c as u8)) {
+            continue;
         }
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if c == '/' || !c.is_ascii() {
-                writer.write_all(&fragment.as_bytes()[start..i])?;
-                if c == '/' {
-                    writer.write_all(b"\\/")?;
-                } else {
-                    let mut units = [0u16; 2];
-                    for unit in c.encode_utf16(&mut units) {
-                        write!(writer, "\\u{unit:04x}")?;
-                    }
-                }
-                start = i + c.len_utf8();
+        writer.write_all(&fragment.as_bytes()[start..i])?;
+        if c == '/' {
+            writer.write_all(b"\\/")?;
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
             }
         }
-        writer.write_all(&fragment.as_bytes()[start..])
+        start = i + c.len_utf8();
     }
+    writer.write_all(&fragment.as_bytes()[start..])
 }
 
 const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

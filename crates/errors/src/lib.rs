@@ -9,8 +9,10 @@
 //! - [`envelope`]: render an entry with its placeholder values into Meta's exact JSON;
 //! - [`parse`]: parse any Graph error body (and container `status` text) received off the wire;
 //! - [`classify`]: map (code, subcode) to an entry and an action, never by message text.
+//! - [`paste`]: find every error in pasted text (log lines, exception texts, Python, JS and
+//!   Ruby renderings, cut bodies, several at once) for `instapub explain`.
 //!
-//! This crate does no I/O and holds no state; it depends on serde only.
+//! This crate does no I/O and holds no state; it depends on serde and regex only.
 //!
 //! ```
 //! use instapub_errors::{CatalogError, Id, Profile, placeholder};
@@ -29,6 +31,7 @@ pub mod container;
 pub mod entry;
 pub mod envelope;
 pub mod parse;
+pub mod paste;
 pub mod template;
 
 pub use catalog::{Entry, Id, ENTRIES};
