@@ -15,9 +15,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod check;
 mod codes;
 mod explain;
+mod listen;
 mod login;
 mod publish;
+mod report;
+mod sandbox_args;
 mod serve;
+mod trigger;
 
 /// What to publish inputs as (`--as`), for `check` and `publish`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -95,6 +99,17 @@ enum Command {
     /// Log in with Facebook Login (or --instagram), receive the redirect on a loopback port,
     /// and save the long-lived token and Instagram account for `publish`.
     Login(login::Args),
+    /// Receive a sandbox's webhook deliveries and forward them to your app, signed as Meta
+    /// signs them; one line per delivery with your app's status and latency.
+    Listen(listen::Args),
+    /// Make a webhook event happen in a running sandbox: comments, live-comments, mentions,
+    /// story-insights.
+    Trigger(trigger::Args),
+    /// The integration report of a running sandbox: which of Instagram's errors your tests
+    /// met and which they never did (with the fault rule for each), and the permissions your
+    /// logins ask for against those your calls used. Exit status: 0 no findings, 1 findings,
+    /// 2 unreadable.
+    Report(report::Args),
 }
 
 /// A failure the CLI reports to a person: a message and an exit status.
@@ -129,6 +144,9 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Publish(args) => publish::run(args),
         Command::Login(args) => login::run(args),
+        Command::Listen(args) => listen::run(args),
+        Command::Trigger(args) => trigger::run(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

@@ -61,6 +61,12 @@ pub struct Args {
     /// Allow media fetches from link-local and cloud-metadata addresses too (169.254.169.254).
     #[arg(long)]
     allow_link_local_fetch: bool,
+    /// How long a webhook delivery may take before it counts as failed and is retried.
+    #[arg(long, value_name = "MS", default_value_t = 20_000)]
+    webhook_timeout_ms: u64,
+    /// Refuse http webhook callbacks, as Meta does (https only).
+    #[arg(long)]
+    webhooks_require_https: bool,
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
@@ -87,6 +93,8 @@ async fn serve(args: Args) -> Result<u8, Failure> {
         header_read_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
         body_idle_timeout: Duration::from_millis(args.body_timeout_ms.max(1)),
         media_store_max_bytes: args.media_store_max.saturating_mul(1 << 20),
+        webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
+        webhook_require_https: args.webhooks_require_https,
         ..Config::default()
     };
     let signals = Signals::install();

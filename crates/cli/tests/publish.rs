@@ -146,3 +146,75 @@ async fn polling_progress_is_not_repeated() {
     let lines: Vec<&str> = err.lines().collect();
     assert!(lines.windows(2).all(|w| w[0] != w[1]), "{err}");
 }
+
+async fn report(info: &Value, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_instapub"));
+    cmd.arg("report")
+        .args(args)
+        .env("INSTAPUB_BASE_URL", info["base_url"].as_str().unwrap())
+        .env("INSTAPUB_ADMIN_KEY", info["admin_key"].as_str().unwrap());
+    tokio::time::timeout(Duration::from_secs(60), cmd.output())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_report_after_a_publish_names_what_was_used_and_what_was_never_met() {
+    let (_server, info) = serve().await;
+    let o = publish(&info, &[&fixture("jpeg_square.jpg")], true).await;
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let o = report(&info, &["--json"]).await;
+    // Findings (errors the run never met) make the exit status 1, as a linter's do.
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["schema"], "instapub.report/1");
+    let app = r["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["app_id"].is_string())
+        .unwrap();
+    let used = &app["permissions"]["used"][0];
+    assert_eq!(used["permission"], "instagram_content_publish");
+    assert!(used["calls"].as_u64().unwrap() >= 2, "{used}");
+    assert!(app["errors_not_met"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["entry"] == "NotReady"));
+
+    let dir = std::env::temp_dir().join(format!("instapub-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junit = dir.join("report.xml");
+    let o = report(&info, &["--junit", junit.to_str().unwrap()]).await;
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("Never met") && text.contains("instagram_content_publish"),
+        "{text}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testcase classname=\"errors\" name=\"NotReady\">"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<failure message=\"The tests never met NotReady"),
+        "{xml}"
+    );
+    let failures = r["findings"].as_array().unwrap().len();
+    assert!(xml.contains(&format!("failures=\"{failures}\"")), "{xml}");
+    let _ = std::fs::remove_dir_all(dir);
+
+    // Without the key: a message a person can act on, exit 2.
+    let o = Command::new(env!("CARGO_BIN_EXE_instapub"))
+        .arg("report")
+        .env_remove("INSTAPUB_ADMIN_KEY")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--admin-key"));
+}

@@ -131,6 +131,39 @@ impl Control {
         Ok(v["data"].as_array().cloned().unwrap_or_default())
     }
 
+    /// Subscribes an app to webhook fields and installs it on accounts, after the sandbox's
+    /// verification request to `subscription.callback_url` (`POST
+    /// /_sandbox/webhooks/subscriptions`: `{callback_url, fields?, verify_token?, login?,
+    /// accounts?, app_id?, include_values?}`); the subscription as set.
+    pub async fn subscribe_webhooks(&self, subscription: Value) -> Result<Value, CallError> {
+        self.call(
+            reqwest::Method::POST,
+            "/webhooks/subscriptions",
+            Some(subscription),
+        )
+        .await
+    }
+
+    /// Makes a webhook event happen (`{field, account?, media_id?, text?, username?}`); what
+    /// was made (`field`, `account_id`, `media_id`, `comment_id`).
+    pub async fn trigger_webhook(&self, trigger: Value) -> Result<Value, CallError> {
+        self.call(reqwest::Method::POST, "/webhooks/trigger", Some(trigger))
+            .await
+    }
+
+    /// The newest webhook deliveries, each with its attempts.
+    pub async fn webhook_deliveries(&self) -> Result<Vec<Value>, CallError> {
+        let v = self
+            .call(reqwest::Method::GET, "/webhooks/deliveries", None)
+            .await?;
+        Ok(v["data"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// The integration report (`GET /_sandbox/report`, schema `instapub.report/1`).
+    pub async fn report(&self) -> Result<Value, CallError> {
+        self.call(reqwest::Method::GET, "/report", None).await
+    }
+
     /// Back to the first-start state.
     pub async fn reset(&self) -> Result<(), CallError> {
         self.call(reqwest::Method::POST, "/reset", None)

@@ -6,7 +6,9 @@
 //! - [`graph`]: one typed call per endpoint, against graph.facebook.com or a sandbox;
 //!   failures keep the parsed Graph error and its catalog classification;
 //! - [`publish`]: publish an image, reel, story or carousel end to end, recovering exactly as
-//!   the catalog's action for each error says, and never publishing twice.
+//!   the catalog's action for each error says, and never publishing twice;
+//! - [`webhooks`]: the receiving side: a delivery's signature checked over the raw bytes, its
+//!   body read into typed events.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,6 +28,7 @@ pub mod control;
 pub mod graph;
 pub mod login;
 pub mod publish;
+pub mod webhooks;
 
 pub use control::Control;
 pub use graph::{CallError, Graph, PublishingLimit, Usage, GRAPH_FACEBOOK};

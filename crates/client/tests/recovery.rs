@@ -454,3 +454,73 @@ async fn usage_near_the_limit_slows_the_client_down() {
         steps.lock().unwrap()
     );
 }
+
+/// The project's own client, through a fault for every error it handles, gets a clean report:
+/// every error met, every reaction the one the catalog's action asks for.
+#[tokio::test]
+async fn the_clients_reactions_to_every_error_it_handles_are_clean_in_the_report() {
+    let e = env().await;
+    // The client's delays are the catalog's scaled by Timing::fast's factor; so are the
+    // report's judgements.
+    e.sb.set_report_time_scale(Timing::fast().scale);
+    let cases = [
+        ("create_media", json!({"subcode": 2207001}), 2),
+        ("media_publish", json!({"subcode": 2207008}), 1),
+        ("media_publish", json!({"subcode": 2207008}), 3),
+        ("media_publish", json!({"subcode": 2207020}), 1),
+        ("media_publish", json!({"subcode": 2207027}), 1),
+        ("media_publish", json!({"subcode": 2207053}), 1),
+        ("media_publish", json!({"code": 2}), 1),
+    ];
+    let p = publisher(&e);
+    for (endpoint, error, times) in &cases {
+        fault(
+            &e,
+            json!({"match": {"endpoint": endpoint}, "error": error, "times": times}),
+        )
+        .await;
+        let done = p.publish(&image(&e), None).await;
+        assert!(done.is_ok(), "{endpoint} {error}: {done:?}");
+    }
+    let report = e.sb.report().await.unwrap();
+    let app = report
+        .apps
+        .iter()
+        .find(|a| a.app_id.as_deref() == Some(e.sb.app_id()))
+        .unwrap();
+    let met: Vec<&str> = app.errors_met.iter().map(|m| m.entry.as_str()).collect();
+    for id in [
+        Id::ServerError,
+        Id::BuilderNotFound,
+        Id::ContainerExpired,
+        Id::NotReady,
+        Id::UnknownUploadError,
+        Id::ServiceUnavailable,
+    ] {
+        assert!(met.contains(&id.name()), "{id} met: {met:?}");
+    }
+    let bad: Vec<_> = app.reactions.iter().filter(|r| !r.good).collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    // And the good ones were seen: re-created after 2207020, polled after 2207027.
+    let kinds: Vec<String> = app
+        .reactions
+        .iter()
+        .map(|r| {
+            serde_json::to_value(r.kind)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(kinds.contains(&"recreated".to_owned()), "{kinds:?}");
+    assert!(kinds.contains(&"polled".to_owned()), "{kinds:?}");
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| !matches!(f.kind, instapub_sandbox::FindingKind::Reaction)),
+        "{:#?}",
+        report.findings
+    );
+}

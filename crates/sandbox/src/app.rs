@@ -32,6 +32,8 @@ pub struct App {
     pub demo: Demo,
     /// Recent Graph requests (`GET /_sandbox/requests`).
     pub log: RequestLog,
+    /// What the integration report counts (`GET /_sandbox/report`).
+    pub report: crate::runtime::report::Recorder,
     /// Fault-injection rules.
     pub faults: Faults,
     /// Call counts behind the usage headers.
@@ -48,6 +50,8 @@ pub struct App {
     public_host: Option<String>,
     /// Signs the consent pages' form tokens (`fb_dtsg`); new each start, from the OS.
     pub form_key: [u8; 32],
+    /// Webhook requests: verification and deliveries (`crate::webhooks`).
+    pub webhooks: crate::webhooks::send::Sender,
 }
 
 /// The account and token created on first start.
@@ -67,7 +71,11 @@ pub const DEMO_APP_NAME: &str = "instapub demo app";
 
 impl App {
     /// Opens the store and creates, on first start, the admin key and the demo account.
-    pub async fn open(config: Config, fetcher: Fetcher) -> Result<Arc<App>, StoreError> {
+    pub async fn open(
+        config: Config,
+        fetcher: Fetcher,
+        webhooks: crate::webhooks::send::Sender,
+    ) -> Result<Arc<App>, StoreError> {
         let store = Store::open(&config.db)?;
         let blobs = Blobs::open(&config.db, config.media_store_max_bytes).map_err(|source| {
             StoreError::Create {
@@ -188,12 +196,14 @@ impl App {
             admin_key,
             demo,
             log: RequestLog::default(),
+            report: Default::default(),
             faults: Faults::default(),
             usage: Usage::default(),
             reads: Default::default(),
             quota: Default::default(),
             switches,
             base_url: OnceLock::new(),
+            webhooks,
         }))
     }
 
@@ -221,6 +231,8 @@ impl App {
         self.store
             .write(move |c| store::set_clock_offset(c, offset))
             .await?;
+        // Webhook retries are due on this clock.
+        self.store.outbox().notify_one();
         Ok(Some(self.clock.now_ms()))
     }
 }

@@ -68,6 +68,12 @@ pub struct Config {
     pub media_store_max_bytes: u64,
     /// The publishing rules' numbers (caption, sizes, durations...).
     pub limits: Limits,
+    /// How long a webhook delivery may take before it counts as failed (the Messenger FAQ's
+    /// 20 s; the verification request waits at most 6 s).
+    pub webhook_timeout: Duration,
+    /// Refuse `http` webhook callbacks, as Meta does (off by default: a local app listens on
+    /// plain http).
+    pub webhook_require_https: bool,
 }
 
 /// Which addresses media may be fetched from, besides public ones and loopback.
@@ -114,6 +120,8 @@ impl Default for Config {
             body_idle_timeout: Duration::from_secs(30),
             media_store_max_bytes: 4 << 30,
             limits: Limits::documented(),
+            webhook_timeout: Duration::from_secs(20),
+            webhook_require_https: false,
         }
     }
 }

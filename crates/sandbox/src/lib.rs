@@ -56,6 +56,7 @@ mod server;
 mod store;
 mod upload;
 mod versions;
+mod webhooks;
 
 pub use config::{Config, Db};
 pub use control::scenario::{AccountOut, Applied, CatalogOut, Scenario, ScenarioError};
@@ -70,8 +71,19 @@ pub use route::FaultTarget;
 pub use runtime::faults::{
     FaultError, Match as FaultMatch, Network, NewRule as NewFault, Rule as Fault,
 };
+pub use runtime::report::{
+    AppReport, ErrorMet, ErrorNotMet, Finding as ReportFinding, FindingKind, PermissionUse,
+    Permissions as ReportPermissions, Report,
+};
 pub use runtime::request_log::Logged as LoggedRequest;
-pub use schemas::control::{App as AppIdentity, AppState, MediaStore, OauthCode};
+pub use schemas::control::{
+    App as AppIdentity, AppState, Header, MediaStore, OauthCode, Triggered, WebhookAttempt,
+    WebhookDelivery, WebhookField, WebhookSubscription,
+};
+pub use store::webhooks::Login as WebhookLogin;
+pub use webhooks::control::{
+    NewSubscription as NewWebhookSubscription, NewTest as NewWebhookTest, Trigger as WebhookTrigger,
+};
 
 /// The route table: every route the sandbox answers and its contract (method, documented
 /// path, hosts, credentials, permissions, fault-rule name, body limit, handler), as
@@ -397,10 +409,61 @@ impl Sandbox {
         Ok(format!("{}/_sandbox/files/{name}", self.base_url))
     }
 
+    /// Subscribes an app to Instagram's webhook fields and installs it on accounts (as
+    /// `POST /_sandbox/webhooks/subscriptions`), after Meta's verification request to the
+    /// callback.
+    pub async fn subscribe_webhooks(
+        &self,
+        subscription: NewWebhookSubscription,
+    ) -> Result<WebhookSubscription, StageError> {
+        webhooks::control::subscribe(&self.app, subscription).await
+    }
+
+    /// Recent webhook deliveries, newest first, with their attempts (as
+    /// `GET /_sandbox/webhooks/deliveries`).
+    pub async fn webhook_deliveries(&self) -> Result<Vec<WebhookDelivery>, StoreError> {
+        webhooks::control::deliveries(&self.app).await
+    }
+
+    /// Sends a delivery's body again (as `POST /_sandbox/webhooks/deliveries/{id}/redeliver`).
+    pub async fn redeliver_webhook(&self, id: &str) -> Result<WebhookDelivery, StageError> {
+        webhooks::control::redeliver(&self.app, id).await
+    }
+
+    /// The App Dashboard's Test button (as `POST /_sandbox/webhooks/test`).
+    pub async fn test_webhook(&self, test: NewWebhookTest) -> Result<WebhookDelivery, StageError> {
+        webhooks::control::test(&self.app, test).await
+    }
+
+    /// Makes a webhook event happen from real state (as `POST /_sandbox/webhooks/trigger`).
+    pub async fn trigger_webhook(&self, trigger: WebhookTrigger) -> Result<Triggered, StageError> {
+        webhooks::control::trigger(&self.app, trigger).await
+    }
+
     /// The recent Graph requests with their answers, oldest first (as
     /// `GET /_sandbox/requests`).
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.app.log.recent()
+    }
+
+    /// The integration report (as `GET /_sandbox/report`): per app, the catalog errors met
+    /// and never met, and the permissions granted against those used.
+    pub async fn report(&self) -> Result<Report, StoreError> {
+        self.app
+            .report
+            .read(&self.app.store, self.app.clock.now_ms())
+            .await
+    }
+
+    /// Judges the waits in the report's reactions at `scale` times the catalog's: 0.001 for a
+    /// client whose delays are scaled down for tests the same way (`Timing::fast`).
+    pub fn set_report_time_scale(&self, scale: f64) {
+        self.app.report.set_time_scale(scale);
+    }
+
+    /// Starts the report afresh (as `POST /_sandbox/report/reset`).
+    pub fn reset_report(&self) {
+        self.app.report.clear();
     }
 
     /// Every account, the demo one first (as `GET /_sandbox/accounts`).
@@ -626,6 +689,18 @@ impl Builder {
         self
     }
 
+    /// How long a webhook delivery may take before it counts as failed. Default 20 s.
+    pub fn webhook_timeout(mut self, d: Duration) -> Self {
+        self.config.webhook_timeout = d;
+        self
+    }
+
+    /// Refuse http webhook callbacks, as Meta does. Default `false`.
+    pub fn webhooks_require_https(mut self, on: bool) -> Self {
+        self.config.webhook_require_https = on;
+        self
+    }
+
     /// Opens the store, binds the port and starts serving.
     pub async fn start(self) -> Result<Sandbox, StartError> {
         let addr = self.config.listen;
@@ -638,7 +713,12 @@ impl Builder {
         }
         let fetcher =
             pipeline::fetch::Fetcher::new(self.config.fetch_timeout, self.config.fetch_reach())?;
-        let app = App::open(self.config, fetcher).await?;
+        let webhooks = webhooks::send::Sender::new(
+            self.config.fetch_reach(),
+            self.config.webhook_timeout,
+            self.config.webhook_require_https,
+        )?;
+        let app = App::open(self.config, fetcher, webhooks).await?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| StartError::Listen { addr, source })?;
@@ -662,6 +742,10 @@ impl Builder {
         if resumed > 0 {
             tracing::info!(resumed, "resumed processing of containers left in progress");
         }
+        tokio::spawn(webhooks::worker::run(
+            Arc::downgrade(&app),
+            app.store.outbox(),
+        ));
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, app.clone(), async {
             let _ = rx.await;

@@ -131,9 +131,24 @@ pub const ADS: Permission = Permission {
     check: Check::Always,
 };
 
+/// Every permission a route can need, for the report's permissions section.
+pub const ALL_PERMISSIONS: [&Permission; 5] = [&PUBLISH, &COMMENTS, &INSIGHTS, &CONTENTS, &ADS];
+
 /// The operations a fault rule can name (`match.endpoint`); each row of [`ROUTES`] says which
 /// it belongs to, and a test adds a rule for each and sees it fire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultTarget {
     /// `POST /{ig-user-id}/media`
@@ -164,6 +179,8 @@ pub enum FaultTarget {
     Login,
     /// Facebook users, Pages, Businesses and permissions (account discovery)
     Accounts,
+    /// Webhook subscriptions and installs (`/{app-id}/subscriptions`, `.../subscribed_apps`)
+    Webhooks,
 }
 
 impl FaultTarget {
@@ -195,6 +212,7 @@ impl FaultTarget {
             FaultTarget::Insights => "insights",
             FaultTarget::Login => "login",
             FaultTarget::Accounts => "accounts",
+            FaultTarget::Webhooks => "webhooks",
         }
     }
 }
@@ -503,6 +521,60 @@ macro_rules! route_table {
                 params: graph::FieldsParams, answer: json(graph::FacebookApp),
                 summary: "Read an app (id, name, link); an app access token ({app-id}|...) or any user token",
             }
+            AppSubscriptions: GET "/{app-id}/subscriptions" on App / "subscriptions" {
+                hosts: [Facebook], tokens: [App], needs: [], fault: Webhooks,
+                handler: application(subscriptions::list),
+                params: graph::NoParams, answer: json(List<graph::AppSubscription>),
+                summary: "The app's webhook subscriptions: object, callback_url, active, fields with their versions (the app's own app token)",
+            }
+            Subscribe: POST "/{app-id}/subscriptions" on App / "subscriptions" {
+                hosts: [Facebook], tokens: [App], needs: [], fault: Webhooks,
+                handler: application(subscriptions::subscribe),
+                params: graph::SubscriptionParams, answer: json(Success),
+                summary: "Subscribe the app to an object's fields (object, callback_url, fields, verify_token, include_values): Meta's GET handshake to the callback first, (#2200) when the challenge does not come back",
+            }
+            Unsubscribe: DELETE "/{app-id}/subscriptions" on App / "subscriptions" {
+                hosts: [Facebook], tokens: [App], needs: [], fault: Webhooks,
+                handler: application(subscriptions::unsubscribe),
+                params: graph::SubscriptionParams, answer: json(Success),
+                summary: "Remove fields of an object's subscription (object, fields), an object's, or every subscription",
+            }
+            PageSubscribedApps: GET "/{page-id}/subscribed_apps" on Page / "subscribed_apps" {
+                hosts: [Facebook], tokens: [Page], needs: [], fault: Webhooks,
+                handler: page(subscriptions::page_apps),
+                params: graph::NoParams, answer: json(List<graph::PageSubscribedApp>),
+                summary: "The apps installed on the Page, with their Page fields (the Page's token)",
+            }
+            PageInstall: POST "/{page-id}/subscribed_apps" on Page / "subscribed_apps" {
+                hosts: [Facebook], tokens: [Page], needs: [], fault: Webhooks,
+                handler: page(subscriptions::page_install),
+                params: graph::SubscribedFieldsParams, answer: json(Success),
+                summary: "Facebook Login: install the token's app on the Page (subscribed_fields, Page fields such as feed); its linked Instagram account's webhooks then reach the app",
+            }
+            PageUninstall: DELETE "/{page-id}/subscribed_apps" on Page / "subscribed_apps" {
+                hosts: [Facebook], tokens: [Page], needs: [], fault: Webhooks,
+                handler: page(subscriptions::page_uninstall),
+                params: graph::NoParams, answer: json(Success),
+                summary: "Uninstall the token's app from the Page",
+            }
+            IgSubscribedApps: GET "/{ig-user-id}/subscribed_apps" on User / "subscribed_apps" {
+                hosts: [Instagram, Facebook], tokens: [Instagram], needs: [], fault: Webhooks,
+                handler: account(subscriptions::ig_apps),
+                params: graph::NoParams, answer: json(List<graph::IgSubscribedApp>),
+                summary: "Instagram Login: the token's app's install on the account (subscribed_fields)",
+            }
+            IgInstall: POST "/{ig-user-id}/subscribed_apps" on User / "subscribed_apps" {
+                hosts: [Instagram, Facebook], tokens: [Instagram], needs: [], fault: Webhooks,
+                handler: account(subscriptions::ig_install),
+                params: graph::SubscribedFieldsParams, answer: json(Success),
+                summary: "Instagram Login: install the token's app on the account (subscribed_fields: comments, live_comments, messages, ...)",
+            }
+            IgUninstall: DELETE "/{ig-user-id}/subscribed_apps" on User / "subscribed_apps" {
+                hosts: [Instagram, Facebook], tokens: [Instagram], needs: [], fault: Webhooks,
+                handler: account(subscriptions::ig_uninstall),
+                params: graph::NoParams, answer: json(Success),
+                summary: "Instagram Login: uninstall the token's app from the account",
+            }
             IgAudio: GET "/ig_audio" {
                 hosts: [Facebook, Instagram], tokens: [Instagram, Page],
                 needs: [
@@ -675,6 +747,40 @@ macro_rules! route_table {
                 answer: json(List<request_log::Logged>), helper: requests,
                 summary: "Recent Graph requests and their answers",
             }
+            Report: GET "/_sandbox/report" {
+                tokens: [Admin], fault: None, limit: Small,
+                answer: json(report::Report), helper: report,
+                summary: "The integration report: per app, the catalog errors it met (by a fault rule or the real condition) and those it never met with the fault rule for each, and the scopes its logins granted against the permissions its calls needed",
+            }
+            ResetReport: POST "/_sandbox/report/reset" {
+                tokens: [Admin], fault: None, limit: Control, answer: json(Success), helper: reset_report,
+                summary: "Starts the report afresh (the request log and the state are kept)",
+            }
+            SubscribeWebhooks: POST "/_sandbox/webhooks/subscriptions" {
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(webhooks::NewSubscription), answer: json(control::WebhookSubscription), helper: subscribe_webhooks,
+                summary: "Subscribe an app to Instagram's webhook fields and install it on accounts, as the App Dashboard does (Meta's verification GET first)",
+            }
+            TestWebhook: POST "/_sandbox/webhooks/test" {
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(webhooks::NewTest), answer: json(control::WebhookDelivery), helper: test_webhook,
+                summary: "The App Dashboard's Test button: a sample in its own shape (entry.id \"0\", fixed values), not a real event",
+            }
+            TriggerWebhook: POST "/_sandbox/webhooks/trigger" {
+                tokens: [Admin], fault: None, limit: Control,
+                body: json(webhooks::Trigger), answer: json(control::Triggered), helper: trigger_webhook,
+                summary: "Make an event happen from real state: a comment, a live comment, a mention, a story's insights",
+            }
+            WebhookDeliveries: GET "/_sandbox/webhooks/deliveries" {
+                tokens: [Admin], fault: None, limit: Small,
+                answer: json(List<control::WebhookDelivery>), helper: webhook_deliveries,
+                summary: "Recent webhook deliveries, newest first, each with its attempts: time, URL, status, latency, request headers and body, response",
+            }
+            RedeliverWebhook: POST "/_sandbox/webhooks/deliveries/{id}/redeliver" {
+                tokens: [Admin], fault: None, limit: Control,
+                answer: json(control::WebhookDelivery), helper: redeliver_webhook,
+                summary: "Send a delivery's body again, as a new delivery to the app's callback",
+            }
             PutFile: PUT "/_sandbox/files/{name}" {
                 tokens: [Admin], fault: None, limit: File, body: bytes, answer: json(control::File), helper: put_file,
                 summary: "Host a file on the sandbox",
@@ -713,7 +819,7 @@ macro_rules! route_table {
             Page: GET "/_sandbox/ui/{page}" {
                 tokens: [Cookie], fault: None, limit: Small,
                 query: control::KeyParams, answer: html,
-                summary: "A dashboard page: timeline, requests, catalog (grid: the phone's content alone)",
+                summary: "A dashboard page: timeline, requests, webhooks (the deliveries, Redeliver), report (the integration report), catalog (grid: the phone's content alone)",
             }
         }
         }
@@ -886,11 +992,14 @@ impl Spec {
 
     /// Whether the route answers without a user's or the admin's credentials: the token
     /// endpoints (the app's own), the login pages, the CDN, hosted files, the dashboard (which
-    /// asks for the key itself).
+    /// asks for the key itself). A node route never is: the pipeline authenticates its token,
+    /// an app access token included (`/{app-id}/subscriptions`).
     pub fn is_public(&self) -> bool {
-        self.tokens
-            .iter()
-            .all(|t| matches!(t, Token::App | Token::Public | Token::Cookie))
+        self.node.is_none()
+            && self
+                .tokens
+                .iter()
+                .all(|t| matches!(t, Token::App | Token::Public | Token::Cookie))
     }
 }
 
@@ -1362,6 +1471,7 @@ mod tests {
             FaultTarget::Insights,
             FaultTarget::Login,
             FaultTarget::Accounts,
+            FaultTarget::Webhooks,
         ] {
             match e {
                 FaultTarget::CreateMedia
@@ -1377,13 +1487,14 @@ mod tests {
                 | FaultTarget::Comments
                 | FaultTarget::Insights
                 | FaultTarget::Login
-                | FaultTarget::Accounts => {}
+                | FaultTarget::Accounts
+                | FaultTarget::Webhooks => {}
             }
             assert!(all.contains(&e), "{e:?} names no route");
             let json = serde_json::to_value(e).unwrap_or_default();
             assert_eq!(json.as_str(), Some(e.as_str()), "{e:?}");
         }
-        assert_eq!(all.len(), 14);
+        assert_eq!(all.len(), 15);
     }
 
     #[test]

@@ -194,11 +194,25 @@ async fn handle_request(app: Arc<App>, request: Request) -> Response {
                         ..
                     },
                     Ok(params),
-                ) => crate::identity::login::handle(app.clone(), *login, params).await,
+                ) => {
+                    // For the report: the older authorize address, a dialog's Graph version.
+                    let older = *login == crate::route::LoginRoute::InstagramAuthorizeApiHost;
+                    let version = match login {
+                        // `/www.facebook.com/{version}/dialog/oauth`
+                        crate::route::LoginRoute::FacebookDialog => {
+                            parts.uri.path().split('/').nth(2)
+                        }
+                        _ => None,
+                    };
+                    if let Some(client) = params.str("client_id") {
+                        app.report.record_login(&client, older, version);
+                    }
+                    crate::identity::login::handle(app.clone(), *login, params).await
+                }
                 (_, Ok(_)) => crate::identity::login::not_found(&app, parts.uri.path()),
             };
             // Logged like Graph calls (the code exchange carries secrets: masked).
-            let (head, body) = log(&app, &parts, &bytes, response).await;
+            let (head, body) = log(&app, &parts, &bytes, response, None).await;
             Response::from_parts(head, Body::from(body))
         }
         (Surface::Cdn, parsed) => match parsed {
@@ -337,7 +351,7 @@ async fn upload(
     };
     let (response, network) = response;
     // Logged without the media bytes.
-    let (head, body) = log(app, parts, &Bytes::new(), response).await;
+    let (head, body) = log(app, parts, &Bytes::new(), response, None).await;
     match network {
         None => Response::from_parts(head, Body::from(body)),
         Some(fault) => broken(head, body, fault),
@@ -351,8 +365,8 @@ async fn graph_response(
     bytes: &Bytes,
     outcome: crate::graph::Outcome,
 ) -> Response {
-    let (response, network) = outcome.into_response(app.config.profile);
-    let (head, body) = log(app, parts, bytes, response).await;
+    let (response, network, recorded) = outcome.into_response(app.config.profile);
+    let (head, body) = log(app, parts, bytes, response, recorded).await;
     match network {
         None => Response::from_parts(head, Body::from(body)),
         Some(fault) => broken(head, body, fault),
@@ -482,14 +496,16 @@ fn body_error(e: &axum::Error) -> String {
     format!("the body's framing is broken ({reason})")
 }
 
-/// Records a Graph exchange in the request log and hands the response back in parts.
+/// Records a Graph exchange in the request log (and, when the pipeline attributed it, in the
+/// integration report) and hands the response back in parts.
 async fn log(
     app: &App,
     parts: &axum::http::request::Parts,
     body: &Bytes,
     response: Response,
+    recorded: Option<crate::runtime::report::Recorded>,
 ) -> (axum::http::response::Parts, Bytes) {
-    crate::runtime::request_log::record_response(
+    let (head, bytes, seq) = crate::runtime::request_log::record_response(
         &app.log,
         app.clock.now_s(),
         &parts.method,
@@ -497,7 +513,16 @@ async fn log(
         body,
         response,
     )
-    .await
+    .await;
+    if let Some((a, error)) = recorded {
+        let logged = crate::runtime::report::Logged {
+            seq,
+            at_ms: app.clock.now_ms(),
+        };
+        let fingerprint = || crate::runtime::report::fingerprint(&parts.method, &parts.uri, body);
+        app.report.record_logged(a, error, logged, fingerprint);
+    }
+    (head, bytes)
 }
 
 #[cfg(test)]

@@ -379,9 +379,18 @@ const SANDBOX_LAYERS: &[(&str, bool, &[&str])] = &[
             "guard",
         ],
     ),
-    ("pipeline", false, &["pipeline"]),
+    ("pipeline", false, &["pipeline", "webhooks"]),
     ("state", false, &["app", "identity::principal"]),
-    ("operations", false, &["control::stage", "identity::grants"]),
+    (
+        "operations",
+        false,
+        &[
+            "control::stage",
+            "identity::grants",
+            "webhooks::worker",
+            "webhooks::control",
+        ],
+    ),
     (
         "surfaces",
         true,
@@ -552,8 +561,10 @@ fn distinctive_codes() -> BTreeSet<i64> {
         for n in [Some(e.code), e.subcode].into_iter().flatten() {
             let n = n.abs();
             // Small codes, and the HTTP statuses that are codes too (api.instagram.com's
-            // `code` is its status, 400), are too common to tell apart from other numbers.
-            if n > 100 && n != 200 && n != 400 {
+            // `code` is its status, 400), are too common to tell apart from other numbers;
+            // 2200 (webhook callback verification) is also Instagram's caption and comment
+            // length limit.
+            if n > 100 && n != 200 && n != 400 && n != 2200 {
                 out.insert(n);
             }
         }

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::common::{admin, browser, seeded_media, Reply};
+use crate::common::{admin, browser, facebook_token_with, seeded_media, Reply};
 use instapub_sandbox::{NewComment, Sandbox};
 use serde_json::{json, Value};
 
@@ -939,27 +939,6 @@ async fn graph_instagram_com_answers_generic_errors_in_its_own_dialect() {
     .await;
     foreign.expect_error(400, 190, None);
     assert_eq!(foreign.body["error"]["type"], "OAuthException");
-}
-
-/// A Facebook user token with exactly these scopes.
-async fn facebook_token_with(sb: &Sandbox, scopes: &[&str]) -> String {
-    let k = admin(
-        sb,
-        reqwest::Method::POST,
-        "/oauth/codes",
-        json!({"login": "facebook", "user_id": sb.facebook_user_id(), "scopes": scopes}),
-    )
-    .await;
-    let answer = reqwest::Client::new()
-        .get(format!("{}/v25.0/oauth/access_token", sb.base_url()))
-        .query(&[
-            ("client_id", sb.app_id()),
-            ("client_secret", sb.app_secret()),
-            ("redirect_uri", k["redirect_uri"].as_str().unwrap()),
-            ("code", k["code"].as_str().unwrap()),
-        ]);
-    let answer = Reply::read(answer.send().await.unwrap()).await;
-    answer.body["access_token"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

@@ -139,7 +139,8 @@ impl Stage {
                         self.sb.facebook_user_id()
                     }
                     ("{node-id}", Some(NodeKind::Page)) => self.sb.page_id(),
-                    ("{node-id}", Some(NodeKind::App)) => self.sb.app_id(),
+                    ("{node-id}", Some(NodeKind::App)) | ("{app-id}", _) => self.sb.app_id(),
+                    ("{page-id}", _) => self.sb.page_id(),
                     ("{business-id}", _) | ("{node-id}", Some(NodeKind::Business)) => {
                         &self.business
                     }
@@ -443,6 +444,20 @@ impl Stage {
                     ),
                 ]),
                 GraphRoute::AppRead => req.query(&[("fields", all_fields(APP_NODE.fields))]),
+                GraphRoute::AppSubscriptions
+                | GraphRoute::Unsubscribe
+                | GraphRoute::PageSubscribedApps
+                | GraphRoute::PageUninstall
+                | GraphRoute::IgSubscribedApps
+                | GraphRoute::IgUninstall => req,
+                GraphRoute::Subscribe => req.form(&[
+                    ("object", "instagram".to_owned()),
+                    ("callback_url", self._media_host.hook()),
+                    ("fields", "comments".to_owned()),
+                    ("verify_token", "routes".to_owned()),
+                ]),
+                GraphRoute::PageInstall => req.form(&[("subscribed_fields", "feed")]),
+                GraphRoute::IgInstall => req.form(&[("subscribed_fields", "comments")]),
                 GraphRoute::IgAudio => {
                     req.query(&[("audio_type", "music"), ("user_id", sb.user_id())])
                 }
@@ -588,6 +603,25 @@ impl Stage {
                         learned.fault.clone().unwrap()
                     )),
                     ControlRoute::AdvanceClock => admin_json(json!({"seconds": 90_000})),
+                    ControlRoute::SubscribeWebhooks => admin_json(json!({
+                        "callback_url": self._media_host.hook(), "verify_token": "routes",
+                    })),
+                    ControlRoute::TestWebhook => admin_json(json!({"field": "comments"})),
+                    ControlRoute::TriggerWebhook => admin_json(json!({"field": "mentions"})),
+                    ControlRoute::WebhookDeliveries => control(spec.path.into()),
+                    ControlRoute::RedeliverWebhook => {
+                        let log = json_of(
+                            reqwest::Client::new()
+                                .get(format!("{base}/_sandbox/webhooks/deliveries"))
+                                .bearer_auth(sb.admin_key())
+                                .send()
+                                .await
+                                .unwrap(),
+                        )
+                        .await;
+                        let id = log["data"][0]["id"].as_str().unwrap().to_owned();
+                        control(format!("/_sandbox/webhooks/deliveries/{id}/redeliver"))
+                    }
                     ControlRoute::PutFile => control("/_sandbox/files/schema.txt".into())
                         .header("content-type", "text/plain")
                         .body("checked"),
@@ -601,6 +635,8 @@ impl Stage {
                     | ControlRoute::GetClock
                     | ControlRoute::Reset
                     | ControlRoute::Requests
+                    | ControlRoute::Report
+                    | ControlRoute::ResetReport
                     | ControlRoute::OpenApi => control(spec.path.into()),
                 }
             }

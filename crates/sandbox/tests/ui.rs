@@ -578,3 +578,180 @@ async fn a_post_page_shows_its_caption_and_product_tags() {
         "mentions marked"
     );
 }
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver: scripts/test-ui installs them and runs this"]
+async fn the_webhooks_page_subscribes_triggers_shows_deliveries_and_redelivers() {
+    const VERIFY: &str = "ui-verify";
+    let sb = Sandbox::start().await;
+    let hook = crate::common::Receiver::start(VERIFY).await;
+    let driver = chromedriver();
+    let client = browser(&driver).await;
+    client.goto(&sb.dashboard_url()).await.unwrap();
+    wait_for(&client, ".profile h1", "instapub_demo").await;
+    client
+        .goto(&format!("{}/_sandbox/ui/webhooks", sb.base_url()))
+        .await
+        .unwrap();
+    wait_for(&client, "main p", "No subscription yet").await;
+
+    // Subscribe from the form: the receiver answers the verification request.
+    script(
+        &client,
+        &format!(
+            "const f = document.getElementById('webhook-form'); f.callback_url.value = '{}'; f.verify_token.value = '{VERIFY}'; return true;",
+            hook.url
+        ),
+    )
+    .await;
+    client
+        .find(Locator::Css("#webhook-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "#notice", "Subscribed").await;
+    wait_for(&client, "main p", "Installed on instapub_demo").await;
+    assert_eq!(hook.handshakes().len(), 1);
+
+    // Trigger a comment; a failing callback for a mention.
+    client
+        .find(Locator::Css(
+            "form[data-control='POST /webhooks/trigger'] button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "details.delivery summary", "comments").await;
+    hook.wait_for(1).await;
+    hook.answer(500);
+    sb.trigger_webhook(instapub_sandbox::WebhookTrigger {
+        field: "mentions".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    hook.wait_for(3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    client.refresh().await.unwrap();
+    wait_for(&client, "details.delivery summary", "mentions").await;
+    wait_for(&client, "details.delivery summary", "500").await;
+    shot(&client, "9-webhook-deliveries").await;
+    // Open the failed delivery: both attempts, the request's signature, the payload.
+    script(
+        &client,
+        "document.querySelector('details.delivery').open = true; return true;",
+    )
+    .await;
+    wait_for(&client, "details.delivery h3", "Attempt 2").await;
+    wait_for(
+        &client,
+        "details.delivery pre",
+        "X-Hub-Signature-256: sha256=",
+    )
+    .await;
+    assert_eq!(
+        script(&client, "return window.__errors.length;").await,
+        json!(0)
+    );
+    shot(&client, "9b-webhook-delivery").await;
+
+    // Redeliver the comment's delivery once the app is fixed.
+    hook.answer(200);
+    script(
+        &client,
+        "const all = document.querySelectorAll('[data-redeliver]'); all[all.length - 1].click(); return true;",
+    )
+    .await;
+    wait_for(&client, "#notice", "Redelivered as").await;
+    wait_for(&client, "details.delivery summary", "redelivery of #").await;
+    let got = hook.wait_for(4).await;
+    assert_eq!(got[3].body, got[0].body);
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver: scripts/test-ui installs them and runs this"]
+async fn the_report_page_shows_what_the_app_met_missed_and_how_it_reacted() {
+    let media = MediaHost::start(vec![("photo.jpg", fixture("jpeg_square.jpg"))]).await;
+    let sb = Sandbox::start().await;
+    let g = Graph::new(sb.base_url(), sb.access_token());
+    let user = sb.user_id().to_owned();
+    // 2207027 at publish time, then the same publish sent again at once, unpolled.
+    crate::common::admin(
+        &sb,
+        reqwest::Method::POST,
+        "/faults",
+        json!({"match": {"endpoint": "media_publish"}, "error": {"subcode": 2207027}, "times": 1}),
+    )
+    .await;
+    let created = g
+        .post(
+            &format!("/{user}/media"),
+            &[("image_url", &media.url("photo.jpg"))],
+        )
+        .await;
+    let container = created.body["id"].as_str().unwrap().to_owned();
+    g.wait_processed(&container).await;
+    for _ in 0..2 {
+        g.post(
+            &format!("/{user}/media_publish"),
+            &[("creation_id", &container)],
+        )
+        .await;
+    }
+    let driver = chromedriver();
+    let client = browser(&driver).await;
+    client.goto(&sb.dashboard_url()).await.unwrap();
+    wait_for(&client, ".profile h1", "instapub_demo").await;
+    client
+        .goto(&format!("{}/_sandbox/ui/report", sb.base_url()))
+        .await
+        .unwrap();
+    wait_for(&client, "main h3", "Errors met").await;
+    wait_for(&client, "main table td", "NotReady").await;
+    wait_for(
+        &client,
+        "ul.reactions li",
+        "without reading its status_code",
+    )
+    .await;
+    wait_for(&client, "main td code", "sb.add_fault(").await;
+    assert_eq!(
+        script(&client, "return window.__errors.length;").await,
+        json!(0)
+    );
+    shot(&client, "10-report").await;
+    // A reaction's request opens on the Requests page.
+    script(
+        &client,
+        "document.querySelector('ul.reactions a').click(); return true;",
+    )
+    .await;
+    wait_for(&client, "main h1", "Requests").await;
+    assert!(client
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/_sandbox/ui/requests#r"));
+    // Start afresh.
+    client
+        .goto(&format!("{}/_sandbox/ui/report", sb.base_url()))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(
+            "form[data-control='POST /report/reset'] button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "main p", "Nothing recorded yet").await;
+    client.close().await.unwrap();
+}

@@ -53,6 +53,23 @@ export interface AppList {
   data: Array<App>;
 }
 
+/** One app's report. */
+export interface AppReport {
+  /** Null for calls whose token named no app (a malformed or unknown token). */
+  app_id?: string | null;
+  /** Catalog errors the sandbox answered this app, with where and why. */
+  errors_met: Array<ErrorMet>;
+  /** Meta's table's rows for the operations the app called, and the generic errors, that it never met; each with the fault rule that produces it in a test. */
+  errors_not_met: Array<ErrorNotMet>;
+  /** What the app did after each error, judged by the catalog's action. */
+  reactions: Array<Reaction>;
+  /** The Graph versions its calls asked for, and how long Meta serves each. */
+  versions: Array<VersionUse>;
+  /** Logins opened at the older authorize address (api.instagram.com/oauth/authorize). */
+  older_authorize_logins: number;
+  permissions: Permissions;
+}
+
 /** App-wide settings; absent fields stay as they are. */
 export interface AppSettings {
   ads_audio_swap_enabled?: boolean | null;
@@ -105,6 +122,36 @@ export interface Comments {
   ids: Array<string>;
 }
 
+/** A catalog error an app met. */
+export interface ErrorMet {
+  /** The catalog entry's name. */
+  entry: string;
+  /** `CODE/SUBCODE` or `CODE`. */
+  key: string;
+  count: number;
+  /** How many a fault rule produced. */
+  from_faults: number;
+  /** How many the real condition produced. */
+  from_conditions: number;
+  /** The route paths that answered it. */
+  endpoints: Array<string>;
+  /** Instagram accounts it happened to (at most 20 named). */
+  accounts: Array<string>;
+}
+
+/** An error an app's tests never met. */
+export interface ErrorNotMet {
+  entry: string;
+  key: string;
+  summary: string;
+  /** The body of `POST /_sandbox/faults` that produces it once. */
+  fault_rule: unknown;
+  /** The same rule through each package. */
+  python: string;
+  node: string;
+  rust: string;
+}
+
 /** The error a rule answers with: a catalog entry named by subcode or by code. */
 export interface FaultError {
   subcode?: number | null;
@@ -112,7 +159,7 @@ export interface FaultError {
 }
 
 /** The operations a fault rule can name (`match.endpoint`); each row of [`ROUTES`] says which it belongs to, and a test adds a rule for each and sees it fire. */
-export type FaultTarget = 'create_media' | 'media_publish' | 'container_status' | 'content_publishing_limit' | 'media_read' | 'user_read' | 'ig_audio' | 'upload' | 'catalogs' | 'media_write' | 'comments' | 'insights' | 'login' | 'accounts';
+export type FaultTarget = 'create_media' | 'media_publish' | 'container_status' | 'content_publishing_limit' | 'media_read' | 'user_read' | 'ig_audio' | 'upload' | 'catalogs' | 'media_write' | 'comments' | 'insights' | 'login' | 'accounts' | 'webhooks';
 
 /** A Facebook user. */
 export interface FbUser {
@@ -126,6 +173,24 @@ export interface File {
   size: number;
   /** Where it is served, without credentials. */
   url: string;
+}
+
+/** What the report found, one item per thing to act on. */
+export interface Finding {
+  kind: FindingKind;
+  app_id?: string | null;
+  entry?: string | null;
+  permission?: string | null;
+  message: string;
+}
+
+/** Kinds of finding. */
+export type FindingKind = 'error_not_met' | 'permission_not_used' | 'permission_not_requested' | 'reaction' | 'version';
+
+/** An HTTP header. */
+export interface Header {
+  name: string;
+  value: string;
 }
 
 /** One logged exchange. */
@@ -154,11 +219,16 @@ export interface LoggedList {
   data: Array<Logged>;
 }
 
+/** Which login an app, a code, a token or a webhook install belongs to. */
+export type Login = 'facebook' | 'instagram';
+
 /** Conditions; every given one must hold. */
 export interface Match {
   endpoint?: FaultTarget | null;
   user_id?: string | null;
   media_type?: string | null;
+  /** Webhook rules: a field the delivery carries (`comments`, `mentions`, ...). */
+  field?: string | null;
 }
 
 /** A seeded media object. */
@@ -261,6 +331,8 @@ export interface NewComment {
   text: string;
   like_count?: number | null;
   hidden?: boolean;
+  /** A comment on a live broadcast: a `live_comments` webhook change instead of `comments`. */
+  live?: boolean;
   /** Replies to this comment. */
   replies?: Array<NewComment>;
 }
@@ -330,12 +402,39 @@ export interface NewRule {
   match?: Match;
   error?: FaultError | null;
   network?: Network | null;
+  /** A fault of webhook deliveries instead of requests. */
+  webhook?: WebhookFault | null;
   /** Fire at most this many times. */
   times?: number | null;
   /** Chance in [0, 1] that a matching request is hit (default 1). */
   probability?: number | null;
-  /** Delay added before answering. */
+  /** Delay added before answering (webhook `delay`: virtual time the delivery is held). */
   latency_ms?: number | null;
+}
+
+/** A subscription set on the control plane (the App Dashboard's Webhooks product, plus the accounts' installs). */
+export interface NewSubscription {
+  /** Where deliveries go; verified with Meta's GET handshake first. */
+  callback_url: string;
+  /** Instagram fields (default: every field the sandbox sends: comments, live_comments, mentions, story_insights). */
+  fields?: Array<string> | null;
+  /** What the handshake sends as `hub.verify_token` (default: a random one). */
+  verify_token?: string | null;
+  /** `false`: deliveries name the changed fields only. */
+  include_values?: boolean | null;
+  /** The app (default: the demo app). */
+  app_id?: string | null;
+  /** The Instagram accounts to install the app on, by id or username (default: the demo account). */
+  accounts?: Array<string> | null;
+  /** `facebook` (default: through each account's Page, so every field reaches the app) or `instagram` (each account's own install: comments and live_comments). */
+  login?: Login | null;
+}
+
+/** The App Dashboard's Test button. */
+export interface NewTest {
+  /** comments, live_comments, mentions, story_insights or messages. */
+  field: string;
+  app_id?: string | null;
 }
 
 /** A new token for an account. */
@@ -384,6 +483,28 @@ export interface PartnershipCode {
   expires_at?: number | null;
 }
 
+/** A permission and the calls that needed it. */
+export interface PermissionUse {
+  /** The permission, by its Facebook Login scope name. */
+  permission: string;
+  /** Every scope that grants it (Instagram Login's twin too). */
+  scopes: Array<string>;
+  calls: number;
+  endpoints: Array<string>;
+}
+
+/** Scopes granted at login against the permissions calls needed. */
+export interface Permissions {
+  /** Every scope the app's logins granted. */
+  granted: Array<string>;
+  /** Permissions that calls used, with the calls (what a reviewer asks to see). */
+  used: Array<PermissionUse>;
+  /** Granted scopes no call used. */
+  requested_not_used: Array<string>;
+  /** Permissions calls needed that the token lacked. */
+  used_not_requested: Array<PermissionUse>;
+}
+
 /** A product in a catalog. */
 export interface Product {
   id: string;
@@ -394,6 +515,31 @@ export interface Product {
   review_status: string;
 }
 
+/** How an app reacted to an error, judged by the catalog entry's action. */
+export interface Reaction {
+  kind: ReactionKind;
+  /** The entry whose answer it reacted to (none for a container published twice). */
+  entry?: string | null;
+  /** Whether the reaction is what the action asks for (findings are the others). */
+  good: boolean;
+  /** The request log's sequence numbers of the calls involved, the error's first (`GET /_sandbox/requests`, the dashboard's Requests page). */
+  requests: Array<number>;
+  message: string;
+}
+
+/** Kinds of reaction. */
+export type ReactionKind = 'retried_unchanged' | 'retried_too_often' | 'retried_too_soon' | 'never_recreated' | 'recreated' | 'published_without_polling' | 'polled' | 'published_twice' | 'ignored_throttle' | 'quota_not_checked' | 'token_not_refreshed' | 'token_refreshed';
+
+/** `GET /_sandbox/report`. */
+export interface Report {
+  /** `instapub.report/1`. */
+  schema: string;
+  /** One section per app that made calls or had a login grant scopes. */
+  apps: Array<AppReport>;
+  /** Every finding, flat: what a CI system shows as a failing test case each. */
+  findings: Array<Finding>;
+}
+
 /** A stored rule. */
 export interface Rule {
   id: string;
@@ -402,6 +548,7 @@ export interface Rule {
   /** The catalog entry `error` resolved to. */
   entry?: string | null;
   network?: Network | null;
+  webhook?: WebhookFault | null;
   times?: number | null;
   probability: number;
   latency_ms: number;
@@ -426,4 +573,107 @@ export interface Token {
   permissions: Array<string>;
   /** Unix seconds (virtual clock); `null`: it does not expire. */
   expires_at?: number | null;
+}
+
+/** An event to make happen, from real state (`instapub trigger`). */
+export interface Trigger {
+  /** comments, live_comments, mentions or story_insights. */
+  field: string;
+  /** The account the event is about, by id or username (default: the demo account). */
+  account?: string | null;
+  /** comments, live_comments: the media commented on (default: the account's newest, or a new one); mentions: someone else's media to comment on (default: a new post of `from` mentioning the account in its caption); story_insights: the story (default: the account's newest, or a new one). */
+  media_id?: string | null;
+  /** The comment's or caption's text. */
+  text?: string | null;
+  /** Who comments or mentions: a username (default `instapub_fan`, or `instapub_friend` for mentions, created as an account when needed). */
+  username?: string | null;
+}
+
+/** What `POST /_sandbox/webhooks/trigger` made happen. */
+export interface Triggered {
+  field: string;
+  /** The account the change is about (`entry.id`). */
+  account_id: string;
+  media_id: string;
+  comment_id?: string | null;
+}
+
+/** Where a version stands on the virtual clock. */
+export type VersionState = 'current' | 'sunset_soon' | 'retired';
+
+/** A Graph version an app's calls asked for. */
+export interface VersionUse {
+  version: string;
+  calls: number;
+  /** The last day Meta serves it (none: no end announced). */
+  until?: string | null;
+  state: VersionState;
+}
+
+/** One POST of a delivery and what came back. */
+export interface WebhookAttempt {
+  n: number;
+  /** Unix ms (virtual clock). */
+  at: number;
+  url: string;
+  request_headers: Array<Header>;
+  /** `null`: no HTTP answer (refused, timed out, dropped). */
+  status?: number | null;
+  latency_ms: number;
+  response_headers: Array<Header>;
+  /** The answer's first 4 KiB. */
+  response_body: string;
+  error?: string | null;
+}
+
+/** One webhook delivery and every attempt at it (GitHub's deliveries page, as data). */
+export interface WebhookDelivery {
+  id: string;
+  app_id: string;
+  callback_url: string;
+  /** The `Facebook-API-Version` it was sent with. */
+  version: string;
+  /** The fields of its changes. */
+  fields: Array<string>;
+  /** `pending` (waiting for its next attempt), `delivered` or `dropped`. */
+  state: string;
+  /** Unix ms (virtual clock). */
+  created_at: number;
+  /** Unix ms of the next attempt while pending. */
+  next_attempt_at?: number | null;
+  /** The delivery this one sends again (Redeliver). */
+  redelivery_of?: string | null;
+  /** A Test-button sample, not a real event. */
+  test: boolean;
+  /** The body as signed and sent. */
+  body: string;
+  attempts: Array<WebhookAttempt>;
+}
+
+/** A list answered in full: `{"data": [...]}`. */
+export interface WebhookDeliveryList {
+  data: Array<WebhookDelivery>;
+}
+
+/** Ways a webhook delivery goes wrong, as Meta's deliveries do. */
+export type WebhookFault = 'duplicate' | 'out_of_order' | 'delay' | 'bad_signature' | 'drop' | 'timeout';
+
+/** A subscribed field and the Graph version its payloads are shaped by. */
+export interface WebhookField {
+  name: string;
+  version: string;
+}
+
+/** A webhook subscription as the control plane set it, with the accounts it reaches. */
+export interface WebhookSubscription {
+  app_id: string;
+  object: string;
+  callback_url: string;
+  verify_token: string;
+  active: boolean;
+  fields: Array<WebhookField>;
+  /** `facebook` (through each account's Page) or `instagram` (each account's own install). */
+  login: string;
+  /** The Instagram accounts whose changes reach the callback. */
+  accounts: Array<string>;
 }

@@ -4,7 +4,8 @@
 import type {
   Account, AccountPatch, App, AppSettings, AppState, Business, Catalog, Comments, FbUser, Logged, Match, Media,
   MediaActivity, MediaPatch, NewAccount, NewApp, NewCatalog, NewComment, NewMedia, NewOauthCode,
-  NewPage, NewPartnershipCode, NewRule, OauthCode, Page, PartnershipCode, Rule,
+  NewPage, NewPartnershipCode, NewRule, NewSubscription, OauthCode, Page, PartnershipCode, Report, Rule,
+  Trigger, Triggered, WebhookDelivery, WebhookSubscription,
 } from './control';
 export * from './control';
 
@@ -45,6 +46,8 @@ export interface FaultOptions {
   /** A catalog error: `{ subcode: 2207001 }` or `{ code: 2 }`. */
   error?: NewRule['error'];
   network?: NewRule['network'];
+  /** A fault of webhook deliveries (matched by `match.field`) instead of requests. */
+  webhook?: NewRule['webhook'];
   times?: number;
   probability?: number;
   latencyMs?: number;
@@ -52,8 +55,44 @@ export interface FaultOptions {
 
 export class SandboxError extends Error {}
 
+/** One webhook delivery a receiver got. */
+export interface WebhookReceived {
+  /** The raw body, exactly as sent (a Node Buffer; verify this, never a re-serialised value). */
+  body: Uint8Array;
+  /** Request headers, lower-case names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** Whether X-Hub-Signature-256 signs the body with the app secret. */
+  verified: boolean;
+  json(): any;
+  readonly changes: Array<{ field: string; value: any }>;
+  readonly fields: string[];
+}
+
+/** A webhook callback on a loopback port that answers Meta's handshake and collects deliveries. */
+export class Receiver {
+  constructor(appSecret: string, options?: { verifyToken?: string; status?: number });
+  url: string;
+  verifyToken: string;
+  /** What deliveries are answered with (200). */
+  status: number;
+  deliveries: WebhookReceived[];
+  start(): Promise<Receiver>;
+  /** The next delivery not returned before (with a change of `field`, if given). */
+  waitFor(options?: { field?: string; timeoutMs?: number }): Promise<WebhookReceived>;
+  close(): Promise<void>;
+}
+
+/** Whether `header` (X-Hub-Signature-256) signs `rawBody` under the app secret. */
+export function verifySignature(appSecret: string, rawBody: Uint8Array | string, header: string | undefined): boolean;
+
+
 export class Sandbox {
   readonly info: StartupInfo;
+  /** Webhook receivers subscribed to this sandbox. */
+  readonly webhooks: {
+    /** A receiver subscribed to `fields` (default: every field the sandbox sends) for the demo account. */
+    receiver(fields?: string[], options?: { login?: 'facebook' | 'instagram'; status?: number }): Promise<Receiver>;
+  };
   /** graph.facebook.com's stand-in (`{base}/path`). */
   readonly baseUrl: string;
   /** `baseUrl` + `/v25.0`. */
@@ -105,6 +144,17 @@ export class Sandbox {
   /** Hosts bytes on the sandbox; the URL to give as image_url or video_url. */
   putFile(name: string, bytes: Uint8Array | string, contentType?: string): Promise<string>;
   oauthCode(login?: 'facebook' | 'instagram', userId?: string, fields?: Omit<NewOauthCode, 'login' | 'user_id'>): Promise<OauthCode>;
+  /** Subscribes the app to webhook fields and installs it on accounts, after Meta's handshake. */
+  subscribeWebhooks(callbackUrl: string, options?: Omit<NewSubscription, 'callback_url'>): Promise<WebhookSubscription>;
+  webhookDeliveries(): Promise<WebhookDelivery[]>;
+  redeliverWebhook(id: string): Promise<WebhookDelivery>;
+  /** The App Dashboard's Test button: a sample in its own shape. */
+  testWebhook(field: string, appId?: string): Promise<WebhookDelivery>;
+  /** Makes an event happen from real state. */
+  triggerWebhook(field: Trigger['field'], options?: Omit<Trigger, 'field'>): Promise<Triggered>;
+  /** The integration report: errors met and never met, permissions granted against used. */
+  report(): Promise<Report>;
+  resetReport(): Promise<{ success: boolean }>;
   requests(): Promise<Logged[]>;
   reset(): Promise<{ success: boolean }>;
 }

@@ -8,6 +8,7 @@
 const { spawn } = require('child_process');
 const path = require('path');
 const fs = require('fs');
+const { verifySignature, Receiver, Webhooks } = require('./webhooks');
 
 const EXE = process.platform === 'win32' ? 'instapub.exe' : 'instapub';
 
@@ -52,6 +53,8 @@ class Sandbox {
     this.facebookUserId = info.facebook_user_id;
     this.pageId = info.page_id;
     this.hosts = { ...info.hosts };
+    /** Webhook receivers: `await sb.webhooks.receiver()` subscribes one. */
+    this.webhooks = new Webhooks(this);
   }
 
   /** One Meta host's base URL here: `graph.instagram.com` -> `{base}/graph.instagram.com`. */
@@ -65,6 +68,7 @@ class Sandbox {
 
   /** Stops the sandbox (SIGTERM, SIGKILL after 5 s); resolves once it has exited. */
   stop() {
+    this.webhooks.close();
     const child = this._child;
     this._child = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
@@ -170,10 +174,11 @@ class Sandbox {
     return (await this.control('POST', '/tokens', body)).access_token;
   }
 
-  addFault(match = {}, { error, network, times, probability, latencyMs } = {}) {
+  addFault(match = {}, { error, network, webhook, times, probability, latencyMs } = {}) {
     const body = { match };
     if (error) body.error = error;
     if (network) body.network = network;
+    if (webhook) body.webhook = webhook;
     if (times !== undefined) body.times = times;
     if (probability !== undefined) body.probability = probability;
     if (latencyMs !== undefined) body.latency_ms = latencyMs;
@@ -204,6 +209,41 @@ class Sandbox {
   oauthCode(login = 'facebook', userId, fields = {}) {
     const user = userId || (login === 'facebook' ? this.facebookUserId : this.userId);
     return this.control('POST', '/oauth/codes', { login, user_id: user, ...fields });
+  }
+
+  /**
+   * Subscribes the app to Instagram's webhook fields (default: every field the sandbox sends)
+   * and installs it on accounts (default: the demo account), after Meta's verification GET.
+   */
+  subscribeWebhooks(callbackUrl, options = {}) {
+    return this.control('POST', '/webhooks/subscriptions', { callback_url: callbackUrl, ...options });
+  }
+
+  async webhookDeliveries() {
+    return (await this.control('GET', '/webhooks/deliveries')).data;
+  }
+
+  redeliverWebhook(id) {
+    return this.control('POST', `/webhooks/deliveries/${id}/redeliver`);
+  }
+
+  testWebhook(field, appId) {
+    const body = { field };
+    if (appId) body.app_id = appId;
+    return this.control('POST', '/webhooks/test', body);
+  }
+
+  triggerWebhook(field, options = {}) {
+    return this.control('POST', '/webhooks/trigger', { field, ...options });
+  }
+
+  /** The integration report: errors met and never met, permissions granted against used. */
+  report() {
+    return this.control('GET', '/report');
+  }
+
+  resetReport() {
+    return this.control('POST', '/report/reset');
   }
 
   async requests() {
@@ -266,4 +306,4 @@ function startSandbox(options = {}) {
   });
 }
 
-module.exports = { startSandbox, binaryPath, Sandbox, SandboxError };
+module.exports = { startSandbox, binaryPath, Sandbox, SandboxError, verifySignature, Receiver };

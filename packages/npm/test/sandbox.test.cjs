@@ -51,6 +51,12 @@ test('a staged fault reaches the SDK, once', async () => {
     return true;
   });
   await ig.createMediaPublish([], { creation_id: container.id });
+  // The report counts it as met, by a fault rule; a reset starts it afresh.
+  const met = (await sb.report()).apps.flatMap((a) => a.errors_met);
+  const serverError = met.find((e) => e.entry === 'ServerError');
+  assert.strictEqual(serverError.from_faults, 1);
+  await sb.resetReport();
+  assert.deepStrictEqual((await sb.report()).apps.flatMap((a) => a.errors_met), []);
 });
 
 test('the virtual clock expires containers', async () => {
@@ -103,4 +109,31 @@ test('a second sandbox is independent and stops', async () => {
   await other.stop();
   assert.ok(!other.running);
   await assert.rejects(fetch(`${other.baseUrl}/_sandbox/clock`));
+});
+
+test('a webhook handler receives and verifies a delivery', async () => {
+  const crypto = require('node:crypto');
+  const { verifySignature } = require('instapub');
+  const hook = await sb.webhooks.receiver(['comments', 'mentions']);
+  const made = await sb.triggerWebhook('comments', { text: 'Schön @ noon', username: 'ana.b' });
+  const delivery = await hook.waitFor({ field: 'comments' });
+  assert.ok(delivery.verified);
+  const signature = delivery.headers['x-hub-signature-256'];
+  // An independent HMAC of the raw bytes agrees; the re-serialised JSON does not.
+  const expected = 'sha256=' + crypto.createHmac('sha256', sb.appSecret).update(delivery.body).digest('hex');
+  assert.strictEqual(signature, expected);
+  assert.ok(verifySignature(sb.appSecret, delivery.body, signature));
+  assert.ok(!verifySignature(sb.appSecret, JSON.stringify(delivery.json()), signature));
+  const change = delivery.changes[0];
+  assert.strictEqual(change.value.id, made.comment_id);
+  assert.strictEqual(change.value.text, 'Schön @ noon');
+  assert.strictEqual(delivery.json().entry[0].id, sb.userId);
+  // The attempt is logged once its answer is back, after the receiver saw the request.
+  const deadline = Date.now() + 10000;
+  let deliveries = await sb.webhookDeliveries();
+  while (!(deliveries.length && deliveries[0].attempts.length) && Date.now() < deadline) {
+    await new Promise((done) => setTimeout(done, 20));
+    deliveries = await sb.webhookDeliveries();
+  }
+  assert.strictEqual(deliveries[0].attempts[0].status, 200);
 });

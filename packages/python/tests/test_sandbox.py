@@ -7,6 +7,7 @@ The fixtures' bytes come from INSTAPUB_FIXTURES (the repository's media fixtures
 
 import json
 import os
+import time
 import urllib.request
 
 import pytest
@@ -67,6 +68,12 @@ def test_a_staged_fault_reaches_the_sdk(instapub_sandbox, ig):
     assert failed.value.api_error_subcode() == 2207001
     # Once: the retry goes through.
     ig.create_media_publish(params={"creation_id": container["id"]})
+    # The report counts it as met, by a fault rule; a reset starts it afresh.
+    met = [e for app in sb.report()["apps"] for e in app["errors_met"]]
+    server_error = [e for e in met if e["entry"] == "ServerError"]
+    assert server_error and server_error[0]["from_faults"] == 1, met
+    sb.reset_report()
+    assert not [e for app in sb.report()["apps"] for e in app["errors_met"]]
 
 
 def test_the_virtual_clock_expires_containers(instapub_sandbox, ig):
@@ -145,3 +152,67 @@ def test_a_sandbox_stops_when_its_block_ends():
     assert not sb.running
     with pytest.raises(OSError):
         urllib.request.urlopen(url + "/_sandbox/clock", timeout=2)
+
+
+def test_a_webhook_handler_receives_and_verifies_a_delivery(instapub_sandbox):
+    import hashlib
+    import hmac
+    from instapub import verify_signature
+
+    sb = instapub_sandbox
+    hook = sb.webhooks.receiver(["comments", "mentions"])
+    made = sb.trigger_webhook("comments", text="Schön @ noon", username="ana.b")
+    delivery = hook.wait_for(field="comments")
+    assert delivery.verified
+    signature = delivery.headers["X-Hub-Signature-256"]
+    # An independent HMAC of the raw bytes agrees; the re-serialised JSON does not.
+    expected = "sha256=" + hmac.new(sb.app_secret.encode(), delivery.body, hashlib.sha256).hexdigest()
+    assert signature == expected
+    assert verify_signature(sb.app_secret, delivery.body, signature)
+    again = json.dumps(delivery.json()).encode()
+    assert not verify_signature(sb.app_secret, again, signature)
+    change = delivery.changes[0]
+    assert change["value"]["id"] == made["comment_id"]
+    assert change["value"]["text"] == "Schön @ noon"
+    assert change["value"]["from"]["username"] == "ana.b"
+    assert delivery.json()["entry"][0]["id"] == sb.user_id
+    # Every attempt is in the log, once its answer is back: the receiver sees the request
+    # before the sandbox has read the response, so the log is waited on, not read at once.
+    deadline = time.monotonic() + 10
+    deliveries = sb.webhook_deliveries()
+    while not (deliveries and deliveries[0]["attempts"]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+        deliveries = sb.webhook_deliveries()
+    assert deliveries[0]["attempts"][0]["status"] == 200
+
+
+def test_the_session_report_is_printed_and_written(tmp_path):
+    # A test session of its own, in a subprocess, with the plugin as installed.
+    import subprocess
+    import sys
+
+    (tmp_path / "test_app.py").write_text(
+        "import json, urllib.request, urllib.error\n"
+        "def test_asks_for_a_missing_field(instapub_sandbox):\n"
+        "    sb = instapub_sandbox\n"
+        "    url = f'{sb.base_url}/v25.0/{sb.user_id}?fields=nope&access_token={sb.access_token}'\n"
+        "    try:\n"
+        "        urllib.request.urlopen(url)\n"
+        "    except urllib.error.HTTPError as e:\n"
+        "        assert json.loads(e.read())['error']['code'] == 100\n"
+    )
+    out = tmp_path / "report.json"
+    from importlib.metadata import entry_points
+    installed = any(ep.name == "instapub" for ep in entry_points(group="pytest11"))
+    plugin = [] if installed else ["-p", "instapub.pytest_plugin"]  # a source checkout
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin,
+         str(tmp_path / "test_app.py"), f"--instapub-report={out}"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "instapub integration report" in done.stdout, done.stdout
+    report = json.loads(out.read_text())
+    assert report["schema"] == "instapub.report/1"
+    met = [e["entry"] for app in report["apps"] for e in app["errors_met"]]
+    assert "NonexistingField" in met, report

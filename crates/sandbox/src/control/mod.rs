@@ -19,6 +19,7 @@ use crate::schemas::control as answer;
 use crate::schemas::{List, Success};
 use crate::store::blobs::Blob;
 use crate::store::{self, Account};
+use crate::webhooks::control as webhooks;
 
 pub mod openapi;
 pub mod scenario;
@@ -178,12 +179,43 @@ pub async fn handle(
             stage::reset(&app).await.map_err(store_failed)?;
             Ok(graph_ok(&Success { success: true }))
         }
+        ControlRoute::Report => Ok(graph_ok(
+            &app.report
+                .read(&app.store, app.clock.now_ms())
+                .await
+                .map_err(store_failed)?,
+        )),
+        ControlRoute::ResetReport => {
+            app.report.clear();
+            Ok(graph_ok(&Success { success: true }))
+        }
         ControlRoute::Requests => {
             // Serialized from the entries directly: a `json!` tree of a full log was a second
             // copy of it (issue 23's memory benchmark).
             Ok(graph_ok(&List {
                 data: app.log.recent(),
             }))
+        }
+        ControlRoute::SubscribeWebhooks => {
+            let s: webhooks::NewSubscription = parse(body)?;
+            let sub = webhooks::subscribe(&app, s).await.map_err(refused)?;
+            Ok(graph_ok(&sub))
+        }
+        ControlRoute::WebhookDeliveries => Ok(graph_ok(&List {
+            data: webhooks::deliveries(&app).await.map_err(store_failed)?,
+        })),
+        ControlRoute::RedeliverWebhook => Ok(graph_ok(
+            &webhooks::redeliver(&app, param).await.map_err(refused)?,
+        )),
+        ControlRoute::TestWebhook => {
+            let t: webhooks::NewTest = parse(body)?;
+            Ok(graph_ok(&webhooks::test(&app, t).await.map_err(refused)?))
+        }
+        ControlRoute::TriggerWebhook => {
+            let t: webhooks::Trigger = parse(body)?;
+            Ok(graph_ok(
+                &webhooks::trigger(&app, t).await.map_err(refused)?,
+            ))
         }
         ControlRoute::PutFile => put_file(&app, param, headers, body).await,
         ControlRoute::GetFile => serve_file(&app, param, headers).await,

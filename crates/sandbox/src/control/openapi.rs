@@ -11,9 +11,10 @@ use serde_json::{json, Map, Value};
 
 use super::stage;
 use crate::route::{Route, Spec, Surface, ROUTES};
-use crate::runtime::{faults, request_log};
+use crate::runtime::{faults, report, request_log};
 use crate::schemas::{self, control, graph, login, Closed, Created, List, Page, Success};
 use crate::store;
+use crate::webhooks::control as webhooks;
 
 /// What a row declares beyond the table's own columns: its parameters, its body and its answer.
 #[derive(Debug, Default)]

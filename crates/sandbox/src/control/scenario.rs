@@ -38,7 +38,7 @@ use super::stage::{
 };
 use crate::app::App;
 use crate::route::FaultTarget;
-use crate::runtime::faults::{FaultError, Match, Network, NewRule};
+use crate::runtime::faults::{FaultError, Match, Network, NewRule, WebhookFault};
 use crate::store::{self, StoreError};
 
 /// Largest scenario file read.
@@ -89,6 +89,10 @@ pub struct Scenario {
     /// Facebook users with the Pages they administer and the Businesses they own.
     #[serde(default)]
     pub facebook_users: Vec<FacebookUserSpec>,
+    /// Webhook subscriptions, set once the accounts exist (each callback must answer Meta's
+    /// verification request when the sandbox starts).
+    #[serde(default)]
+    pub webhooks: Vec<crate::webhooks::control::NewSubscription>,
     /// Where relative file paths start (the scenario file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -132,6 +136,7 @@ pub struct FaultSpec {
     pub matcher: FaultMatch,
     pub error: Option<FaultError>,
     pub network: Option<Network>,
+    pub webhook: Option<WebhookFault>,
     pub times: Option<u32>,
     pub probability: Option<f64>,
     pub latency_ms: Option<u64>,
@@ -145,6 +150,7 @@ pub struct FaultMatch {
     pub user: Option<String>,
     pub user_id: Option<String>,
     pub media_type: Option<String>,
+    pub field: Option<String>,
 }
 
 /// A Facebook user, their Pages and their Businesses.
@@ -325,15 +331,22 @@ pub async fn apply(app: &App, scenario: Scenario) -> Result<Applied, ScenarioErr
                 endpoint: f.matcher.endpoint,
                 user_id,
                 media_type: f.matcher.media_type,
+                field: f.matcher.field,
             },
             error: f.error,
             network: f.network,
+            webhook: f.webhook,
             times: f.times,
             probability: f.probability,
             latency_ms: f.latency_ms,
         };
         let rule = stage::add_fault(app, rule).map_err(|e| refused(format!("fault {i}"), e))?;
         applied.faults.push(rule.id);
+    }
+    for (i, w) in scenario.webhooks.into_iter().enumerate() {
+        crate::webhooks::control::subscribe(app, w)
+            .await
+            .map_err(|e| refused(format!("webhooks {i}"), e))?;
     }
     applied.created = true;
     Ok(applied)

@@ -129,6 +129,9 @@ pub struct NewComment {
     pub like_count: Option<i64>,
     #[serde(default)]
     pub hidden: bool,
+    /// A comment on a live broadcast: a `live_comments` webhook change instead of `comments`.
+    #[serde(default)]
+    pub live: bool,
     /// Replies to this comment.
     #[serde(default)]
     pub replies: Vec<NewComment>,
@@ -752,6 +755,11 @@ pub fn create_comment(
             created_at: now,
         },
     )?;
+    if k.live {
+        crate::webhooks::emit::live_comment_created(c, &created, &media, now)?;
+    } else {
+        crate::webhooks::emit::comment_created(c, &created, &media, now)?;
+    }
     let mut out = vec![created.clone()];
     for reply in &k.replies {
         let reply = NewComment {
@@ -857,6 +865,7 @@ pub fn create_media(c: &Connection, m: &NewMedia, now: i64) -> Result<Media, Sta
         insights: m.insights.clone(),
     };
     let media = update_media(c, &media.id, &patch)?;
+    crate::webhooks::emit::media_created(c, &media, now)?;
     for k in &m.comments {
         let k = NewComment {
             media_id: Some(media.id.clone()),
@@ -1009,6 +1018,7 @@ pub async fn reset(app: &App) -> Result<(), store::StoreError> {
         tracing::error!(error = %e, "stored media bytes not removed");
     }
     app.log.clear();
+    app.report.clear();
     app.faults.clear();
     app.usage.clear();
     app.switches.clear();

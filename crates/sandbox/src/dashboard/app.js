@@ -54,6 +54,16 @@ document.addEventListener('click', async (event) => {
     await control('POST', '/reset');
     location.reload();
   }
+  const redeliver = event.target.closest('[data-redeliver]');
+  if (redeliver) {
+    try {
+      const d = await control('POST', '/webhooks/deliveries/' + redeliver.dataset.redeliver + '/redeliver');
+      say('Redelivered as #' + d.id + '.');
+      setTimeout(() => location.reload(), 600);
+    } catch (e) {
+      say(e.message, true);
+    }
+  }
   const remove = event.target.closest('[data-remove-fault]');
   if (remove) {
     await control('DELETE', '/faults/' + remove.dataset.removeFault);
@@ -77,6 +87,20 @@ document.addEventListener('submit', async (event) => {
       const done = await control(method, path, body);
       say('Done: ' + JSON.stringify(done));
       if (form.dataset.reload) setTimeout(() => location.reload(), 400);
+    } catch (e) {
+      say(e.message, true);
+    }
+    return;
+  }
+  if (form.id === 'webhook-form') {
+    event.preventDefault();
+    const body = { callback_url: form.callback_url.value, login: form.login.value };
+    body.fields = [...form.querySelectorAll('input[name=field]:checked')].map((f) => f.value);
+    if (form.verify_token.value) body.verify_token = form.verify_token.value;
+    try {
+      const s = await control('POST', '/webhooks/subscriptions', body);
+      say('Subscribed: the callback answered the verification request; ' + s.fields.length + ' fields.');
+      setTimeout(() => location.reload(), 600);
     } catch (e) {
       say(e.message, true);
     }

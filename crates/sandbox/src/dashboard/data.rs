@@ -53,3 +53,12 @@ pub struct TimelineRow {
     /// The log's requests that named it.
     pub touched: Vec<u64>,
 }
+
+/// The app's webhook subscription as the webhooks page shows it.
+pub struct WebhookView {
+    pub callback_url: String,
+    pub fields: Vec<String>,
+    pub active: bool,
+    /// The installs, as "username (Facebook Login)".
+    pub installs: Vec<String>,
+}

@@ -115,6 +115,17 @@ pub async fn handle(
             "requests" => requests(&app, &q).await,
             "timeline" => timeline(&app, &q).await,
             "catalog" => html(StatusCode::OK, pages::catalog(&chrome(&app, "catalog"))),
+            "webhooks" => webhooks(&app).await,
+            "report" => match app.report.read(&app.store, app.clock.now_ms()).await {
+                Ok(report) => html(
+                    StatusCode::OK,
+                    pages::report(&chrome(&app, "report"), &report),
+                ),
+                Err(e) => html(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    pages::not_found(&chrome(&app, ""), &format!("report ({e})")),
+                ),
+            },
             "grid" => {
                 let data = phone_data(&app, &q).await;
                 html(StatusCode::OK, pages::grid(&data))
@@ -387,6 +398,46 @@ async fn requests(app: &Arc<App>, q: &HashMap<String, String>) -> Response {
             &faults,
             code.is_some(),
         ),
+    )
+}
+
+async fn webhooks(app: &Arc<App>) -> Response {
+    let app_id = app.demo.app.id.clone();
+    let view = app
+        .store
+        .read(move |c| {
+            let Some(s) = store::webhooks::subscription(c, &app_id, crate::webhooks::emit::OBJECT)?
+            else {
+                return Ok(None);
+            };
+            let mut installs = Vec::new();
+            for a in store::accounts(c)? {
+                for i in store::webhooks::installs_reaching(c, &a.id)? {
+                    if i.app_id == app_id {
+                        let how = match i.login {
+                            store::webhooks::Login::Facebook => "through its Page",
+                            store::webhooks::Login::Instagram => "Instagram Login",
+                        };
+                        installs.push(format!("{} ({how})", a.username));
+                    }
+                }
+            }
+            Ok(Some(data::WebhookView {
+                callback_url: s.callback_url,
+                fields: s.fields.into_iter().map(|f| f.name).collect(),
+                active: s.active,
+                installs,
+            }))
+        })
+        .await
+        .ok()
+        .flatten();
+    let deliveries = crate::webhooks::control::deliveries(app)
+        .await
+        .unwrap_or_default();
+    html(
+        StatusCode::OK,
+        pages::webhooks(&chrome(app, "webhooks"), view.as_ref(), &deliveries),
     )
 }
 

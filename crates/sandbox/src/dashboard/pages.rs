@@ -5,10 +5,11 @@ use instapub_errors::{classify, Id, ENTRIES};
 use instapub_rules::{MediaType, ProductType};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::data::{Chrome, PhoneData, PostData, TimelineRow};
+use super::data::{Chrome, PhoneData, PostData, TimelineRow, WebhookView};
 use crate::route::FaultTarget;
 use crate::runtime::faults::Rule;
 use crate::runtime::request_log::Logged;
+use crate::schemas::control::WebhookDelivery;
 
 const STYLE: &str = include_str!("style.css");
 pub const SCRIPT: &str = include_str!("app.js");
@@ -35,6 +36,8 @@ fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                         (tab("phone", "/_sandbox/ui", "Phone"))
                         (tab("timeline", "/_sandbox/ui/timeline", "Timeline"))
                         (tab("requests", "/_sandbox/ui/requests", "Requests"))
+                        (tab("webhooks", "/_sandbox/ui/webhooks", "Webhooks"))
+                        (tab("report", "/_sandbox/ui/report", "Report"))
                         (tab("catalog", "/_sandbox/ui/catalog", "Catalog"))
                     }
                     div.clock {
@@ -471,6 +474,236 @@ fn matcher_text(m: &crate::runtime::faults::Match) -> String {
     } else {
         parts.join(", ")
     }
+}
+
+/// The webhooks page, in the manner of GitHub's webhook deliveries page: the subscription,
+/// buttons to trigger an event or send the Test button's sample, and every delivery with its
+/// request and response and a Redeliver button.
+pub fn webhooks(
+    chrome: &Chrome,
+    subscription: Option<&WebhookView>,
+    deliveries: &[WebhookDelivery],
+) -> Markup {
+    const FIELDS: &[&str] = &["comments", "live_comments", "mentions", "story_insights"];
+    layout(
+        chrome,
+        "Webhooks",
+        html! {
+            h1 { "Webhooks" }
+            @match subscription {
+                Some(s) => {
+                    p {
+                        "Deliveries of " b { (s.fields.join(", ")) } " go to " code { (s.callback_url) }
+                        @if !s.active { " " span.state.ERROR { "inactive" } }
+                        ", signed with the app's secret (" code { "X-Hub-Signature-256" } "). "
+                        @if s.installs.is_empty() {
+                            span.status-bad { "No account has the app installed: nothing is sent (an hour of failures unsubscribes it)." }
+                        } @else {
+                            "Installed on " (s.installs.join(", ")) "."
+                        }
+                    }
+                }
+                None => p.muted { "No subscription yet: subscribe a callback URL below (the sandbox sends Meta's verification request to it first)." }
+            }
+            form.inline #webhook-form aria-label="Subscribe a callback" {
+                label { "Callback URL" input name="callback_url" type="url" required placeholder="http://localhost:3000/webhooks" style="width:18rem" value=[subscription.map(|s| s.callback_url.as_str())]; }
+                label { "Verify token" input name="verify_token" placeholder="(random)" style="width:8rem"; }
+                @for f in FIELDS {
+                    label.check { input type="checkbox" name="field" value=(f) checked; (f) }
+                }
+                label { "Login"
+                    select name="login" {
+                        option value="facebook" { "Facebook Login (a Page)" }
+                        option value="instagram" { "Instagram Login" }
+                    }
+                }
+                button.primary type="submit" { "Subscribe" }
+            }
+            form.inline data-control="POST /webhooks/trigger" data-reload="1" aria-label="Trigger an event" {
+                label { "Trigger"
+                    select name="field" { @for f in FIELDS { option value=(f) { (f) } } }
+                }
+                label { "text" input name="text" placeholder="(default)" style="width:12rem"; }
+                label { "from" input name="username" placeholder="instapub_fan" style="width:9rem"; }
+                button type="submit" { "Trigger" }
+            }
+            form.inline data-control="POST /webhooks/test" data-reload="1" aria-label="Send a test sample" {
+                label { "Test button sample"
+                    select name="field" { @for f in FIELDS.iter().chain(&["messages"]) { option value=(f) { (f) } } }
+                }
+                button type="submit" { "Send test" }
+                span.muted { "Meta's fixed sample values, entry.id \"0\": not the shape of real events." }
+            }
+            h2 { "Recent deliveries " a href="/_sandbox/ui/webhooks" { "(refresh)" } }
+            @if deliveries.is_empty() { p.muted { "None yet." } }
+            @for d in deliveries { (delivery(d)) }
+        },
+    )
+}
+
+fn delivery(d: &WebhookDelivery) -> Markup {
+    let last = d.attempts.last();
+    let (mark, class) = match d.state.as_str() {
+        "delivered" => ("\u{2714}", "status-ok"),
+        "pending" if d.attempts.is_empty() => ("\u{2026}", "muted"),
+        _ => ("\u{2716}", "status-bad"),
+    };
+    html! {
+        details.delivery id=(format!("d{}", d.id)) {
+            summary {
+                span class=(class) aria-label=(d.state) { (mark) } " "
+                code { "#" (d.id) } " "
+                b { (d.fields.join(", ")) }
+                @if d.test { " " span.state { "test" } }
+                @if let Some(r) = &d.redelivery_of { " " span.muted { "redelivery of #" (r) } }
+                " " span.muted { (timestamp(d.created_at / 1000)) }
+                " " span.state { (d.state) }
+                @if let Some(a) = last {
+                    " " span class=(if a.status.is_some_and(|s| (200..300).contains(&s)) { "status-ok" } else { "status-bad" }) {
+                        @match a.status { Some(s) => { (s) } None => { "no answer" } }
+                    }
+                    " " span.muted { (a.latency_ms) " ms" }
+                }
+                @if let (Some(at), "pending") = (d.next_attempt_at, d.state.as_str()) {
+                    " " span.muted { "next attempt " (timestamp(at / 1000)) }
+                }
+            }
+            div.delivery-body {
+                p { button type="button" data-redeliver=(d.id) { "Redeliver" } }
+                @for a in d.attempts.iter().rev() {
+                    h3 { "Attempt " (a.n) " " span.muted { (timestamp(a.at / 1000)) " \u{2192} " code { (a.url) } } }
+                    @if let Some(e) = &a.error { p.status-bad { (e) } }
+                    div.two {
+                        div {
+                            div.muted { "Request headers" }
+                            pre { @for h in &a.request_headers { (h.name) ": " (h.value) "\n" } }
+                        }
+                        div {
+                            div.muted { "Response " @if let Some(s) = a.status { (s) } " (" (a.latency_ms) " ms)" }
+                            pre { @for h in &a.response_headers { (h.name) ": " (h.value) "\n" } "\n" (a.response_body) }
+                        }
+                    }
+                }
+                div.muted { "Payload (the bytes signed and sent)" }
+                pre { (d.body) }
+            }
+        }
+    }
+}
+
+/// Links to the Requests page, one per sequence number.
+fn request_links(seqs: &[u64]) -> Markup {
+    html! {
+        @for seq in seqs { a href=(format!("/_sandbox/ui/requests#r{seq}")) { "#" (seq) } " " }
+    }
+}
+
+/// The integration report: per app, errors met and never met, reactions, versions, permissions.
+pub fn report(chrome: &Chrome, r: &crate::runtime::report::Report) -> Markup {
+    use crate::runtime::report::VersionState;
+    layout(
+        chrome,
+        "Report",
+        html! {
+            h1 { "Integration report " span.muted { "(" (r.findings.len()) " findings)" } }
+            p.muted { "What your tests made your app meet, how it reacted (judged by the catalog's action), and what App Review will ask about its permissions. " code { "instapub report --junit FILE" } " puts each finding in CI." }
+            form.inline data-control="POST /report/reset" data-reload="1" aria-label="Start the report afresh" {
+                button type="submit" { "Start afresh" }
+                span.muted { "The state and the request log are kept." }
+            }
+            @if r.apps.is_empty() { p.muted { "Nothing recorded yet: run your tests against this sandbox." } }
+            @for app in &r.apps {
+                section.report-app {
+                    h2 { @match &app.app_id { Some(id) => { "App " code { (id) } }, None => "Calls whose token named no app" } }
+                    h3 { "Errors met " span.muted { "(" (app.errors_met.len()) ")" } }
+                    @if app.errors_met.is_empty() { p.muted { "None." } } @else {
+                        table {
+                            thead { tr { th { "Entry" } th { "Code" } th.num { "Times" } th.num { "Fault rule" } th.num { "Real condition" } th { "Where" } } }
+                            tbody {
+                                @for e in &app.errors_met {
+                                    tr {
+                                        td { a href=(format!("/_sandbox/ui/catalog#{}", e.entry)) { (e.entry) } }
+                                        td.num { (e.key) }
+                                        td.num { (e.count) }
+                                        td.num { (e.from_faults) }
+                                        td.num { (e.from_conditions) }
+                                        td { (e.endpoints.join(", ")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if !app.reactions.is_empty() {
+                        h3 { "Reactions" }
+                        ul.reactions {
+                            @for x in &app.reactions {
+                                li {
+                                    @if x.good { span.status-ok { "✓ " } } @else { span.status-bad { "✗ " } }
+                                    (x.message) " " span.muted { "requests " (request_links(&x.requests)) }
+                                }
+                            }
+                        }
+                    }
+                    @if !app.errors_not_met.is_empty() {
+                        h3 { "Never met " span.muted { "(" (app.errors_not_met.len()) "): a fault rule makes each happen in a test" } }
+                        table {
+                            thead { tr { th { "Entry" } th { "Code" } th { "Fault rule (Python)" } } }
+                            tbody {
+                                @for e in &app.errors_not_met {
+                                    tr {
+                                        td { a href=(format!("/_sandbox/ui/catalog#{}", e.entry)) { (e.entry) } br; span.muted { (e.summary) } }
+                                        td.num { (e.key) }
+                                        td { code { (e.python) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if !app.versions.is_empty() {
+                        h3 { "Graph versions" }
+                        ul {
+                            @for v in &app.versions {
+                                li {
+                                    @match v.state {
+                                        VersionState::Current => span.status-ok { "✓ " },
+                                        _ => span.status-bad { "✗ " },
+                                    }
+                                    b { (v.version) } " " (v.calls) " call(s)"
+                                    @if let Some(u) = &v.until { span.muted { ", served until " (u) } }
+                                    @match v.state {
+                                        VersionState::Retired => " (no longer served: answered by the oldest live version)",
+                                        VersionState::SunsetSoon => " (ends within 90 days)",
+                                        VersionState::Current => "",
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if app.older_authorize_logins > 0 {
+                        p { span.status-bad { "✗ " } (app.older_authorize_logins) " login(s) opened the older authorize address " code { "api.instagram.com/oauth/authorize" } "; open " code { "www.instagram.com/oauth/authorize" } "." }
+                    }
+                    h3 { "Permissions " span.muted { "(what App Review asks about)" } }
+                    ul {
+                        @for u in &app.permissions.used {
+                            li { span.status-ok { "✓ " } b { (u.permission) } " used by " (u.calls) " call(s): " (u.endpoints.join(", ")) }
+                        }
+                        @for p in &app.permissions.requested_not_used {
+                            li { span.status-bad { "✗ " } b { (p) } " requested at login, never used: App Review rejects permissions an app does not use" }
+                        }
+                        @for u in &app.permissions.used_not_requested {
+                            li { span.status-bad { "✗ " } b { (u.permission) } " needed by " (u.calls) " call(s) and not granted: " (u.endpoints.join(", ")) }
+                        }
+                        @if app.permissions.used.is_empty() && app.permissions.requested_not_used.is_empty() && app.permissions.used_not_requested.is_empty() {
+                            li.muted { "No permission-gated call yet." }
+                        }
+                    }
+                    @if !app.permissions.granted.is_empty() {
+                        p.muted { "Granted at login: " (app.permissions.granted.join(", ")) }
+                    }
+                }
+            }
+        },
+    )
 }
 
 pub fn catalog(chrome: &Chrome) -> Markup {

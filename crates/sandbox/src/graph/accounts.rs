@@ -60,6 +60,8 @@ pub struct Facebook {
     pub app: Arc<App>,
     pub principal: Principal,
     pub params: Params,
+    /// The Graph version answering the call.
+    pub served: &'static str,
 }
 
 impl Facebook {

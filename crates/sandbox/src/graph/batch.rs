@@ -19,6 +19,7 @@
 //! A network fault rule that matches an operation is not applied inside a batch (there is no
 //! connection of its own to break); its error faults are.
 
+use crate::runtime::report::{fingerprint, Logged};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -202,19 +203,28 @@ pub async fn run(app: &Arc<App>, params: Params, sent: Sent<'_>) -> ApiResult<Re
         } else {
             inner(Arc::clone(app), method.clone(), &path, sent, op_params).await
         };
-        let (response, _network) = outcome.into_response(app.config.profile);
+        let (response, _network, attributed) = outcome.into_response(app.config.profile);
         let uri = format!("/{}", url.trim_start_matches('/'))
             .parse()
             .unwrap_or_default();
-        let (head, bytes) = crate::runtime::request_log::record_response(
+        let body = Bytes::from(body.into_bytes());
+        let (head, bytes, seq) = crate::runtime::request_log::record_response(
             &app.log,
             app.clock.now_s(),
             &method,
             &uri,
-            &Bytes::from(body.into_bytes()),
+            &body,
             response,
         )
         .await;
+        if let Some((a, error)) = attributed {
+            let logged = Logged {
+                seq,
+                at_ms: app.clock.now_ms(),
+            };
+            app.report
+                .record_logged(a, error, logged, || fingerprint(&method, &uri, &body));
+        }
         let succeeded = head.status.is_success();
         let text = String::from_utf8(bytes.to_vec())
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());

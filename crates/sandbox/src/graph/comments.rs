@@ -47,7 +47,15 @@ async fn insert(ctx: &Ctx, media_id: &str, parent_id: Option<String>) -> ApiResu
     let created = ctx
         .app
         .store
-        .write(move |c| store::insert_comment(c, &new))
+        .write(move |c| {
+            let tx = c.transaction()?;
+            let created = store::insert_comment(&tx, &new)?;
+            if let Some(media) = store::media(&tx, &created.media_id)? {
+                crate::webhooks::emit::comment_created(&tx, &created, &media, new.created_at)?;
+            }
+            tx.commit()?;
+            Ok(created)
+        })
         .await
         .map_err(store_failed)?;
     Ok(graph_ok(&json!({ "id": created.id })))

@@ -25,6 +25,7 @@ use crate::route::{
 };
 use crate::runtime::faults::{Network, Subject};
 use crate::runtime::rate_limit::Verdict;
+use crate::runtime::report::{Attribution, Recorded};
 use crate::store::{self, Account, Node};
 
 pub mod accounts;
@@ -42,6 +43,7 @@ pub mod oauth;
 pub mod publish;
 pub mod publishing_limit;
 pub mod read;
+pub mod subscriptions;
 pub mod view;
 pub mod wire;
 
@@ -58,6 +60,8 @@ pub struct Outcome {
     pub version: Option<&'static str>,
     /// The host whose dialect an error is answered in.
     pub host: Host,
+    /// Who made the call and where it went, for the integration report.
+    pub attribution: Option<Attribution>,
 }
 
 /// How the request came: what a handler that makes Graph calls of its own (a batch's
@@ -113,13 +117,23 @@ impl Outcome {
             network: None,
             version: None,
             host,
+            attribution: None,
         }
     }
 
     /// The answer as sent: an error rendered as its envelope, the version and usage headers
     /// added; the network fault, if any, for the server to apply.
-    pub fn into_response(self, profile: instapub_errors::Profile) -> (Response, Option<Network>) {
+    pub fn into_response(
+        self,
+        profile: instapub_errors::Profile,
+    ) -> (Response, Option<Network>, Option<Recorded>) {
         let refused_by_app = matches!(&self.result, Err(e) if e.id() == Id::AppRateLimit);
+        let error = self.result.as_ref().err().map(ApiError::id);
+        // Handed to the log with the response, for the integration report.
+        let recorded = self
+            .attribution
+            .filter(|a| a.wanted(error.is_some()))
+            .map(|a| (a, error));
         let mut response = self
             .result
             .unwrap_or_else(|e| e.into_response_on(profile, self.host));
@@ -143,7 +157,7 @@ impl Outcome {
                 headers.insert("x-business-use-case-usage", v);
             }
         }
-        (response, self.network)
+        (response, self.network, recorded)
     }
 }
 
@@ -159,6 +173,8 @@ pub async fn handle(
     params: Params,
 ) -> Outcome {
     let mut outcome = Outcome::error(ApiError::new(Id::ServiceUnavailable), host);
+    // Every call is attributed, if only to no app: a refused token is still an error met.
+    outcome.attribution = Some(Attribution::default());
     let now = app.clock.now_ms();
     // A version Graph does not know is a path it does not know, before anything else.
     let default = app.switches.default_version();
@@ -169,6 +185,14 @@ pub async fn handle(
         return outcome;
     };
     outcome.version = Some(served);
+    let asked = version.map_or(default, |(v, _)| v);
+    if let Some(a) = &mut outcome.attribution {
+        // Newest first: calls name recent versions.
+        a.asked = crate::versions::VERSIONS
+            .iter()
+            .rev()
+            .find(|v| v.name == asked);
+    }
     let sent = Sent {
         host,
         headers,
@@ -199,6 +223,14 @@ async fn dispatch(
                 return Err(ApiError::new(Id::ServiceUnavailable));
             };
             let target = fixed_target(spec);
+            if let Some(a) = &mut outcome.attribution {
+                a.spec = Some(spec);
+                a.refresh = matches!(spec.route, Route::Graph(GraphRoute::IgRefreshToken))
+                    || matches!(
+                        params.str("grant_type").as_deref(),
+                        Some("fb_exchange_token" | "ig_exchange_token")
+                    );
+            }
             apply_contract(
                 &app,
                 spec,
@@ -230,6 +262,9 @@ async fn dispatch(
         app.switches.require_appsecret_proof(),
         now,
     )?;
+    if let Some(a) = &mut outcome.attribution {
+        a.app = Some(Arc::clone(&principal.app));
+    }
     let verdict = app.usage.record(principal.usage_key(), now);
     let refused = verdict.refused;
     outcome.usage = Some(verdict);
@@ -268,6 +303,9 @@ async fn dispatch(
         }
         Parsed::Unknown(_) => return Err(object_not_found("", &method_name)),
     };
+    if let Some(a) = &mut outcome.attribution {
+        a.spec = Some(spec);
+    }
     let Route::Graph(route) = spec.route else {
         return Err(ApiError::new(Id::ServiceUnavailable));
     };
@@ -301,6 +339,24 @@ async fn dispatch(
             None => return Err(object_not_found(target, &method_name)),
         },
     };
+    if let Some(a) = &mut outcome.attribution {
+        // A status read nobody waits on is recorded only if it fails: no copies for it.
+        let polled = match (spec.fault, &node) {
+            (Some(FaultTarget::ContainerStatus), Some((_, id))) => Some(id),
+            _ => None,
+        };
+        a.quiet = polled.is_some_and(|id| !app.report.watching(id))
+            && !crate::runtime::report::version_ending(a.asked, now);
+        if !a.quiet {
+            a.permissions = Some(Arc::clone(&principal.permissions));
+            a.token_expires_ms = principal.login.as_ref().and_then(|l| l.expires_at);
+            a.account_id = account.as_ref().map(|acc| acc.id.clone());
+            a.subject = match spec.fault {
+                Some(FaultTarget::MediaPublish) => params.str("creation_id"),
+                _ => polled.cloned(),
+            };
+        }
+    }
     let fault_subject = account.as_ref().map_or(target, |a| a.id.as_str());
     apply_contract(
         &app,
@@ -397,6 +453,7 @@ impl Call<'_> {
             app: self.app,
             principal,
             params: self.params,
+            served: self.sent.served,
         };
         Ok((fb, node))
     }
@@ -494,7 +551,15 @@ async fn apply_faults(
         user_id: user_id.to_owned(),
         media_type: media_type_of(app, params, endpoint).await,
     };
-    outcome.network = app.faults.fire(&subject).await.map_err(ApiError::new)?;
+    outcome.network = match app.faults.fire(&subject).await {
+        Ok(network) => network,
+        Err(id) => {
+            if let Some(a) = &mut outcome.attribution {
+                a.faulted = true;
+            }
+            return Err(ApiError::new(id));
+        }
+    };
     Ok(())
 }
 

@@ -40,7 +40,12 @@ pub async fn handle(ctx: &Ctx) -> ApiResult<Response> {
     let outcome = ctx
         .app
         .store
-        .write(move |c| store::publish(c, &quota, &account, &id, app.clock.now_ms()))
+        .write(move |c| {
+            let now = app.clock.now_ms();
+            store::publish(c, &quota, &account, &id, now, |tx, media| {
+                crate::webhooks::emit::media_created(tx, media, now)
+            })
+        })
         .await
         .map_err(store_failed)?;
     match outcome {

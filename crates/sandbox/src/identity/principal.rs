@@ -103,6 +103,7 @@ impl Principal {
         Caller {
             permissions: Arc::clone(&self.permissions),
             account,
+            app: Arc::clone(&self.app),
         }
     }
 }
@@ -112,6 +113,8 @@ impl Principal {
 pub struct Caller {
     pub permissions: Arc<[String]>,
     pub account: Account,
+    /// The app the token belongs to.
+    pub app: Arc<MetaApp>,
 }
 
 /// How far `appsecret_time` may be from now, in seconds. Meta's login-security guide gives the

@@ -178,7 +178,7 @@ impl Fetcher {
     }
 }
 
-fn classify(e: reqwest::Error) -> FetchError {
+pub fn classify(e: reqwest::Error) -> FetchError {
     if e.is_timeout() {
         return FetchError::Timeout;
     }
@@ -205,7 +205,7 @@ fn classify(e: reqwest::Error) -> FetchError {
 }
 
 /// Scheme and literal-address checks for a URL (the first one and every redirect).
-fn check_url(url: &url::Url, allow_private: Reach) -> Result<(), FetchError> {
+pub fn check_url(url: &url::Url, allow_private: Reach) -> Result<(), FetchError> {
     match url.scheme() {
         "http" | "https" => {}
         other => {
@@ -321,8 +321,15 @@ fn embedded_ipv4(v6: Ipv6Addr) -> Vec<Ipv4Addr> {
 
 /// DNS resolution that drops forbidden addresses, so a hostname cannot smuggle a fetch to a
 /// metadata service.
-struct GuardedResolver {
+pub struct GuardedResolver {
     allow_private: Reach,
+}
+
+impl GuardedResolver {
+    /// A resolver that keeps only the addresses `reach` allows (webhook callbacks use it too).
+    pub fn new(allow_private: Reach) -> GuardedResolver {
+        GuardedResolver { allow_private }
+    }
 }
 
 impl Resolve for GuardedResolver {

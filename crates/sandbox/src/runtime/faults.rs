@@ -4,6 +4,10 @@
 //!
 //! Rules are checked in creation order after authentication; the first that matches and fires
 //! wins. A rule with `times` stops matching once used up.
+//!
+//! A rule with `webhook` set is a fault of webhook deliveries instead (`crate::webhooks`):
+//! matched by the delivery's fields (`match.field`), it duplicates, reorders, delays, drops,
+//! mis-signs or times out a delivery attempt; requests never match it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -30,6 +34,8 @@ pub struct Match {
     pub endpoint: Option<FaultTarget>,
     pub user_id: Option<String>,
     pub media_type: Option<String>,
+    /// Webhook rules: a field the delivery carries (`comments`, `mentions`, ...).
+    pub field: Option<String>,
 }
 
 /// The error a rule answers with: a catalog entry named by subcode or by code.
@@ -52,6 +58,25 @@ pub enum Network {
     SlowBody,
 }
 
+/// Ways a webhook delivery goes wrong, as Meta's deliveries do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookFault {
+    /// The delivery is sent twice.
+    Duplicate,
+    /// The delivery is held back a minute (virtual), so later ones overtake it.
+    OutOfOrder,
+    /// The delivery is held back `latency_ms` (virtual clock; default a minute).
+    Delay,
+    /// The delivery is signed with another key: the signature check must refuse it.
+    BadSignature,
+    /// The delivery is lost: never sent, never retried (Meta's unexplained gaps).
+    Drop,
+    /// The callback is treated as timed out whatever it answered, so Meta retries a delivery
+    /// the app may already have processed.
+    Timeout,
+}
+
 /// A rule as submitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,11 +85,13 @@ pub struct NewRule {
     pub matcher: Match,
     pub error: Option<FaultError>,
     pub network: Option<Network>,
+    /// A fault of webhook deliveries instead of requests.
+    pub webhook: Option<WebhookFault>,
     /// Fire at most this many times.
     pub times: Option<u32>,
     /// Chance in [0, 1] that a matching request is hit (default 1).
     pub probability: Option<f64>,
-    /// Delay added before answering.
+    /// Delay added before answering (webhook `delay`: virtual time the delivery is held).
     pub latency_ms: Option<u64>,
 }
 
@@ -79,6 +106,7 @@ pub struct Rule {
     #[schemars(with = "Option<String>")]
     pub entry: Option<Id>,
     pub network: Option<Network>,
+    pub webhook: Option<WebhookFault>,
     pub times: Option<u32>,
     pub probability: f64,
     pub latency_ms: u64,
@@ -131,8 +159,18 @@ impl Faults {
         if !(0.0..=1.0).contains(&probability) {
             return Err("probability must be between 0 and 1".into());
         }
-        if entry.is_none() && new.network.is_none() && new.latency_ms.is_none() {
-            return Err("a rule needs an error, a network fault or latency_ms".into());
+        if new.webhook.is_some() {
+            let m = &new.matcher;
+            if entry.is_some() || new.network.is_some() {
+                return Err("a webhook rule takes no error or network fault".into());
+            }
+            if m.endpoint.is_some() || m.user_id.is_some() || m.media_type.is_some() {
+                return Err("a webhook rule matches by match.field only".into());
+            }
+        } else if new.matcher.field.is_some() {
+            return Err("match.field is for webhook rules (give webhook)".into());
+        } else if entry.is_none() && new.network.is_none() && new.latency_ms.is_none() {
+            return Err("a rule needs an error, a network fault, latency_ms or webhook".into());
         }
         let rule = Rule {
             id: format!("fault-{}", self.next.fetch_add(1, Ordering::SeqCst) + 1),
@@ -140,9 +178,14 @@ impl Faults {
             error: new.error,
             entry,
             network: new.network,
+            webhook: new.webhook,
             times: new.times,
             probability,
-            latency_ms: new.latency_ms.unwrap_or(0).min(60_000),
+            latency_ms: match new.webhook {
+                // Virtual time: up to a day.
+                Some(_) => new.latency_ms.unwrap_or(60_000).min(86_400_000),
+                None => new.latency_ms.unwrap_or(0).min(60_000),
+            },
             hits: 0,
         };
         self.lock().push(rule.clone());
@@ -183,7 +226,10 @@ impl Faults {
     pub fn check(&self, subject: &Subject) -> Option<Effect> {
         let mut rules = self.lock();
         for rule in rules.iter_mut() {
-            if rule.times.is_some_and(|t| rule.hits >= t) || !matches(&rule.matcher, subject) {
+            if rule.webhook.is_some()
+                || rule.times.is_some_and(|t| rule.hits >= t)
+                || !matches(&rule.matcher, subject)
+            {
                 continue;
             }
             if rule.probability < 1.0 && fastrand::f64() >= rule.probability {
@@ -195,6 +241,32 @@ impl Faults {
                 error: rule.entry,
                 network: rule.network,
             });
+        }
+        None
+    }
+
+    /// The first webhook rule that matches a delivery of `fields` and fires: its fault and
+    /// its delay (ms, virtual).
+    pub fn fire_webhook(&self, fields: &[String]) -> Option<(WebhookFault, u64)> {
+        let mut rules = self.lock();
+        for rule in rules.iter_mut() {
+            let Some(fault) = rule.webhook else {
+                continue;
+            };
+            if rule.times.is_some_and(|t| rule.hits >= t)
+                || rule
+                    .matcher
+                    .field
+                    .as_ref()
+                    .is_some_and(|f| !fields.contains(f))
+            {
+                continue;
+            }
+            if rule.probability < 1.0 && fastrand::f64() >= rule.probability {
+                continue;
+            }
+            rule.hits += 1;
+            return Some((fault, rule.latency_ms));
         }
         None
     }

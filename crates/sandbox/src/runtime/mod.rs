@@ -7,5 +7,6 @@ pub mod faults;
 pub mod ranged;
 pub mod rate_limit;
 pub mod read_cache;
+pub mod report;
 pub mod request_log;
 pub mod switches;

@@ -67,7 +67,7 @@ pub async fn record_response(
     uri: &axum::http::Uri,
     body: &Bytes,
     response: axum::response::Response,
-) -> (axum::http::response::Parts, Bytes) {
+) -> (axum::http::response::Parts, Bytes, u64) {
     let (mut head, resp_body) = response.into_parts();
     // Graph answers are small JSON documents; a limit guards against surprises.
     let bytes = axum::body::to_bytes(resp_body, 4 * 1024 * 1024)
@@ -75,7 +75,7 @@ pub async fn record_response(
         .unwrap_or_default();
     // Only the log reads this; take it rather than copy its text.
     let answered = head.extensions.remove::<crate::error::Answered>();
-    log.record(Exchange {
+    let seq = log.record(Exchange {
         at,
         method,
         uri,
@@ -85,7 +85,7 @@ pub async fn record_response(
         codes: answered.as_ref().map(|a| (a.code, a.subcode)),
         detail: answered.and_then(|a| a.detail),
     });
-    (head, bytes)
+    (head, bytes, seq)
 }
 
 /// What the log keeps of an exchange: the raw pieces, bounded. Turning them into a [`Logged`]
@@ -185,7 +185,8 @@ impl Default for RequestLog {
 }
 
 impl RequestLog {
-    pub fn record(&self, x: Exchange<'_>) {
+    /// Records an exchange; its sequence number.
+    pub fn record(&self, x: Exchange<'_>) -> u64 {
         let target = x
             .uri
             .path_and_query()
@@ -233,6 +234,7 @@ impl RequestLog {
         if self.newest.receiver_count() > 0 {
             self.newest.send_replace(seq);
         }
+        seq
     }
 
     /// Oldest first.
@@ -440,7 +442,7 @@ mod tests {
 
     fn record(log: &RequestLog, target: &str, body: &str, status: u16, response: Bytes) {
         let uri: axum::http::Uri = target.parse().unwrap();
-        log.record(Exchange {
+        let _ = log.record(Exchange {
             at: 7,
             method: &axum::http::Method::POST,
             uri: &uri,

@@ -128,3 +128,84 @@ pub struct KeyParams {
 
 /// The OpenAPI document itself.
 pub type Document = serde_json::Value;
+
+/// A webhook subscription as the control plane set it, with the accounts it reaches.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WebhookSubscription {
+    pub app_id: String,
+    pub object: String,
+    pub callback_url: String,
+    pub verify_token: String,
+    pub active: bool,
+    pub fields: Vec<WebhookField>,
+    /// `facebook` (through each account's Page) or `instagram` (each account's own install).
+    pub login: String,
+    /// The Instagram accounts whose changes reach the callback.
+    pub accounts: Vec<String>,
+}
+
+/// A subscribed field and the Graph version its payloads are shaped by.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WebhookField {
+    pub name: String,
+    pub version: String,
+}
+
+/// One webhook delivery and every attempt at it (GitHub's deliveries page, as data).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WebhookDelivery {
+    pub id: String,
+    pub app_id: String,
+    pub callback_url: String,
+    /// The `Facebook-API-Version` it was sent with.
+    pub version: String,
+    /// The fields of its changes.
+    pub fields: Vec<String>,
+    /// `pending` (waiting for its next attempt), `delivered` or `dropped`.
+    pub state: String,
+    /// Unix ms (virtual clock).
+    pub created_at: i64,
+    /// Unix ms of the next attempt while pending.
+    pub next_attempt_at: Option<i64>,
+    /// The delivery this one sends again (Redeliver).
+    pub redelivery_of: Option<String>,
+    /// A Test-button sample, not a real event.
+    pub test: bool,
+    /// The body as signed and sent.
+    pub body: String,
+    pub attempts: Vec<WebhookAttempt>,
+}
+
+/// One POST of a delivery and what came back.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WebhookAttempt {
+    pub n: u32,
+    /// Unix ms (virtual clock).
+    pub at: i64,
+    pub url: String,
+    pub request_headers: Vec<Header>,
+    /// `null`: no HTTP answer (refused, timed out, dropped).
+    pub status: Option<u16>,
+    pub latency_ms: u64,
+    pub response_headers: Vec<Header>,
+    /// The answer's first 4 KiB.
+    pub response_body: String,
+    pub error: Option<String>,
+}
+
+/// An HTTP header.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+/// What `POST /_sandbox/webhooks/trigger` made happen.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Triggered {
+    pub field: String,
+    /// The account the change is about (`entry.id`).
+    pub account_id: String,
+    pub media_id: String,
+    pub comment_id: Option<String>,
+}

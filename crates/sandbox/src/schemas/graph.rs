@@ -561,3 +561,49 @@ pub struct UploadStatus {
     pub offset: i64,
     pub upload_complete: bool,
 }
+
+/// `POST /{app-id}/subscriptions`; `DELETE` takes `object` and `fields` alone.
+#[derive(Debug, JsonSchema)]
+pub struct SubscriptionParams {
+    /// `instagram` (Instagram's fields), `page`, `user`, `permissions` or `payments`.
+    pub object: Option<String>,
+    /// Where deliveries go; verified with Meta's GET handshake before the subscription is kept.
+    pub callback_url: Option<String>,
+    /// The fields, comma-separated or a JSON array; added to those already subscribed.
+    pub fields: Option<String>,
+    /// What the handshake sends as `hub.verify_token`.
+    pub verify_token: Option<String>,
+    /// `false`: deliveries name the changed fields only (`changed_fields`).
+    pub include_values: Option<bool>,
+}
+
+/// One of an app's webhook subscriptions.
+#[derive(Debug, JsonSchema)]
+pub struct AppSubscription {
+    pub object: String,
+    pub callback_url: String,
+    pub active: bool,
+    pub fields: Vec<super::control::WebhookField>,
+}
+
+/// `POST /{page-id}/subscribed_apps`, `POST /{ig-user-id}/subscribed_apps`.
+#[derive(Debug, JsonSchema)]
+pub struct SubscribedFieldsParams {
+    /// The fields, comma-separated or a JSON array.
+    pub subscribed_fields: Option<String>,
+}
+
+/// An app installed on a Page.
+#[derive(Debug, JsonSchema)]
+pub struct PageSubscribedApp {
+    pub id: String,
+    pub name: String,
+    pub link: String,
+    pub subscribed_fields: Vec<String>,
+}
+
+/// The calling app's install on an Instagram account.
+#[derive(Debug, JsonSchema)]
+pub struct IgSubscribedApp {
+    pub subscribed_fields: Vec<String>,
+}

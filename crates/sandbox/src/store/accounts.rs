@@ -124,7 +124,9 @@ pub fn reset(
          DELETE FROM fb_users WHERE rowid != (SELECT MIN(rowid) FROM fb_users); \
          DELETE FROM apps WHERE rowid != (SELECT MIN(rowid) FROM apps); \
          UPDATE pages SET business_id = NULL, client = 0; \
-         DELETE FROM upload_chunks; DELETE FROM comments; DELETE FROM insights; DELETE FROM partnership_codes; DELETE FROM products; DELETE FROM catalogs; DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens;",
+         DELETE FROM upload_chunks; DELETE FROM comments; DELETE FROM insights; DELETE FROM partnership_codes; DELETE FROM products; DELETE FROM catalogs; DELETE FROM media; DELETE FROM containers; DELETE FROM files; DELETE FROM tokens; \
+         DELETE FROM webhook_attempts; DELETE FROM webhook_deliveries; DELETE FROM webhook_changes; \
+         DELETE FROM webhook_installs; DELETE FROM webhook_subscriptions; DELETE FROM webhook_failing; DELETE FROM webhook_stories_sent;",
     )?;
     tx.execute("DELETE FROM accounts WHERE id != ?1", [&demo.id])?;
     tx.execute(

@@ -56,6 +56,20 @@ pub struct Store {
     /// A file database's lock file, held exclusively while the store lives: two servers on
     /// one file would each keep their own clock, faults and caches, and disagree.
     _lock: Option<Arc<std::fs::File>>,
+    /// Woken after a write that put something in the webhooks outbox (or a delivery due now)
+    /// commits or rolls back: the delivery worker waits on it (`crate::webhooks::worker`).
+    outbox: Arc<tokio::sync::Notify>,
+}
+
+thread_local! {
+    /// Set by a write that touched the webhooks outbox, on the thread running it; read and
+    /// cleared by [`Store::write`] on the same thread once the closure returns.
+    static OUTBOX_TOUCHED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Notes that the running write touched the webhooks outbox.
+pub(super) fn mark_outbox() {
+    OUTBOX_TOUCHED.with(|t| t.set(true));
 }
 
 /// Read-only connections for a file database. In WAL mode readers never wait for the writer
@@ -206,6 +220,7 @@ impl Store {
             }),
             generation: Arc::default(),
             _lock: lock,
+            outbox: Arc::default(),
         })
     }
 
@@ -286,6 +301,7 @@ impl Store {
     {
         let conn = Arc::clone(&self.conn);
         let generation = Arc::clone(&self.generation);
+        let outbox = Arc::clone(&self.outbox);
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock poisons it; the data is still consistent because
             // every multi-statement change is a transaction.
@@ -294,10 +310,19 @@ impl Store {
             // After the commit, still under the lock: a read that started before it is
             // tagged with an older generation and never served from a cache.
             generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            if OUTBOX_TOUCHED.with(|t| t.replace(false)) {
+                outbox.notify_one();
+            }
             out
         })
         .await
         .map_err(|_| StoreError::Worker)?
+    }
+
+    /// What the webhook delivery worker waits on: notified after a write that touched the
+    /// outbox, and by anything else that may make a delivery due (the clock moving).
+    pub fn outbox(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.outbox)
     }
 
     /// The write generation: it changes whenever the database may have.

@@ -18,8 +18,10 @@ pub(super) const FB_USER_BASE: i64 = 100_000_000_000_000;
 pub(super) const PAGE_BASE: i64 = 110_000_000_000_000;
 pub(super) const BUSINESS_BASE: i64 = 120_000_000_000_000;
 
-/// Which login an app, a code or a token belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+/// Which login an app, a code, a token or a webhook install belongs to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Login {
     /// Facebook Login for Business (graph.facebook.com).
@@ -522,6 +524,22 @@ pub fn login_token(c: &Connection, token: &str) -> StoreResult<Option<LoginToken
 
 /// Revokes every token a subject holds for an app, and what was derived from them (the Page
 /// tokens of a Facebook user's Pages).
+/// Every scope the logins of each app granted (`app id -> scopes`), revoked tokens included:
+/// what the app asked its users for.
+pub fn granted_scopes(
+    c: &Connection,
+) -> StoreResult<std::collections::HashMap<String, std::collections::BTreeSet<String>>> {
+    let mut st = c.prepare_cached("SELECT app_id, scopes FROM login_tokens")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, json_list(r.get(1)?))))?;
+    let mut out: std::collections::HashMap<String, std::collections::BTreeSet<String>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        let (app, scopes) = row?;
+        out.entry(app).or_default().extend(scopes);
+    }
+    Ok(out)
+}
+
 pub fn revoke_tokens(c: &Connection, subject_id: &str, app_id: &str) -> StoreResult<()> {
     c.execute(
         "UPDATE login_tokens SET revoked = 1 WHERE app_id = ?2 AND (subject_id = ?1 OR subject_id IN (SELECT id FROM pages WHERE admin_id = ?1))",

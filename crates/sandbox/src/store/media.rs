@@ -67,12 +67,15 @@ pub fn quota_usage(
 }
 
 /// Publishes a container atomically: every check and the write in one transaction.
+/// `announce` runs inside the transaction once the media is written (the webhooks' outbox: a
+/// caption's mentions).
 pub fn publish(
     c: &mut Connection,
     quota: &QuotaIndex,
     account: &Account,
     creation_id: &str,
     now: i64,
+    announce: impl FnOnce(&Connection, &Media) -> StoreResult<()>,
 ) -> StoreResult<Result<Media, PublishRefusal>> {
     let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let Some(container) = container(&tx, creation_id)? else {
@@ -161,9 +164,7 @@ pub fn publish(
         "UPDATE containers SET state = 'PUBLISHED', media_id = ?2 WHERE id = ?1",
         params![container.id, media_id],
     )?;
-    tx.commit()?;
-    quota.published(&account.id, &media_id, now);
-    Ok(Ok(Media {
+    let media = Media {
         id: media_id,
         account_id: account.id.clone(),
         container_id: Some(container.id),
@@ -179,7 +180,11 @@ pub fn publish(
         thumb_blob: container.thumb_blob,
         comment_enabled: true,
         like_count: 0,
-    }))
+    };
+    announce(&tx, &media)?;
+    tx.commit()?;
+    quota.published(&account.id, &media.id, now);
+    Ok(Ok(media))
 }
 
 const MEDIA_COLS: &str = "id, account_id, container_id, media_type, media_product_type, caption, media_url, children, copyrighted_music, published_at, parent_id, blob, thumb_blob, comment_enabled, like_count";

@@ -17,6 +17,7 @@ mod quota;
 mod schema;
 mod settings;
 mod shop;
+pub mod webhooks;
 
 pub use accounts::{
     account, account_by_username, accounts, first_account, insert_account, insert_token,
@@ -36,10 +37,10 @@ pub use containers::{
 pub use files::{file, put_file};
 pub use identity::{
     admin_pages, app, apps, business, business_pages, businesses_of, code, fb_user, fb_users,
-    first_app, first_fb_user, insert_app, insert_business, insert_code, insert_fb_user,
-    insert_login_token, insert_page, login_principal, login_token, page, pages_of_account,
-    revoke_tokens, use_code, Business, Code, FbUser, Login, LoginToken, MetaApp, Page, TokenKind,
-    Who,
+    first_app, first_fb_user, granted_scopes, insert_app, insert_business, insert_code,
+    insert_fb_user, insert_login_token, insert_page, login_principal, login_token, page,
+    pages_of_account, revoke_tokens, use_code, Business, Code, FbUser, Login, LoginToken, MetaApp,
+    Page, TokenKind, Who,
 };
 pub use insights::{insights, set_insights, MEDIA_METRICS, USER_METRICS};
 pub use media::{

@@ -157,6 +157,73 @@ CREATE TABLE IF NOT EXISTS files (
     content_type TEXT NOT NULL,
     bytes BLOB NOT NULL
 );
+-- Webhooks (`crate::webhooks`): the app's subscription per object (its callback and fields),
+-- each account's install of an app, the outbox of changes not yet in a delivery, deliveries
+-- (the body as signed and sent, retried until acknowledged or dropped) and their attempts.
+CREATE TABLE IF NOT EXISTS webhook_subscriptions (
+    app_id TEXT NOT NULL,
+    object TEXT NOT NULL,
+    callback_url TEXT NOT NULL,
+    verify_token TEXT NOT NULL,
+    include_values INTEGER NOT NULL DEFAULT 1,
+    active INTEGER NOT NULL DEFAULT 1,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (app_id, object)
+);
+CREATE TABLE IF NOT EXISTS webhook_installs (
+    app_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    login TEXT NOT NULL,
+    subscribed_fields TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, node_id)
+);
+CREATE TABLE IF NOT EXISTS webhook_changes (
+    id INTEGER PRIMARY KEY,
+    app_id TEXT NOT NULL,
+    object TEXT NOT NULL,
+    version TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    app_id TEXT NOT NULL,
+    object TEXT NOT NULL,
+    callback_url TEXT NOT NULL,
+    version TEXT NOT NULL,
+    body TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    created_at INTEGER NOT NULL,
+    redelivery_of INTEGER,
+    test INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS webhook_due ON webhook_deliveries(state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS webhook_app ON webhook_deliveries(app_id, state);
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+    delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id),
+    n INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    request_headers TEXT NOT NULL,
+    status INTEGER,
+    latency_ms INTEGER NOT NULL,
+    response_headers TEXT NOT NULL,
+    response_body TEXT NOT NULL,
+    error TEXT,
+    PRIMARY KEY (delivery_id, n)
+);
+CREATE TABLE IF NOT EXISTS webhook_stories_sent (media_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS webhook_failing (
+    app_id TEXT PRIMARY KEY,
+    since INTEGER NOT NULL,
+    alerted INTEGER NOT NULL DEFAULT 0
+);
 "#;
 
 /// Columns added after a table was first created: (table, column, definition). A database

@@ -59,7 +59,14 @@ impl MediaHost {
             };
             (StatusCode::FOUND, [(axum::http::header::LOCATION, next)])
         }
+        /// A webhook callback that answers Meta's handshake and takes deliveries.
+        async fn hook(
+            axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+        ) -> String {
+            q.get("hub.challenge").cloned().unwrap_or_default()
+        }
         let app = Router::new()
+            .route("/hook", get(hook).post(|| async { "ok" }))
             .route("/f/{name}", get(serve))
             .route("/slow/{name}", get(slow))
             .route("/hop/{n}/{name}", get(hop))
@@ -77,6 +84,11 @@ impl MediaHost {
             }
         });
         MediaHost { base, closing }
+    }
+
+    /// A callback that echoes `hub.challenge` and acknowledges every delivery.
+    pub fn hook(&self) -> String {
+        format!("{}/hook", self.base)
     }
 
     pub fn url(&self, name: &str) -> String {
@@ -432,4 +444,190 @@ pub async fn consent(
     );
     let location = answer.headers()["location"].to_str().unwrap().to_owned();
     url::Url::parse(&location).unwrap()
+}
+
+/// A Page token of the demo Page, as an app gets one: Facebook Login, then `/me/accounts`.
+pub async fn page_token(sb: &Sandbox) -> String {
+    let user = facebook_token(sb).await;
+    let pages: Value = reqwest::Client::new()
+        .get(format!("{}/v25.0/me/accounts", sb.base_url()))
+        .query(&[("access_token", user.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    pages["data"][0]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// One request a [`Receiver`] got: its method, query, headers and raw body.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub query: HashMap<String, String>,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+/// A webhook receiver on loopback: answers Meta's handshake with the challenge (when the
+/// verify token matches), records every request, and answers deliveries with a status that
+/// a test can change.
+#[derive(Clone)]
+pub struct Receiver {
+    pub url: String,
+    got: Arc<std::sync::Mutex<Vec<Received>>>,
+    arrived: Arc<tokio::sync::Notify>,
+    status: Arc<std::sync::atomic::AtomicU16>,
+    delay_ms: Arc<std::sync::atomic::AtomicU64>,
+    /// Deliveries whose body holds this text are answered 500 whatever `status` says.
+    failing: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl Receiver {
+    pub async fn start(verify_token: &str) -> Receiver {
+        let r = Receiver {
+            url: String::new(),
+            got: Arc::default(),
+            arrived: Arc::default(),
+            status: Arc::new(std::sync::atomic::AtomicU16::new(200)),
+            delay_ms: Arc::default(),
+            failing: Arc::default(),
+        };
+        let state = (r.clone(), verify_token.to_owned());
+        async fn any(
+            State((r, token)): State<(Receiver, String)>,
+            method: axum::http::Method,
+            axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
+            headers: axum::http::HeaderMap,
+            body: axum::body::Bytes,
+        ) -> axum::response::Response {
+            let got = Received {
+                method: method.to_string(),
+                query: query.clone(),
+                headers,
+                body: body.to_vec(),
+            };
+            r.got.lock().unwrap().push(got);
+            r.arrived.notify_waiters();
+            if method == axum::http::Method::GET {
+                return if query.get("hub.verify_token") == Some(&token) {
+                    query
+                        .get("hub.challenge")
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_response()
+                } else {
+                    (StatusCode::FORBIDDEN, "Invalid verify token").into_response()
+                };
+            }
+            let delay = r.delay_ms.load(std::sync::atomic::Ordering::SeqCst);
+            if delay > 0 {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+            }
+            let mut status = r.status.load(std::sync::atomic::Ordering::SeqCst);
+            if let Some(text) = r.failing.lock().unwrap().as_deref() {
+                if String::from_utf8_lossy(&body).contains(text) {
+                    status = 500;
+                }
+            }
+            (StatusCode::from_u16(status).unwrap(), "").into_response()
+        }
+        let app = Router::new()
+            .route("/hook", axum::routing::any(any))
+            .with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Receiver { url, ..r }
+    }
+
+    /// The status deliveries get from now on.
+    pub fn answer(&self, status: u16) {
+        self.status
+            .store(status, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Deliveries holding `text` are answered 500 from now on.
+    pub fn fail_when(&self, text: &str) {
+        *self.failing.lock().unwrap() = Some(text.to_owned());
+    }
+
+    /// How long the receiver takes to answer a delivery from now on.
+    pub fn delay(&self, d: Duration) {
+        self.delay_ms
+            .store(d.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Every delivery (POST) so far.
+    pub fn deliveries(&self) -> Vec<Received> {
+        let got = self.got.lock().unwrap();
+        got.iter().filter(|r| r.method == "POST").cloned().collect()
+    }
+
+    /// Every handshake (GET) so far.
+    pub fn handshakes(&self) -> Vec<Received> {
+        let got = self.got.lock().unwrap();
+        got.iter().filter(|r| r.method == "GET").cloned().collect()
+    }
+
+    /// Waits (10 s at most) until `n` deliveries have arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<Received> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let arrived = self.arrived.notified();
+            let got = self.deliveries();
+            if got.len() >= n {
+                return got;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                panic!("{} of {n} deliveries arrived", self.deliveries().len());
+            }
+        }
+    }
+}
+
+/// The demo app's access token, `{app-id}|{secret}`.
+pub fn app_token(sb: &Sandbox) -> String {
+    format!("{}|{}", sb.app_id(), sb.app_secret())
+}
+
+/// A Facebook user token with exactly these scopes.
+pub async fn facebook_token_with(sb: &Sandbox, scopes: &[&str]) -> String {
+    let k = admin(
+        sb,
+        reqwest::Method::POST,
+        "/oauth/codes",
+        serde_json::json!({"login": "facebook", "user_id": sb.facebook_user_id(), "scopes": scopes}),
+    )
+    .await;
+    let answer = reqwest::Client::new()
+        .get(format!("{}/v25.0/oauth/access_token", sb.base_url()))
+        .query(&[
+            ("client_id", sb.app_id()),
+            ("client_secret", sb.app_secret()),
+            ("redirect_uri", k["redirect_uri"].as_str().unwrap()),
+            ("code", k["code"].as_str().unwrap()),
+        ]);
+    let answer = Reply::read(answer.send().await.unwrap()).await;
+    answer.body["access_token"].as_str().unwrap().to_owned()
 }

@@ -72,6 +72,21 @@ class AppList(_AppListRequired, total=False):
     """A list answered in full: `{"data": [...]}`."""
 
 
+class _AppReportRequired(TypedDict):
+    errors_met: List["ErrorMet"]
+    errors_not_met: List["ErrorNotMet"]
+    reactions: List["Reaction"]
+    versions: List["VersionUse"]
+    older_authorize_logins: int
+    permissions: "Permissions"
+
+
+class AppReport(_AppReportRequired, total=False):
+    """One app's report."""
+
+    app_id: Optional[str]
+
+
 class AppSettings(TypedDict, total=False):
     """App-wide settings; absent fields stay as they are."""
 
@@ -135,6 +150,34 @@ class Comments(_CommentsRequired, total=False):
     id: Optional[str]
 
 
+class _ErrorMetRequired(TypedDict):
+    entry: str
+    key: str
+    count: int
+    from_faults: int
+    from_conditions: int
+    endpoints: List[str]
+    accounts: List[str]
+
+
+class ErrorMet(_ErrorMetRequired, total=False):
+    """A catalog error an app met."""
+
+
+class _ErrorNotMetRequired(TypedDict):
+    entry: str
+    key: str
+    summary: str
+    fault_rule: Any
+    python: str
+    node: str
+    rust: str
+
+
+class ErrorNotMet(_ErrorNotMetRequired, total=False):
+    """An error an app's tests never met."""
+
+
 class FaultError(TypedDict, total=False):
     """The error a rule answers with: a catalog entry named by subcode or by code."""
 
@@ -142,7 +185,7 @@ class FaultError(TypedDict, total=False):
     code: Optional[int]
 
 
-FaultTarget = Literal["create_media", "media_publish", "container_status", "content_publishing_limit", "media_read", "user_read", "ig_audio", "upload", "catalogs", "media_write", "comments", "insights", "login", "accounts"]
+FaultTarget = Literal["create_media", "media_publish", "container_status", "content_publishing_limit", "media_read", "user_read", "ig_audio", "upload", "catalogs", "media_write", "comments", "insights", "login", "accounts", "webhooks"]
 
 
 class _FbUserRequired(TypedDict):
@@ -162,6 +205,31 @@ class _FileRequired(TypedDict):
 
 class File(_FileRequired, total=False):
     """A hosted file."""
+
+
+class _FindingRequired(TypedDict):
+    kind: "FindingKind"
+    message: str
+
+
+class Finding(_FindingRequired, total=False):
+    """What the report found, one item per thing to act on."""
+
+    app_id: Optional[str]
+    entry: Optional[str]
+    permission: Optional[str]
+
+
+FindingKind = Literal["error_not_met", "permission_not_used", "permission_not_requested", "reaction", "version"]
+
+
+class _HeaderRequired(TypedDict):
+    name: str
+    value: str
+
+
+class Header(_HeaderRequired, total=False):
+    """An HTTP header."""
 
 
 class _LoggedRequired(TypedDict):
@@ -191,12 +259,16 @@ class LoggedList(_LoggedListRequired, total=False):
     """A list answered in full: `{"data": [...]}`."""
 
 
+Login = Literal["facebook", "instagram"]
+
+
 class Match(TypedDict, total=False):
     """Conditions; every given one must hold."""
 
     endpoint: Optional["FaultTarget"]
     user_id: Optional[str]
     media_type: Optional[str]
+    field: Optional[str]
 
 
 class _MediaRequired(TypedDict):
@@ -317,6 +389,7 @@ class NewComment(_NewCommentRequired, total=False):
     username: Optional[str]
     like_count: Optional[int]
     hidden: bool
+    live: bool
     replies: List["NewComment"]
 
 
@@ -390,9 +463,35 @@ class NewRule(TypedDict, total=False):
     match: "Match"
     error: Optional["FaultError"]
     network: Optional["Network"]
+    webhook: Optional["WebhookFault"]
     times: Optional[int]
     probability: Optional[float]
     latency_ms: Optional[int]
+
+
+class _NewSubscriptionRequired(TypedDict):
+    callback_url: str
+
+
+class NewSubscription(_NewSubscriptionRequired, total=False):
+    """A subscription set on the control plane (the App Dashboard's Webhooks product, plus the accounts' installs)."""
+
+    fields: Optional[List[str]]
+    verify_token: Optional[str]
+    include_values: Optional[bool]
+    app_id: Optional[str]
+    accounts: Optional[List[str]]
+    login: Optional["Login"]
+
+
+class _NewTestRequired(TypedDict):
+    field: str
+
+
+class NewTest(_NewTestRequired, total=False):
+    """The App Dashboard's Test button."""
+
+    app_id: Optional[str]
 
 
 class NewToken(TypedDict, total=False):
@@ -445,6 +544,28 @@ class PartnershipCode(_PartnershipCodeRequired, total=False):
     expires_at: Optional[int]
 
 
+class _PermissionUseRequired(TypedDict):
+    permission: str
+    scopes: List[str]
+    calls: int
+    endpoints: List[str]
+
+
+class PermissionUse(_PermissionUseRequired, total=False):
+    """A permission and the calls that needed it."""
+
+
+class _PermissionsRequired(TypedDict):
+    granted: List[str]
+    used: List["PermissionUse"]
+    requested_not_used: List[str]
+    used_not_requested: List["PermissionUse"]
+
+
+class Permissions(_PermissionsRequired, total=False):
+    """Scopes granted at login against the permissions calls needed."""
+
+
 class _ProductRequired(TypedDict):
     id: str
     catalog_id: str
@@ -455,6 +576,32 @@ class _ProductRequired(TypedDict):
 
 class Product(_ProductRequired, total=False):
     """A product in a catalog."""
+
+
+class _ReactionRequired(TypedDict):
+    kind: "ReactionKind"
+    good: bool
+    requests: List[int]
+    message: str
+
+
+class Reaction(_ReactionRequired, total=False):
+    """How an app reacted to an error, judged by the catalog entry's action."""
+
+    entry: Optional[str]
+
+
+ReactionKind = Literal["retried_unchanged", "retried_too_often", "retried_too_soon", "never_recreated", "recreated", "published_without_polling", "polled", "published_twice", "ignored_throttle", "quota_not_checked", "token_not_refreshed", "token_refreshed"]
+
+
+class _ReportRequired(TypedDict):
+    schema: str
+    apps: List["AppReport"]
+    findings: List["Finding"]
+
+
+class Report(_ReportRequired, total=False):
+    """`GET /_sandbox/report`."""
 
 
 class _RuleRequired(TypedDict):
@@ -471,6 +618,7 @@ class Rule(_RuleRequired, total=False):
     error: Optional["FaultError"]
     entry: Optional[str]
     network: Optional["Network"]
+    webhook: Optional["WebhookFault"]
     times: Optional[int]
 
 
@@ -500,3 +648,115 @@ class Token(_TokenRequired, total=False):
     """A created token."""
 
     expires_at: Optional[int]
+
+
+class _TriggerRequired(TypedDict):
+    field: str
+
+
+class Trigger(_TriggerRequired, total=False):
+    """An event to make happen, from real state (`instapub trigger`)."""
+
+    account: Optional[str]
+    media_id: Optional[str]
+    text: Optional[str]
+    username: Optional[str]
+
+
+class _TriggeredRequired(TypedDict):
+    field: str
+    account_id: str
+    media_id: str
+
+
+class Triggered(_TriggeredRequired, total=False):
+    """What `POST /_sandbox/webhooks/trigger` made happen."""
+
+    comment_id: Optional[str]
+
+
+VersionState = Literal["current", "sunset_soon", "retired"]
+
+
+class _VersionUseRequired(TypedDict):
+    version: str
+    calls: int
+    state: "VersionState"
+
+
+class VersionUse(_VersionUseRequired, total=False):
+    """A Graph version an app's calls asked for."""
+
+    until: Optional[str]
+
+
+class _WebhookAttemptRequired(TypedDict):
+    n: int
+    at: int
+    url: str
+    request_headers: List["Header"]
+    latency_ms: int
+    response_headers: List["Header"]
+    response_body: str
+
+
+class WebhookAttempt(_WebhookAttemptRequired, total=False):
+    """One POST of a delivery and what came back."""
+
+    status: Optional[int]
+    error: Optional[str]
+
+
+class _WebhookDeliveryRequired(TypedDict):
+    id: str
+    app_id: str
+    callback_url: str
+    version: str
+    fields: List[str]
+    state: str
+    created_at: int
+    test: bool
+    body: str
+    attempts: List["WebhookAttempt"]
+
+
+class WebhookDelivery(_WebhookDeliveryRequired, total=False):
+    """One webhook delivery and every attempt at it (GitHub's deliveries page, as data)."""
+
+    next_attempt_at: Optional[int]
+    redelivery_of: Optional[str]
+
+
+class _WebhookDeliveryListRequired(TypedDict):
+    data: List["WebhookDelivery"]
+
+
+class WebhookDeliveryList(_WebhookDeliveryListRequired, total=False):
+    """A list answered in full: `{"data": [...]}`."""
+
+
+WebhookFault = Literal["duplicate", "out_of_order", "delay", "bad_signature", "drop", "timeout"]
+
+
+class _WebhookFieldRequired(TypedDict):
+    name: str
+    version: str
+
+
+class WebhookField(_WebhookFieldRequired, total=False):
+    """A subscribed field and the Graph version its payloads are shaped by."""
+
+
+class _WebhookSubscriptionRequired(TypedDict):
+    app_id: str
+    object: str
+    callback_url: str
+    verify_token: str
+    active: bool
+    fields: List["WebhookField"]
+    login: str
+    accounts: List[str]
+
+
+class WebhookSubscription(_WebhookSubscriptionRequired, total=False):
+    """A webhook subscription as the control plane set it, with the accounts it reaches."""

@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
 if TYPE_CHECKING:
     from .control_types import (
         Account, App, AppState, Business, Catalog, Comments, FbUser, Logged, Media,
-        MediaActivity, OauthCode, Page, PartnershipCode, Rule,
+        MediaActivity, OauthCode, Page, PartnershipCode, Report, Rule, Triggered,
+        WebhookDelivery, WebhookSubscription,
     )
+
+from .webhooks import Webhooks
 
 __all__ = ["Sandbox", "SandboxError", "binary_path"]
 
@@ -58,7 +61,8 @@ class Sandbox:
     Attributes: `base_url` (graph.facebook.com's stand-in), `graph_url` (with `/v25.0`),
     `user_id` and `username` (the demo Instagram account), `access_token` (its token),
     `admin_key` (the control plane's), `app_id`/`app_secret` (the demo app, any redirect URI),
-    `facebook_user_id`, `page_id`, and `hosts` (each Meta host's base URL).
+    `facebook_user_id`, `page_id`, `hosts` (each Meta host's base URL), and `webhooks`
+    (`webhooks.receiver()`: a callback on loopback, subscribed, that collects deliveries).
     """
 
     base_url: str
@@ -123,6 +127,7 @@ class Sandbox:
         self.facebook_user_id = info["facebook_user_id"]
         self.page_id = info["page_id"]
         self.hosts = dict(info["hosts"])
+        self.webhooks = Webhooks(self)
         # Keep draining the pipes: a full pipe would stall the server's logging.
         for stream in (self._process.stdout, self._process.stderr):
             threading.Thread(target=_drain, args=(stream,), daemon=True).start()
@@ -149,6 +154,9 @@ class Sandbox:
         process, self._process = getattr(self, "_process", None), None
         if process is None:
             return
+        hooks = getattr(self, "webhooks", None)
+        if hooks is not None:
+            hooks.close()
         atexit.unregister(self.stop)
         if process.poll() is None:
             process.terminate()
@@ -274,12 +282,14 @@ class Sandbox:
         return self.control("POST", "/tokens", body)["access_token"]
 
     def add_fault(self, match: Optional[Mapping[str, Any]] = None, *, error: Optional[Mapping[str, Any]] = None,
-                  network: Optional[str] = None, times: Optional[int] = None,
+                  network: Optional[str] = None, webhook: Optional[str] = None, times: Optional[int] = None,
                   probability: Optional[float] = None, latency_ms: Optional[int] = None) -> "Rule":
         """A fault rule: `match` ({endpoint, user_id, media_type}), and an `error` ({"subcode":
-        2207001} or {"code": 2}), a `network` fault ("reset", "truncate", "slow_body") or latency."""
+        2207001} or {"code": 2}), a `network` fault ("reset", "truncate", "slow_body") or latency;
+        or a `webhook` fault of deliveries ("duplicate", "out_of_order", "delay", "bad_signature",
+        "drop", "timeout"), matched by {field}."""
         body: Dict[str, Any] = {"match": dict(match or {})}
-        for key, value in (("error", error), ("network", network), ("times", times),
+        for key, value in (("error", error), ("network", network), ("webhook", webhook), ("times", times),
                            ("probability", probability), ("latency_ms", latency_ms)):
             if value is not None:
                 body[key] = dict(value) if isinstance(value, Mapping) else value
@@ -308,6 +318,57 @@ class Sandbox:
         if user_id is None:
             user_id = self.facebook_user_id if login == "facebook" else self.user_id
         return self.control("POST", "/oauth/codes", {"login": login, "user_id": user_id, **fields})
+
+    def subscribe_webhooks(self, callback_url: str, fields: Optional[Sequence[str]] = None, *,
+                           verify_token: Optional[str] = None, include_values: Optional[bool] = None,
+                           app_id: Optional[str] = None, accounts: Optional[Sequence[str]] = None,
+                           login: Optional[str] = None) -> "WebhookSubscription":
+        """Subscribes the app to Instagram's webhook fields (default: every field the sandbox
+        sends) and installs it on `accounts` (default: the demo account), after Meta's
+        verification GET to `callback_url`, which must answer with `hub.challenge`."""
+        body: Dict[str, Any] = {"callback_url": callback_url}
+        for key, value in (("fields", list(fields) if fields is not None else None),
+                           ("verify_token", verify_token), ("include_values", include_values),
+                           ("app_id", app_id), ("accounts", list(accounts) if accounts is not None else None),
+                           ("login", login)):
+            if value is not None:
+                body[key] = value
+        return self.control("POST", "/webhooks/subscriptions", body)
+
+    def webhook_deliveries(self) -> List["WebhookDelivery"]:
+        """Recent webhook deliveries, newest first, each with its attempts."""
+        return self.control("GET", "/webhooks/deliveries")["data"]
+
+    def redeliver_webhook(self, delivery_id: str) -> "WebhookDelivery":
+        """Sends a delivery's body again, as a new delivery."""
+        return self.control("POST", f"/webhooks/deliveries/{delivery_id}/redeliver")
+
+    def test_webhook(self, field: str, app_id: Optional[str] = None) -> "WebhookDelivery":
+        """The App Dashboard's Test button: a sample of `field` in its own shape."""
+        body: Dict[str, Any] = {"field": field}
+        if app_id is not None:
+            body["app_id"] = app_id
+        return self.control("POST", "/webhooks/test", body)
+
+    def trigger_webhook(self, field: str, *, media_id: Optional[str] = None, text: Optional[str] = None,
+                        username: Optional[str] = None, account: Optional[str] = None) -> "Triggered":
+        """Makes an event happen from real state: "comments", "live_comments", "mentions" or
+        "story_insights"."""
+        body: Dict[str, Any] = {"field": field}
+        for key, value in (("media_id", media_id), ("text", text), ("username", username),
+                           ("account", account)):
+            if value is not None:
+                body[key] = value
+        return self.control("POST", "/webhooks/trigger", body)
+
+    def report(self) -> "Report":
+        """The integration report: per app, the catalog errors met and never met (with the
+        fault rule for each), and the scopes granted against the permissions calls needed."""
+        return self.control("GET", "/report")
+
+    def reset_report(self) -> None:
+        """Starts the report afresh (the state and the request log are kept)."""
+        self.control("POST", "/report/reset")
 
     def requests(self) -> List["Logged"]:
         """The recent Graph requests and their answers (tokens masked)."""
