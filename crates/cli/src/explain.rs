@@ -24,9 +24,12 @@ const MAX_INPUT: u64 = 1 << 20;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// SUBCODE, CODE, CODE/SUBCODE, entry name, envelope JSON, a file holding one, `-` for
-    /// stdin, or container status text ("Error: Media upload has failed with error code N").
-    /// Negative codes work as written: `instapub explain -2/2207020`.
+    /// SUBCODE, CODE, CODE/SUBCODE or an entry name; or a paste (as text, a file holding it,
+    /// or `-` for stdin): an error body in any of its shapes (Graph envelope, inner error,
+    /// api.instagram.com's flat error, the legacy `meta` wrapper, upload `debug_info`,
+    /// container status), as JSON, a Python or JavaScript literal, inside a log line or
+    /// exception text, a whole HTTP response, cut short, or several in one paste. Negative
+    /// codes work as written: `instapub explain -2/2207020`.
     #[arg(allow_hyphen_values = true)]
     input: String,
     /// Print one JSON document instead of text.

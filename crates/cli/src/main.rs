@@ -80,8 +80,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Explain an error: a subcode, CODE/SUBCODE, a code, an entry name, an envelope (JSON
-    /// text, a file, or - for stdin) or a container status text.
+    /// Explain an error: a subcode, CODE/SUBCODE, a code, an entry name, or whatever your logs
+    /// show (an error body in any shape, a log line, an exception, an HTTP response; text, a
+    /// file, or - for stdin).
     ///
     /// Exit status: 0 known, 1 not in the catalog, 2 input that cannot be read.
     Explain(explain::Args),

@@ -412,14 +412,17 @@ async fn the_other_typed_calls() {
         .upload(&uri, bytes[100..].to_vec(), 100, size)
         .await
         .unwrap();
-    for _ in 0..200 {
-        if graph.container_status(&id).await.unwrap().state()
-            == Some(instapub_errors::ContainerStatus::Finished)
-        {
+    // The sandbox probes the upload in the background: wait against a deadline.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut state = None;
+    while std::time::Instant::now() < deadline {
+        state = graph.container_status(&id).await.unwrap().state();
+        if state == Some(instapub_errors::ContainerStatus::Finished) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
+    assert_eq!(state, Some(instapub_errors::ContainerStatus::Finished));
     assert!(graph.publish(user, &id).await.is_ok());
     assert_eq!(graph.publishing_limit(user).await.unwrap().quota_usage, 1);
     assert!(graph.usage().app_call_count > 0, "usage headers were read");

@@ -635,7 +635,21 @@ async fn the_webhooks_page_subscribes_triggers_shows_deliveries_and_redelivers()
     .await
     .unwrap();
     hook.wait_for(3).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The retry is logged once the app's answer is in: wait for it before the page is read.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !sb
+        .webhook_deliveries()
+        .await
+        .unwrap()
+        .iter()
+        .any(|d| d.fields == ["mentions"] && d.attempts.len() >= 2)
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the retry was never logged"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
     client.refresh().await.unwrap();
     wait_for(&client, "details.delivery summary", "mentions").await;
     wait_for(&client, "details.delivery summary", "500").await;

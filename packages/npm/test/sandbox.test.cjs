@@ -35,8 +35,13 @@ test('an image and a reel publish through the SDK', async () => {
   assert.match(media.id, /^179/);
   const video = await sb.putFile('reel.mp4', fixture('mp4_reel_valid.mp4'), 'video/mp4');
   const reel = await ig.createMedia([], { media_type: 'REELS', video_url: video });
+  // The sandbox fetches and probes the video in the background: poll for it against a
+  // deadline, not a count, so a loaded machine is given the time it needs.
   let status = await statusOf(reel.id);
-  for (let i = 0; status === 'IN_PROGRESS' && i < 400; i++) status = await statusOf(reel.id);
+  for (const deadline = Date.now() + 20000; status === 'IN_PROGRESS' && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    status = await statusOf(reel.id);
+  }
   assert.strictEqual(status, 'FINISHED');
   await ig.createMediaPublish([], { creation_id: reel.id });
 });
